@@ -1,0 +1,5 @@
+"""``python -m talentpool`` is the same as the ``talentpool`` command."""
+
+from talentpool.cli import main
+
+main()

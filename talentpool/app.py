@@ -1,0 +1,85 @@
+"""Application factory: config → extensions → blueprints → CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from talentpool.config import PROJECT_ROOT, load_config
+from talentpool.database import configure_sqlite
+from talentpool.extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the Flask app; ``config`` overrides settings read from the environment."""
+    settings = {**load_config(), **(config or {})}
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"],
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.from_mapping(settings)
+    if app.config.get("PROXY_FIX"):
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    register_models()
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_context(app)
+    register_cli(app)
+    return app
+
+
+def register_models() -> None:
+    """Import every model module so the metadata (and migrations) see all tables."""
+    import talentpool.accounts.models  # noqa: F401
+    import talentpool.scheduling  # noqa: F401
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to ``app``."""
+    from talentpool.home.service import current_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # the server-side session token does this job
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=current_locale,
+                   default_translation_directories="translations")
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each domain's blueprint and the error pages."""
+    from talentpool.accounts import bp as accounts_bp
+    from talentpool.home import bp as home_bp
+    from talentpool.home.errors import register_error_handlers
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(accounts_bp)
+    register_error_handlers(app)
+
+
+def register_template_context(app: Flask) -> None:
+    """Values every template can use."""
+    from talentpool.auth import Role
+    from talentpool.home.service import LOCALES, current_locale
+
+    @app.context_processor
+    def inject() -> dict:
+        return {"Role": Role, "LOCALES": LOCALES, "current_locale": current_locale()}
+
+
+def register_cli(app: Flask) -> None:
+    """Add the project's commands to ``app.cli``."""
+    from talentpool.cli import register_commands
+
+    register_commands(app)

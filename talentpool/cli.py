@@ -1,0 +1,114 @@
+"""The ``talentpool`` command: demo, create-admin, scheduler, run-job, and Flask's db/run/routes."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
+
+from talentpool.config import PROJECT_ROOT
+
+
+def _create_app() -> Flask:
+    from talentpool.app import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app, add_version_option=False, load_dotenv=False,
+                 set_debug_flag=False,
+                 help="talentpool: train, test, certify and list data annotators.")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="talentpool")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--seed-only", is_flag=True, help="Prepare the data and exit without serving.")
+@click.option("--password", default=None,
+              help="Password for every demo account (default: a fresh random one each run).")
+@pass_script_info
+def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
+                 password: str | None) -> None:
+    """Create or migrate the database, load exam packs and demo accounts, then serve."""
+    from flask_migrate import upgrade
+
+    from talentpool.demo import seed_accounts
+
+    app = info.load_app()
+    with app.app_context():
+        upgrade()
+        click.echo(f"Database ready: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
+        packs = sorted(p.name for p in (PROJECT_ROOT / "exams").glob("*") if p.is_dir())
+        click.echo(f"Exam packs in exams/: {', '.join(packs) if packs else 'none yet'}")
+        logins = seed_accounts(password)
+    click.echo("Demo accounts (e-mail / password):")
+    for login in logins:
+        click.echo(f"  {login.role.value:<18} {login.email:<32} {login.password}")
+    if seed_only:
+        return
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option(help="Prompted (twice) when omitted.")
+@with_appcontext
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create an administrator account."""
+    from talentpool.accounts.service import AccountError, create_user
+    from talentpool.auth import Role
+
+    try:
+        user = create_user(email, name, password, Role.ADMIN)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Administrator {user.email} created.")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduled jobs in this process (start exactly one per deployment)."""
+    from talentpool.jobs import JOBS, build_scheduler
+
+    app = current_app._get_current_object()
+    scheduler = build_scheduler(app)
+    click.echo("Scheduler started with jobs: " + ", ".join(job.name for job in JOBS))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
+@click.command("run-job")
+@click.argument("name")
+@with_appcontext
+def run_job_command(name: str) -> None:
+    """Run one scheduled job now (claimed for the current period like a scheduled run)."""
+    from talentpool.jobs import job_by_name, run_job
+
+    try:
+        job = job_by_name(name)
+    except KeyError as error:
+        raise click.ClickException(error.args[0]) from None
+    click.echo(f"{name}: {run_job(current_app._get_current_object(), job)}")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to ``app.cli``."""
+    for command in (demo_command, create_admin_command, scheduler_command, run_job_command):
+        app.cli.add_command(command)

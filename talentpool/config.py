@@ -1,0 +1,84 @@
+"""Settings from the environment.
+
+Every setting is documented in the README's settings table. ``load_config``
+returns a plain mapping that ``create_app`` applies; tests pass their own
+mapping on top of it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None else raw.strip().lower() in _TRUE
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if raw in (None, "") else int(raw)
+
+
+def instance_path() -> Path:
+    """Folder for the SQLite file, the generated secret key and signing keys."""
+    return Path(os.environ.get("TALENTPOOL_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+
+
+def load_secret_key(folder: Path) -> str:
+    """Return SECRET_KEY from the environment, or one generated once and kept in ``folder``.
+
+    A hard-coded default would let anyone forge session cookies, so there is none.
+    """
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = folder / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config() -> dict:
+    """Read the settings from the environment."""
+    folder = instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "INSTANCE_PATH": str(folder),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{folder / 'talentpool.db'}"
+        ),
+        "SECRET_KEY": load_secret_key(folder),
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_HOURS", 12) * 3600,
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "talentpool@localhost"),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_THROTTLE_MINUTES": _int("LOGIN_THROTTLE_MINUTES", 15),
+        "PASSWORD_RESET_HOURS": _int("PASSWORD_RESET_HOURS", 1),
+        "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
+        # scrypt is Werkzeug's default: slow by design. Tests lower it for speed.
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,60 @@
+"""Declarative base, UTC clock and the SQLite connection settings.
+
+SQLite is the embedded default. Each connection runs in WAL mode (readers never
+block the writer), waits up to ``busy_timeout`` for a lock instead of failing,
+and enforces foreign keys. Transactions start with ``BEGIN IMMEDIATE``: a
+transaction that reads and then writes can otherwise fail at once with
+"database is locked" when another writer committed in between, which no busy
+timeout cures. Taking the write lock up front turns that failure into a short
+wait.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every model; constraint names are deterministic for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """Current time in UTC, naive (the database stores UTC without a zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Install the WAL / busy-timeout / foreign-key / immediate-transaction hooks."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        # Autocommit at the driver level so that SQLAlchemy's "begin" event decides.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,40 @@
+"""Demo data: one account per role, so every part of the product can be tried at once."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from talentpool.accounts import service as accounts
+from talentpool.auth import Role
+from talentpool.extensions import db
+
+DEMO_ACCOUNTS = (
+    (Role.TRAINEE, "trainee@demo.talentpool.test", "王小明 (demo trainee)"),
+    (Role.INSTITUTION_STAFF, "staff@demo.talentpool.test", "李老师 (demo institution)"),
+    (Role.EMPLOYER, "employer@demo.talentpool.test", "张经理 (demo employer)"),
+    (Role.ADMIN, "admin@demo.talentpool.test", "Demo administrator"),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: Role
+    email: str
+    password: str
+
+
+def seed_accounts(password: str | None = None) -> list[DemoLogin]:
+    """Create the demo accounts, or give existing ones a fresh password; one commit."""
+    logins = []
+    for role, email, name in DEMO_ACCOUNTS:
+        chosen = password or f"demo-{secrets.token_urlsafe(9)}"
+        user = accounts.find_user_by_email(email)
+        if user is None:
+            accounts.add_user(email, name, chosen, role)
+        else:
+            accounts.set_password(user, chosen)
+            user.active = True
+        logins.append(DemoLogin(role, email, chosen))
+    db.session.commit()
+    return logins

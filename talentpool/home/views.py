@@ -1,0 +1,47 @@
+"""Landing, role home pages, language switch and health check."""
+
+from __future__ import annotations
+
+from flask import jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from talentpool.auth import Role
+from talentpool.home import bp, service
+
+HOME_TEMPLATES = {
+    Role.TRAINEE: "home/trainee.html",
+    Role.INSTITUTION_STAFF: "home/institution.html",
+    Role.EMPLOYER: "home/employer.html",
+    Role.ADMIN: "home/admin.html",
+}
+
+
+@bp.get("/")
+def landing():
+    """Explain talentpool to each of its users."""
+    return render_template("home/landing.html")
+
+
+@bp.get("/home")
+@login_required
+def home():
+    """The signed-in person's home page, by role."""
+    return render_template(HOME_TEMPLATES[current_user.role])
+
+
+@bp.post("/language")
+def language():
+    """Switch the interface language."""
+    service.choose_locale(request.form.get("lang", ""))
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("home.landing")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers, 503 when it does not."""
+    if service.database_ok():
+        return jsonify(status="ok", database="ok")
+    return jsonify(status="unavailable", database="unreachable"), 503

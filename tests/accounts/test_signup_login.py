@@ -1,0 +1,145 @@
+"""Sign-up, login, logout, throttling and server-side sessions."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from talentpool.accounts import service
+from talentpool.accounts.models import LoginSession, User
+from talentpool.auth import Role
+from tests.conftest import PASSWORD, csrf_from, post_form
+
+
+def signup(client, **fields):
+    data = {"display_name": "张三", "email": "zhang@example.org", "password": PASSWORD,
+            "confirm": PASSWORD, **fields}
+    return post_form(client, "/accounts/signup", data)
+
+
+def test_signup_creates_a_trainee_and_logs_in(app, client):
+    response = signup(client)
+    assert response.status_code == 302
+    assert client.get("/home").status_code == 200
+    with app.app_context():
+        user = service.find_user_by_email("ZHANG@example.org ")
+        assert user.role is Role.TRAINEE
+        assert user.password_hash.startswith("pbkdf2:") and PASSWORD not in user.password_hash
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"email": "not-an-address"}, "有效的电子邮箱"),
+    ({"email": "a@b"}, "有效的电子邮箱"),
+    ({"password": "short1", "confirm": "short1"}, "至少需要 10 个字符"),
+    ({"password": "password123", "confirm": "password123"}, "太容易被猜到"),
+    ({"password": "zhang-secret-99", "confirm": "zhang-secret-99"}, "姓名或电子邮箱"),
+    ({"confirm": "something else entirely"}, "两次输入的密码不一致"),
+    ({"display_name": ""}, "必填"),
+])
+def test_signup_bad_input_is_a_form_error(app, client, fields, message):
+    response = signup(client, **fields)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert app.extensions["sqlalchemy"].session.scalar(select(User)) is None
+
+
+def test_duplicate_email_is_a_form_error(client, make_user):
+    make_user(email="zhang@example.org")
+    response = signup(client, email="Zhang@Example.org")
+    assert response.status_code == 200
+    assert "已注册" in response.get_data(as_text=True)
+
+
+def test_login_wrong_password_says_so(client, auth, make_user):
+    email = make_user()
+    response = auth.login(email, "not the password at all")
+    assert response.status_code == 200
+    assert "电子邮箱或密码错误" in response.get_data(as_text=True)
+    assert client.get("/home").status_code == 302
+
+
+def test_login_unknown_email_says_the_same(client, auth):
+    response = auth.login("nobody@example.org", "whatever-password")
+    assert "电子邮箱或密码错误" in response.get_data(as_text=True)
+
+
+def test_login_redirects_only_to_local_next(client, make_user):
+    email = make_user()
+    page = client.get("/accounts/login?next=//evil.example/x")
+    response = client.post("/accounts/login", data={
+        "email": email, "password": PASSWORD, "next": "//evil.example/x",
+        "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert response.headers["Location"] == "/home"
+
+
+def test_throttled_per_account_after_repeated_failures(app, client, auth, make_user):
+    email = make_user()
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        auth.login(email, "wrong password here")
+    response = auth.login(email)  # even the right password waits
+    assert "登录失败次数过多" in response.get_data(as_text=True)
+    assert client.get("/home").status_code == 302
+
+
+def test_throttled_per_address_across_accounts(app, auth, make_user):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    emails = [make_user() for _ in range(4)]
+    for email in emails[:3]:
+        auth.login(email, "wrong password here")
+    assert "登录失败次数过多" in auth.login(emails[3]).get_data(as_text=True)
+
+
+def test_throttle_expires_after_the_window(app, make_user):
+    email = make_user()
+    with app.test_request_context():
+        now = service.utcnow()
+        for _ in range(5):
+            with pytest.raises(service.AccountError):
+                service.authenticate(email, "wrong password here", "10.0.0.1", now)
+        with pytest.raises(service.ThrottledError):
+            service.authenticate(email, PASSWORD, "10.0.0.1", now)
+        later = now + timedelta(minutes=app.config["LOGIN_THROTTLE_MINUTES"] + 1)
+        assert service.authenticate(email, PASSWORD, "10.0.0.1", later).email == email
+
+
+def test_login_issues_a_new_session_id(app, client, auth, make_user):
+    email = make_user()
+    client.get("/")
+    before = client.get_cookie("session")
+    auth.login(email)
+    after = client.get_cookie("session")
+    assert after is not None and (before is None or after.value != before.value)
+    with app.app_context():
+        rows = app.extensions["sqlalchemy"].session.scalars(select(LoginSession)).all()
+        assert len(rows) == 1 and rows[0].revoked_at is None
+
+
+def test_session_cookie_flags(client, auth, make_user):
+    response = auth.login(make_user())
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_cookie_replayed_after_logout_is_refused(app, client, auth, make_user):
+    auth.login(make_user())
+    stolen = client.get_cookie("session").value
+    auth.logout()
+    assert client.get("/home").status_code == 302
+    client.set_cookie("session", stolen)
+    assert client.get("/home").status_code == 302
+
+
+def test_logout_needs_post(client, auth, make_user):
+    auth.login(make_user())
+    assert client.get("/accounts/logout").status_code == 405
+    assert client.get("/home").status_code == 200
+
+
+def test_inactive_account_cannot_log_in(app, auth, make_user):
+    email = make_user()
+    with app.app_context():
+        user = service.find_user_by_email(email)
+        user.active = False
+        app.extensions["sqlalchemy"].session.commit()
+    assert "电子邮箱或密码错误" in auth.login(email).get_data(as_text=True)

@@ -1,0 +1,130 @@
+"""Shared fixtures: ``app``, ``client``, ``runner``, ``auth`` and ``make_user``.
+
+The database is SQLite in a temporary folder, or the PostgreSQL server named by
+TEST_DATABASE_URL / DATABASE_URL (its database name must contain "test", since
+every test empties it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from talentpool.app import create_app
+from talentpool.auth import Role
+from talentpool.extensions import db
+
+PASSWORD = "correct horse battery"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def server_database_url() -> str | None:
+    """The PostgreSQL URL the database tests run against, if one is configured."""
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url or url.startswith("sqlite"):
+        return None
+    name = make_url(url).database or ""
+    if "test" not in name:
+        pytest.exit(f"refusing to run tests against database {name!r}: its name must contain "
+                    "'test' because every test empties it", returncode=2)
+    return url
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that uses the app database, so CI can re-run them on PostgreSQL."""
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+def make_app(tmp_path, **overrides):
+    """An app on a fresh, empty database."""
+    url = server_database_url() or f"sqlite:///{tmp_path / 'test.db'}"
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        **overrides,
+    }
+    app = create_app(settings)
+    with app.app_context():
+        if url.startswith("postgresql"):
+            db.drop_all()
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("TALENTPOOL_INSTANCE", str(tmp_path / "instance"))
+    application = make_app(tmp_path)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token in a rendered page."""
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+        r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, **kwargs):
+    """GET ``url`` for its CSRF token, then POST ``data`` to it."""
+    page = client.get(url)
+    return client.post(url, data={**data, "csrf_token": csrf_from(page.get_data(as_text=True))},
+                       **kwargs)
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account directly through the service."""
+    from talentpool.accounts.service import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def _make(role: Role = Role.TRAINEE, email: str | None = None, password: str = PASSWORD,
+              name: str | None = None):
+        n = next(counter)
+        with app.app_context():
+            user = create_user(email or f"user{n}@example.org", name or f"User {n}", password, role)
+            return user.email
+
+    return _make
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD, follow_redirects: bool = False):
+        return post_form(self._client, "/accounts/login", {"email": email, "password": password},
+                         follow_redirects=follow_redirects)
+
+    def logout(self):
+        page = self._client.get("/home")
+        return self._client.post("/accounts/logout",
+                                 data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

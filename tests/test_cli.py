@@ -1,0 +1,60 @@
+"""The ``talentpool`` command line."""
+
+import os
+import subprocess
+import sys
+
+from talentpool.accounts import service
+from talentpool.auth import Role
+
+
+def run_cli(tmp_path, *args, **env):
+    environment = {**os.environ, "TALENTPOOL_INSTANCE": str(tmp_path / "instance"), **env}
+    environment.pop("DATABASE_URL", None)
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "talentpool", *args], capture_output=True,
+                          text=True, env=environment, timeout=120)
+
+
+def test_demo_seed_only_migrates_and_prints_a_login_per_role(tmp_path):
+    first = run_cli(tmp_path, "demo", "--seed-only")
+    assert first.returncode == 0, first.stderr
+    for role in Role:
+        assert role.value in first.stdout
+    assert (tmp_path / "instance" / "talentpool.db").exists()
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+    second = run_cli(tmp_path, "demo", "--seed-only", "--password", "a fixed demo pass")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count("a fixed demo pass") == 4
+
+
+def test_db_upgrade_command(tmp_path):
+    result = run_cli(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    current = run_cli(tmp_path, "db", "current")
+    assert "(head)" in current.stdout
+
+
+def test_create_admin(app, runner):
+    result = runner.invoke(args=["create-admin", "--email", "Root@Example.org", "--name", "Root",
+                                 "--password", "a long admin passphrase"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert service.find_user_by_email("root@example.org").role is Role.ADMIN
+
+
+def test_create_admin_weak_password_is_refused_plainly(app, runner):
+    result = runner.invoke(args=["create-admin", "--email", "root@example.org", "--name", "Root",
+                                 "--password", "short"])
+    assert result.exit_code != 0
+    assert "10" in result.output and "Traceback" not in result.output
+
+
+def test_run_job_unknown_name(app, runner):
+    result = runner.invoke(args=["run-job", "no-such-job"])
+    assert result.exit_code != 0 and "purge-expired-tokens" in result.output
+
+
+def test_run_job_runs_a_registered_job(app, runner):
+    result = runner.invoke(args=["run-job", "purge-expired-tokens"])
+    assert result.exit_code == 0 and "purge-expired-tokens: done" in result.output

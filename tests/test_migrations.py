@@ -1,0 +1,78 @@
+"""Alembic migrations create exactly the schema the models describe, on SQLite and PostgreSQL."""
+
+import secrets
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from talentpool.app import create_app
+from talentpool.extensions import db
+from tests.conftest import IN_CI
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_url_or_skip() -> str:
+    """A reachable PostgreSQL test database; skips (never in CI) when there is none."""
+    import os
+
+    url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES
+    if not url.startswith("postgresql"):
+        url = DEFAULT_POSTGRES
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI but unreachable at {url}: {error}")
+        pytest.skip(f"no PostgreSQL server reachable at {url}")
+    return url
+
+
+def assert_migrations_match_models(url: str, instance) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x",
+                      "INSTANCE_PATH": str(instance)})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert "user" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_migrations_match_models_on_sqlite(tmp_path):
+    assert_migrations_match_models(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)
+
+
+def test_migrations_match_models_on_postgresql(tmp_path):
+    base = postgres_url_or_skip()
+    schema = f"tp_migrations_{secrets.token_hex(4)}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        separator = "&" if "?" in base else "?"
+        assert_migrations_match_models(f"{base}{separator}options=-csearch_path%3D{schema}",
+                                       tmp_path)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite pragmas do not apply to PostgreSQL")
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
