@@ -52,6 +52,8 @@ def test_two_scheduler_processes_racing_claim_once(app):
         thread.start()
     for thread in threads:
         thread.join()
+    with second.app_context():
+        db.engine.dispose()
     assert sorted(outcomes) == ["done", "skipped", "skipped", "skipped"]
     assert len(calls) == 1
     with app.app_context():

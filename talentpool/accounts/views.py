@@ -33,8 +33,11 @@ def _safe_next(target: str | None) -> str:
 
 
 def _sign_in(user) -> None:
-    """Fresh cookie session with a new server-side session id."""
+    """Fresh cookie session with a new server-side session id; the language choice stays."""
+    language = session.get("lang")
     session.clear()
+    if language:
+        session["lang"] = language
     token = service.open_session(user, request.remote_addr, request.user_agent.string)
     session[SESSION_KEY] = token
     session.permanent = True

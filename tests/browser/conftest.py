@@ -9,6 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from talentpool.extensions import db
 from tests.conftest import IN_CI, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -25,7 +26,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def live_app(tmp_path, monkeypatch):
     monkeypatch.setenv("TALENTPOOL_INSTANCE", str(tmp_path / "instance"))
-    return make_app(tmp_path)
+    application = make_app(tmp_path)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

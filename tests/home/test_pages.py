@@ -88,3 +88,12 @@ def test_nothing_loaded_from_the_internet(client):
     html = client.get("/").get_data(as_text=True)
     assert "http://" not in html.replace("http://localhost", "")
     assert "https://" not in html
+
+
+def test_language_choice_survives_login(client, auth, make_user):
+    email = make_user()
+    page = client.get("/")
+    client.post("/language", data={"lang": "en", "next": "/",
+                                   "csrf_token": csrf_from(page.get_data(as_text=True))})
+    auth.login(email)
+    assert "Your skills" in client.get("/home").get_data(as_text=True)
