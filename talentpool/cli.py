@@ -51,8 +51,11 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
         click.echo(f"  {login.role.value:<18} {login.email:<32} {login.password}")
     if seed_only:
         return
+    from werkzeug.serving import run_simple
+
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # app.run() refuses to start under the Flask CLI; the development server is what it wraps.
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def _safe_url(url: str) -> str:

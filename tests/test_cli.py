@@ -58,3 +58,34 @@ def test_run_job_unknown_name(app, runner):
 def test_run_job_runs_a_registered_job(app, runner):
     result = runner.invoke(args=["run-job", "purge-expired-tokens"])
     assert result.exit_code == 0 and "purge-expired-tokens: done" in result.output
+
+
+def test_demo_serves_until_stopped(tmp_path):
+    """The README's first command: `talentpool demo` migrates, seeds and answers on its port."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "TALENTPOOL_INSTANCE": str(tmp_path / "instance")}
+    environment.pop("DATABASE_URL", None)
+    server = subprocess.Popen([sys.executable, "-m", "talentpool", "demo", "--port", str(port)],
+                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "demo server did not start"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "trainee@demo.talentpool.test" in output
