@@ -1,0 +1,117 @@
+"""The contract every registered task type keeps (DESIGN.md house rule 2)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import talentpool
+from talentpool.scoring import TASK_TYPES, Score, ScoringError, get_scorer, validate_thresholds
+
+from .examples import EXAMPLES, make_bbox_review
+
+FIXED_TYPE_IDS = (
+    "single_choice",
+    "multi_choice",
+    "text_spans",
+    "bbox",
+    "transcription",
+    "ranking",
+    "cot_steps",
+    "review",
+)
+ITEMS = [(type_id, make) for type_id, make in EXAMPLES.items()] + [("review", make_bbox_review)]
+ITEM_IDS = [f"{type_id}-{make.__name__}" for type_id, make in ITEMS]
+
+
+def test_the_eight_type_ids_are_registered_in_order() -> None:
+    assert TASK_TYPES == FIXED_TYPE_IDS
+    assert set(EXAMPLES) == set(TASK_TYPES)
+
+
+@pytest.mark.parametrize("type_id", FIXED_TYPE_IDS)
+def test_scorer_carries_its_type_id_and_valid_default_thresholds(type_id: str) -> None:
+    scorer = get_scorer(type_id)
+    assert scorer.type_id == type_id
+    assert validate_thresholds(list(scorer.default_thresholds)) == scorer.default_thresholds
+
+
+@pytest.mark.parametrize(("type_id", "make"), ITEMS, ids=ITEM_IDS)
+def test_gold_validates_and_scores_exactly_one(type_id: str, make) -> None:
+    scorer = get_scorer(type_id)
+    spec, gold = make()
+    scorer.validate_spec(spec)
+    scorer.validate_gold(spec, gold)
+    result = scorer.score(spec, gold, _answer_from_gold(type_id, gold))
+    assert isinstance(result, Score)
+    assert result.value == 1.0
+    json.dumps(result.feedback, allow_nan=False)
+
+
+@pytest.mark.parametrize(("type_id", "make"), ITEMS, ids=ITEM_IDS)
+def test_empty_answer_scores_exactly_zero(type_id: str, make) -> None:
+    scorer = get_scorer(type_id)
+    spec, gold = make()
+    empty = scorer.empty_answer(spec)
+    json.dumps(empty, allow_nan=False)
+    result = scorer.score(spec, gold, empty)
+    assert result.value == 0.0
+    json.dumps(result.feedback, allow_nan=False)
+
+
+@pytest.mark.parametrize(("type_id", "make"), ITEMS, ids=ITEM_IDS)
+def test_scoring_does_not_change_its_inputs(type_id: str, make) -> None:
+    scorer = get_scorer(type_id)
+    spec, gold = make()
+    answer = scorer.empty_answer(spec)
+    before = json.dumps([spec, gold, answer], sort_keys=True)
+    scorer.score(spec, gold, answer)
+    scorer.score(spec, gold, _answer_from_gold(type_id, gold))
+    assert json.dumps([spec, gold, answer], sort_keys=True) == before
+
+
+@pytest.mark.parametrize("bad_id", ["", "Bbox", "box", None, 3])
+def test_unknown_type_id_raises_scoring_error(bad_id: object) -> None:
+    with pytest.raises(ScoringError, match="unknown task type"):
+        get_scorer(bad_id)  # type: ignore[arg-type]
+
+
+def test_scoring_error_is_a_value_error() -> None:
+    assert issubclass(ScoringError, ValueError)
+
+
+def test_scoring_core_imports_neither_flask_nor_sqlalchemy() -> None:
+    code = (
+        "import sys, talentpool.scoring\n"
+        "roots = {m.split('.')[0] for m in sys.modules}\n"
+        "bad = sorted(roots & {'flask', 'sqlalchemy', 'flask_sqlalchemy'})\n"
+        "print(','.join(bad))\n"
+    )
+    source_root = Path(talentpool.__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(source_root)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.strip() == ""
+
+
+def _answer_from_gold(type_id: str, gold: dict) -> dict:
+    """The answer a trainee gives who reproduces the gold exactly."""
+    if type_id == "review":
+        return {"flags": list(gold["errors"])}
+    return json.loads(json.dumps(gold))
+
+
+def test_score_is_frozen_and_keeps_its_value_in_the_unit_interval() -> None:
+    result = Score(value=0.5, feedback={})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.value = 1.0  # type: ignore[misc]
+    for bad in (1.5, -0.1, float("nan"), 1):
+        with pytest.raises(ValueError):
+            Score(value=bad, feedback={})  # type: ignore[arg-type]
