@@ -1,0 +1,95 @@
+"""Psychometrics: IRT models, MML calibration, ability estimation, item analysis, adaptive tests.
+
+Pure numpy/scipy: importing this package never imports Flask or SQLAlchemy. Arrays go in,
+frozen dataclasses come out; responses are ``(n_persons, n_items)`` with NaN for items not
+administered; randomness comes through an ``rng`` argument. See ``docs/psychometrics.md``.
+"""
+
+from .ability import AbilityEstimates, eap, map_estimate, mle
+from .adaptive import (
+    AdaptiveBank,
+    Blueprint,
+    EAPEstimator,
+    ExamState,
+    ExposureCounts,
+    MaxInformationSelector,
+    PretestPlan,
+    StoppingRule,
+    adaptive_bank,
+)
+from .adaptive_session import (
+    AdaptiveTest,
+    SimulationResult,
+    next_item,
+    passes,
+    record_response,
+    simulate_adaptive_tests,
+    start,
+    sympson_hetter_parameters,
+)
+from .calibration import CalibrationResult, ConvergenceReport, Quadrature, calibrate
+from .item_analysis import FlagThresholds, ItemStatistics, item_analysis
+from .items import (
+    ItemParameters,
+    concatenate_items,
+    dichotomous_items,
+    polytomous_items,
+)
+from .models import (
+    expected_scores,
+    item_information,
+    log_likelihood,
+    probabilities,
+    test_information,
+)
+from .mstep import NO_PRIORS, RECOMMENDED_3PL_PRIORS, Priors
+from .simulate import random_dichotomous_items, random_polytomous_items, simulate_responses
+from .standard_errors import ItemStandardErrors, design_standard_errors
+
+__all__ = [
+    "NO_PRIORS",
+    "RECOMMENDED_3PL_PRIORS",
+    "AbilityEstimates",
+    "AdaptiveBank",
+    "AdaptiveTest",
+    "Blueprint",
+    "CalibrationResult",
+    "ConvergenceReport",
+    "EAPEstimator",
+    "ExamState",
+    "ExposureCounts",
+    "FlagThresholds",
+    "ItemParameters",
+    "ItemStandardErrors",
+    "ItemStatistics",
+    "MaxInformationSelector",
+    "PretestPlan",
+    "Priors",
+    "Quadrature",
+    "SimulationResult",
+    "StoppingRule",
+    "adaptive_bank",
+    "calibrate",
+    "concatenate_items",
+    "design_standard_errors",
+    "dichotomous_items",
+    "eap",
+    "expected_scores",
+    "item_analysis",
+    "item_information",
+    "log_likelihood",
+    "map_estimate",
+    "mle",
+    "next_item",
+    "passes",
+    "polytomous_items",
+    "probabilities",
+    "random_dichotomous_items",
+    "random_polytomous_items",
+    "record_response",
+    "simulate_adaptive_tests",
+    "simulate_responses",
+    "start",
+    "sympson_hetter_parameters",
+    "test_information",
+]
