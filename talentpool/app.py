@@ -36,6 +36,8 @@ def create_app(config: Mapping | None = None) -> Flask:
 def register_models() -> None:
     """Import every model module so the metadata (and migrations) see all tables."""
     import talentpool.accounts.models  # noqa: F401
+    import talentpool.assessment.models  # noqa: F401
+    import talentpool.practice.models  # noqa: F401
     import talentpool.scheduling  # noqa: F401
 
 
@@ -61,17 +63,21 @@ def register_blueprints(app: Flask) -> None:
     """Attach each domain's blueprint and the error pages."""
     from talentpool.accounts import bp as accounts_bp
     from talentpool.home import bp as home_bp
+    from talentpool.practice import bp as practice_bp
     from talentpool.home.errors import register_error_handlers
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(practice_bp)
     register_error_handlers(app)
 
 
 def register_template_context(app: Flask) -> None:
     """Values every template can use."""
     from talentpool.auth import Role
-    from talentpool.home.service import LOCALES, current_locale
+    from talentpool.home.service import LOCALES, current_locale, localized
+
+    app.add_template_global(localized, "text")
 
     @app.context_processor
     def inject() -> dict:

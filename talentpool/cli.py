@@ -43,8 +43,7 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
     with app.app_context():
         upgrade()
         click.echo(f"Database ready: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
-        packs = sorted(p.name for p in (PROJECT_ROOT / "exams").glob("*") if p.is_dir())
-        click.echo(f"Exam packs in exams/: {', '.join(packs) if packs else 'none yet'}")
+        _import_demo_packs()
         logins = seed_accounts(password)
     click.echo("Demo accounts (e-mail / password):")
     for login in logins:
@@ -56,6 +55,27 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     # app.run() refuses to start under the Flask CLI; the development server is what it wraps.
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _import_demo_packs() -> None:
+    """Import every pack in exams/; problems are printed, the demo goes on without that pack."""
+    from talentpool.assessment.packs import discover
+    from talentpool.assessment.service import PackImportError, import_path
+
+    exams = PROJECT_ROOT / "exams"
+    if not exams.is_dir() or not discover(exams):
+        click.echo("Exam packs: none in exams/")
+        return
+    try:
+        results, problems = import_path(exams)
+    except PackImportError as error:
+        click.echo(f"Exam packs not imported: {error}", err=True)
+        return
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    for r in results:
+        click.echo(f"Exam pack {r.pack} v{r.version}: {r.added} added, {r.updated} updated, "
+                   f"{r.unchanged} unchanged, {r.retired} retired")
 
 
 def _safe_url(url: str) -> str:
@@ -113,5 +133,8 @@ def run_job_command(name: str) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
-    for command in (demo_command, create_admin_command, scheduler_command, run_job_command):
+    from talentpool.assessment.cli import exams_cli
+
+    for command in (demo_command, create_admin_command, scheduler_command, run_job_command,
+                    exams_cli):
         app.cli.add_command(command)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import JSON, MetaData, event
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -32,6 +33,10 @@ class Base(DeclarativeBase):
     """Base class of every model; constraint names are deterministic for migrations."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# JSON documents: JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
 def utcnow() -> datetime:

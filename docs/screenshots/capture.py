@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "screenshot passphrase"
+PRACTICE_SHOTS = (("object_detection", "bbox"), ("named_entities", "spans"))
 
 
 def main() -> None:
@@ -31,12 +32,14 @@ def main() -> None:
         os.environ["TALENTPOOL_INSTANCE"] = folder
         from talentpool.accounts.service import create_user
         from talentpool.app import create_app
+        from talentpool.assessment.service import DEFAULT_EXAMS, import_path
         from talentpool.auth import Role
         from talentpool.extensions import db
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/shots.db"})
         with app.app_context():
             db.create_all()
+            import_path(DEFAULT_EXAMS)
             create_user("trainee@example.org", "王小明", PASSWORD, Role.TRAINEE)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -54,6 +57,14 @@ def main() -> None:
                 page.locator("main form button[type=submit]").click()
                 page.wait_for_url(base + "/home")
                 page.screenshot(path=HERE / f"trainee-home-{locale}.png", full_page=True)
+                for track, name in PRACTICE_SHOTS:
+                    page.goto(f"{base}/practice/tracks/{track}")
+                    page.wait_for_selector("#task .task-ui")
+                    page.screenshot(path=HERE / f"practice-{name}-{locale}.png", full_page=True)
+                    page.locator("#task-submit").click()
+                    page.wait_for_selector("#task-result:not([hidden])")
+                    page.evaluate("window.scrollTo(0, 0)")
+                    page.screenshot(path=HERE / f"feedback-{name}-{locale}.png", full_page=True)
                 page.context.close()
             browser.close()
         server.shutdown()

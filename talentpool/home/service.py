@@ -44,3 +44,11 @@ def database_ok() -> bool:
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         db.session.rollback()
         return False
+
+
+def localized(value, locale: str | None = None) -> str:
+    """A string, or the current language's text of a {zh, en} map."""
+    if isinstance(value, dict):
+        key = "en" if (locale or current_locale()) == "en" else "zh"
+        return value.get(key) or next(iter(value.values()), "")
+    return "" if value is None else str(value)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from talentpool.auth import Role
 from talentpool.home import bp, service
+from talentpool.practice import service as practice
 
 HOME_TEMPLATES = {
     Role.TRAINEE: "home/trainee.html",
@@ -26,7 +27,10 @@ def landing():
 @login_required
 def home():
     """The signed-in person's home page, by role."""
-    return render_template(HOME_TEMPLATES[current_user.role])
+    context = {}
+    if current_user.role is Role.TRAINEE:
+        context["practice"] = practice.overview(current_user.id)
+    return render_template(HOME_TEMPLATES[current_user.role], **context)
 
 
 @bp.post("/language")

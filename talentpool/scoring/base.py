@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -52,6 +53,10 @@ class TaskScorer(ABC):
     @abstractmethod
     def empty_answer(self, spec: Any) -> dict[str, Any]:
         """The answer a trainee gives by submitting nothing."""
+
+    def gold_answer(self, spec: Any, gold: Any) -> Any:
+        """The answer a trainee gives who reproduces the gold exactly (scores 1.0)."""
+        return copy.deepcopy(gold)
 
     @abstractmethod
     def compute(self, spec: Any, gold: Any, answer: Any) -> Score:

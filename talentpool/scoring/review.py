@@ -99,6 +99,10 @@ class ReviewScorer(TaskScorer):
         expect_object(answer, "answer", required=("flags",))
         _check_ids(spec, answer["flags"], "answer.flags")
 
+    def gold_answer(self, spec: Any, gold: Any) -> dict[str, Any]:
+        """Flagging exactly the planted errors."""
+        return {"flags": list(gold["errors"])}
+
     def empty_answer(self, spec: Any) -> dict[str, Any]:
         return {"flags": []}
 

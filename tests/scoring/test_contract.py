@@ -48,7 +48,8 @@ def test_gold_validates_and_scores_exactly_one(type_id: str, make) -> None:
     spec, gold = make()
     scorer.validate_spec(spec)
     scorer.validate_gold(spec, gold)
-    result = scorer.score(spec, gold, _answer_from_gold(type_id, gold))
+    assert scorer.gold_answer(spec, gold) == _answer_from_gold(type_id, gold)
+    result = scorer.score(spec, gold, scorer.gold_answer(spec, gold))
     assert isinstance(result, Score)
     assert result.value == 1.0
     json.dumps(result.feedback, allow_nan=False)

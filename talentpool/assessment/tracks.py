@@ -1,0 +1,33 @@
+"""The skill tracks: one scale each, with the task types its items may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Track:
+    """A skill track; ``id`` is stored in the database and in exam packs and never renamed."""
+
+    id: str
+    zh: str
+    en: str
+    task_types: tuple[str, ...]
+    practical: bool = True
+
+    def name(self, locale: str) -> str:
+        """Display name in the locale ("zh_CN" or "en")."""
+        return self.en if locale == "en" else self.zh
+
+
+TRACKS: tuple[Track, ...] = (
+    Track("text_classification", "文本分类", "Text classification", ("single_choice", "multi_choice")),
+    Track("named_entities", "命名实体标注", "Named entities", ("text_spans",)),
+    Track("object_detection", "图像目标检测", "Image object detection", ("bbox",)),
+    Track("speech_transcription", "语音转写", "Speech transcription", ("transcription",)),
+    Track("llm_preference", "大模型回答偏好排序", "LLM response preference", ("ranking",)),
+    Track("cot_checking", "思维链步骤校验", "Chain-of-thought checking", ("cot_steps",)),
+    Track("annotation_review", "标注质检", "Annotation review", ("review",)),
+    Track("theory", "理论知识", "Theory", ("single_choice", "multi_choice"), practical=False),
+)
+TRACKS_BY_ID = {track.id: track for track in TRACKS}

@@ -1,0 +1,38 @@
+"""Practice responses: every answer a trainee submitted, with its score."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Float, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from talentpool.accounts.models import new_public_id
+from talentpool.assessment.models import Item
+from talentpool.database import JSONType, utcnow
+from talentpool.extensions import db
+
+
+class Response(db.Model):
+    """One scored answer to one item (practice now; exams reuse the shape)."""
+
+    __table_args__ = (Index("ix_response_user_item", "user_id", "item_id"),
+                      Index("ix_response_user_track_at", "user_id", "track", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"), index=True)
+    item_revision: Mapped[int]
+    track: Mapped[str] = mapped_column(String(32))
+    mode: Mapped[str] = mapped_column(String(16), default="practice")
+    answer: Mapped[Any] = mapped_column(JSONType)
+    score: Mapped[float] = mapped_column(Float)
+    category: Mapped[int]
+    max_category: Mapped[int]
+    feedback: Mapped[dict] = mapped_column(JSONType)
+    duration_ms: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship()

@@ -1,0 +1,105 @@
+"""Practice pages: tracks, an item with its labeling UI, instant feedback, history."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, \
+    send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from talentpool.assessment.packs import PACK_ID, asset_refs
+from talentpool.assessment.service import asset_root
+from talentpool.assessment.tracks import TRACKS_BY_ID
+from talentpool.auth import Role, role_required
+from talentpool.home.service import current_locale, localized
+from talentpool.practice import bp, service
+
+ASSET_VERSION = re.compile(r"^[0-9a-f]{12}$")
+
+
+def _asset_urls(item) -> dict[str, str]:
+    """Map each ``assets/…`` path in the spec to the URL that serves it."""
+    return {ref: url_for("practice.asset", pack=item.pack.slug, version=item.pack.asset_version,
+                         path=ref) for ref, _holder in asset_refs(item.spec)}
+
+
+@bp.get("/")
+@role_required(Role.TRAINEE)
+def index():
+    """Tracks with the trainee's progress."""
+    return render_template("practice/index.html", progress=service.overview(current_user.id))
+
+
+@bp.get("/tracks/<track_id>")
+@role_required(Role.TRAINEE)
+def track(track_id: str):
+    """Open the next item of a track."""
+    if track_id not in TRACKS_BY_ID:
+        abort(404)
+    item = service.next_item(current_user.id, track_id, exclude=request.args.get("after"))
+    if item is None:
+        return render_template("practice/empty_track.html", track=TRACKS_BY_ID[track_id])
+    return redirect(url_for("practice.item", public_id=item.public_id))
+
+
+@bp.get("/items/<public_id>")
+@role_required(Role.TRAINEE)
+def item(public_id: str):
+    """An item with its labeling UI (the gold answer is not on this page)."""
+    found = service.practice_item(public_id) or abort(404)
+    return render_template("practice/item.html", item=found, spec=found.spec,
+                           assets=_asset_urls(found), track=TRACKS_BY_ID[found.track],
+                           locale=current_locale())
+
+
+@bp.post("/items/<public_id>/answer")
+@role_required(Role.TRAINEE)
+def answer(public_id: str):
+    """Score a JSON answer; the reply carries the score, feedback and explanation."""
+    found = service.practice_item(public_id)
+    if found is None:
+        return jsonify(error=_("This item does not exist or was retired.")), 404
+    try:
+        given, duration = service.parse_answer_body(request.get_data(cache=False))
+        response = service.submit(current_user.id, found, given, duration)
+    except service.AnswerError as error:
+        return jsonify(error=str(error)), 400
+    return jsonify(score=response.score, category=response.category,
+                   max_category=response.max_category, feedback=response.feedback,
+                   explanation=localized(found.explanation),
+                   response_id=response.public_id,
+                   next_url=url_for("practice.track", track_id=found.track, after=public_id))
+
+
+@bp.get("/tracks/<track_id>/history")
+@role_required(Role.TRAINEE)
+def history(track_id: str):
+    """The trainee's past answers in a track."""
+    if track_id not in TRACKS_BY_ID:
+        abort(404)
+    return render_template("practice/history.html", track=TRACKS_BY_ID[track_id],
+                           responses=service.history(current_user.id, track_id))
+
+
+@bp.get("/responses/<public_id>")
+@role_required(Role.TRAINEE)
+def response(public_id: str):
+    """A past answer with its feedback drawn on the task."""
+    found = service.own_response(current_user.id, public_id) or abort(404)
+    return render_template("practice/item.html", item=found.item, spec=found.item.spec,
+                           assets=_asset_urls(found.item), track=TRACKS_BY_ID[found.track],
+                           locale=current_locale(), past=found,
+                           past_explanation=localized(found.item.explanation))
+
+
+@bp.get("/assets/<pack>/<version>/<path:path>")
+@login_required
+def asset(pack: str, version: str, path: str):
+    """An imported pack asset (images, audio)."""
+    if not PACK_ID.match(pack) or not ASSET_VERSION.match(version):
+        abort(404)
+    folder = asset_root() / pack / version
+    max_age = 86400 if not current_app.debug else 0
+    return send_from_directory(folder, path, max_age=max_age)

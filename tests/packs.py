@@ -1,0 +1,60 @@
+"""``make_*`` helpers that write small, valid exam packs for tests."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import yaml
+from PIL import Image
+
+from tests.scoring.examples import EXAMPLES
+
+TRACK_OF_TYPE = {"single_choice": "text_classification", "multi_choice": "text_classification",
+                 "text_spans": "named_entities", "bbox": "object_detection",
+                 "transcription": "speech_transcription", "ranking": "llm_preference",
+                 "cot_steps": "cot_checking", "review": "annotation_review"}
+ELEMENTS = [{"code": "P1.1", "part": "practical", "name": {"zh": "数据分类", "en": "Classify"}},
+            {"code": "T1.1", "part": "theory", "name": {"zh": "职业道德", "en": "Ethics"}}]
+
+
+def make_elements(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "elements.yaml"
+    path.write_text(yaml.safe_dump({"elements": ELEMENTS}, allow_unicode=True))
+    return path
+
+
+def make_item(type_id: str, key: str, **overrides) -> dict:
+    spec, gold = EXAMPLES[type_id]()
+    spec = copy.deepcopy(spec)
+    if type_id == "bbox":
+        spec["image"] = "assets/scene-1.png"
+    if type_id == "transcription":
+        spec["media"] = "assets/clip-1.wav"
+    item = {"id": key, "type": type_id,
+            "prompt": {"zh": f"题目 {key}", "en": f"Item {key}"},
+            "spec": spec, "gold": gold,
+            "explanation": {"zh": f"解析 {key}", "en": f"Explanation {key}"},
+            "element": "P1.1", "tags": ["test"]}
+    item.update(overrides)
+    return item
+
+
+def make_pack(root: Path, pack_id: str = "test-pack", version: int = 1, items=None,
+              track: str | None = None) -> Path:
+    """Write ``root/pack_id/pack.yaml`` (and its assets) and return the pack folder."""
+    items = items if items is not None else [make_item("single_choice", f"q{n}") for n in range(3)]
+    folder = root / pack_id
+    (folder / "assets").mkdir(parents=True, exist_ok=True)
+    types = {item["type"] for item in items if isinstance(item, dict) and "type" in item}
+    if "bbox" in types:
+        Image.new("RGB", (640, 480), "white").save(folder / "assets" / "scene-1.png")
+    if "transcription" in types:
+        (folder / "assets" / "clip-1.wav").write_bytes(b"RIFF0000WAVEfmt ")
+    data = {"id": pack_id, "version": version, "title": {"zh": "测试包", "en": "Test pack"},
+            "track": track or TRACK_OF_TYPE[next(iter(types))] if types else "theory",
+            "levels": [5, 4], "licence": "CC-BY-4.0", "items": items}
+    (folder / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    make_elements(root)
+    return folder
