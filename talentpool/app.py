@@ -37,6 +37,7 @@ def register_models() -> None:
     """Import every model module so the metadata (and migrations) see all tables."""
     import talentpool.accounts.models  # noqa: F401
     import talentpool.assessment.models  # noqa: F401
+    import talentpool.certification.models  # noqa: F401
     import talentpool.practice.models  # noqa: F401
     import talentpool.scheduling  # noqa: F401
 
@@ -62,6 +63,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach each domain's blueprint and the error pages."""
     from talentpool.accounts import bp as accounts_bp
+    from talentpool.assessment import bp as bank_bp
+    from talentpool.assessment.exam_views import exams_bp
+    from talentpool.certification import bp as certification_bp
     from talentpool.home import bp as home_bp
     from talentpool.practice import bp as practice_bp
     from talentpool.home.errors import register_error_handlers
@@ -69,6 +73,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(practice_bp)
+    app.register_blueprint(certification_bp)
+    app.register_blueprint(bank_bp)
+    app.register_blueprint(exams_bp)
     register_error_handlers(app)
 
 

@@ -45,6 +45,10 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
         click.echo(f"Database ready: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
         _import_demo_packs()
         logins = seed_accounts(password)
+        from talentpool.demo import seed_certification
+
+        for line in seed_certification():
+            click.echo(line)
     click.echo("Demo accounts (e-mail / password):")
     for login in logins:
         click.echo(f"  {login.role.value:<18} {login.email:<32} {login.password}")
@@ -131,10 +135,37 @@ def run_job_command(name: str) -> None:
     click.echo(f"{name}: {run_job(current_app._get_current_object(), job)}")
 
 
+@click.command("calibrate")
+@click.option("--track", default=None, help="Only this track (default: every track).")
+@click.option("--min-responses", type=int, default=None,
+              help="First answers an item needs (default: CALIBRATION_MIN_RESPONSES).")
+@click.option("--activate/--no-activate", default=None,
+              help="Make the run active (default: when it converged).")
+@with_appcontext
+def calibrate_command(track: str | None, min_responses: int | None,
+                      activate: bool | None) -> None:
+    """Recalibrate the item bank from all first answers."""
+    from talentpool.assessment.calibration import CalibrationError, calibrate_all, calibrate_track
+    from talentpool.assessment.tracks import TRACKS_BY_ID
+
+    if track is None:
+        click.echo(calibrate_all(trigger="cli").replace("; ", "\n"))
+        return
+    if track not in TRACKS_BY_ID:
+        raise click.ClickException(f"unknown track {track!r}; known: {', '.join(TRACKS_BY_ID)}")
+    try:
+        run = calibrate_track(track, "cli", min_responses, activate)
+    except CalibrationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{track}: {run.n_items} items, {run.n_persons} persons, {run.iterations} "
+               f"iterations, converged={run.converged}, active={run.active}")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
     from talentpool.assessment.cli import exams_cli
+    from talentpool.certification.cli import certificates_cli
 
     for command in (demo_command, create_admin_command, scheduler_command, run_job_command,
-                    exams_cli):
+                    calibrate_command, exams_cli, certificates_cli):
         app.cli.add_command(command)

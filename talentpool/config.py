@@ -79,6 +79,15 @@ def load_config() -> dict:
         "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
         # scrypt is Werkzeug's default: slow by design. Tests lower it for speed.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "EXAM_SCHEME": os.environ.get("EXAM_SCHEME",
+                                      str(PROJECT_ROOT / "exams" / "certification-scheme.yaml")),
+        "CERTIFICATE_VALID_YEARS": _int("CERTIFICATE_VALID_YEARS", 3),
+        "ISSUER_NAME": os.environ.get(
+            "ISSUER_NAME", "talentpool 职业技能等级认定 · talentpool Skill Level Certification"),
+        "VERIFY_RATE_LIMIT": _int("VERIFY_RATE_LIMIT", 60),
+        "VERIFY_RATE_WINDOW_SECONDS": _int("VERIFY_RATE_WINDOW_SECONDS", 60),
+        "CREDENTIAL_MAX_BYTES": _int("CREDENTIAL_MAX_BYTES", 65536),
+        "CALIBRATION_MIN_RESPONSES": _int("CALIBRATION_MIN_RESPONSES", 100),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "WTF_CSRF_TIME_LIMIT": None,
     }

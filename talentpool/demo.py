@@ -38,3 +38,30 @@ def seed_accounts(password: str | None = None) -> list[DemoLogin]:
         logins.append(DemoLogin(role, email, chosen))
     db.session.commit()
     return logins
+
+
+def seed_certification() -> list[str]:
+    """A valid level-5 certificate for the demo trainee, and open level 5 and 4 sessions."""
+    from datetime import timedelta
+
+    from talentpool.assessment import exam
+    from talentpool.certification.public import verify_url
+    from talentpool.certification.service import certificates_of, issue_certificate
+    from talentpool.database import utcnow
+
+    lines = []
+    trainee = accounts.find_user_by_email(DEMO_ACCOUNTS[0][1])
+    if not certificates_of(trainee.id):
+        issue_certificate(trainee, 5, 86, 78)
+    certificate = certificates_of(trainee.id)[0]
+    lines.append(f"Demo certificate {certificate.serial}: {verify_url(certificate.serial)}")
+    if not exam.open_sessions(utcnow()):
+        now = utcnow()
+        for level in (5, 4):
+            try:
+                exam.create_session(level, f"Demo · level {level}", now,
+                                    now + timedelta(days=30), None)
+                lines.append(f"Exam session for level {level} open for 30 days")
+            except exam.ExamError as error:
+                lines.append(f"No level {level} session: {error}")
+    return lines

@@ -14,6 +14,8 @@ from datetime import datetime
 from flask import Flask
 
 from talentpool.accounts import service as accounts
+from talentpool.assessment import calibration, exam
+from talentpool.certification import throttle
 from talentpool.database import utcnow
 from talentpool.scheduling import claim_run, finish_run
 
@@ -21,6 +23,11 @@ from talentpool.scheduling import claim_run, finish_run
 def hourly(now: datetime) -> str:
     """Period key: one run per clock hour."""
     return now.strftime("%Y-%m-%dT%H")
+
+
+def every_minute(now: datetime) -> str:
+    """Period key: one run per minute."""
+    return now.strftime("%Y-%m-%dT%H:%M")
 
 
 def daily(now: datetime) -> str:
@@ -40,6 +47,9 @@ class Job:
 
 JOBS: tuple[Job, ...] = (
     Job("purge-expired-tokens", accounts.purge_expired, hourly, {"minute": 7}),
+    Job("calibrate-item-bank", calibration.calibrate_all, daily, {"hour": 2, "minute": 15}),
+    Job("close-overdue-exams", exam.close_overdue, every_minute, {"minute": "*"}),
+    Job("purge-verification-hits", throttle.purge_verification_hits, hourly, {"minute": 17}),
 )
 
 

@@ -1,4 +1,7 @@
-"""The item bank and exams: packs, items, and (later) exam sessions and attempts.
+"""The item bank and exams: packs, items, calibration; ``exams/`` holds the content."""
 
-``exams/`` holds the content; this package holds the code that reads and stores it.
-"""
+from flask import Blueprint
+
+bp = Blueprint("bank", __name__, url_prefix="/admin/bank")
+
+from talentpool.assessment import views  # noqa: E402,F401  (registers the routes)

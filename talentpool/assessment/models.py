@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.accounts.models import new_public_id
@@ -76,3 +76,150 @@ class AssessmentElement(db.Model):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[dict] = mapped_column(JSONType)
     part: Mapped[str] = mapped_column(String(16))
+
+
+class CalibrationRun(db.Model):
+    """One calibration of a track's items; history is kept, one run per track is active."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    track: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    trigger: Mapped[str] = mapped_column(String(32))
+    n_persons: Mapped[int]
+    n_items: Mapped[int]
+    n_responses: Mapped[int]
+    iterations: Mapped[int]
+    log_likelihood: Mapped[float]
+    converged: Mapped[bool]
+    population_mean: Mapped[float]
+    population_sd: Mapped[float]
+    active: Mapped[bool] = mapped_column(default=False)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    parameters: Mapped[list[ItemParameter]] = relationship(
+        back_populates="run", cascade="all, delete-orphan")
+
+
+class ItemParameter(db.Model):
+    """An item's IRT parameters and statistics in one calibration run.
+
+    ``category_map`` maps the stored score category to the calibrated one when sparse
+    categories were merged (e.g. nobody reached the top category yet).
+    """
+
+    __table_args__ = (UniqueConstraint("run_id", "item_id", name="uq_item_parameter_run_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("calibration_run.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"), index=True)
+    model: Mapped[str] = mapped_column(String(8))
+    a: Mapped[float]
+    b: Mapped[list] = mapped_column(JSONType)
+    c: Mapped[float] = mapped_column(default=0.0)
+    se_a: Mapped[float | None]
+    se_b: Mapped[list] = mapped_column(JSONType)
+    category_map: Mapped[list] = mapped_column(JSONType)
+    n_responses: Mapped[int]
+    p_value: Mapped[float | None]
+    point_biserial: Mapped[float | None]
+    infit: Mapped[float | None]
+    outfit: Mapped[float | None]
+    flags: Mapped[list] = mapped_column(JSONType, default=list)
+
+    run: Mapped[CalibrationRun] = relationship(back_populates="parameters")
+    item: Mapped[Item] = relationship()
+
+
+OPEN_STATES = ("theory", "practical")
+
+
+class ExamSession(db.Model):
+    """A sitting of one level's exam: open within a window, to everyone or one cohort."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    level: Mapped[int]
+    title: Mapped[str] = mapped_column(String(120))
+    opens_at: Mapped[datetime] = mapped_column(DateTime)
+    closes_at: Mapped[datetime] = mapped_column(DateTime)
+    cohort_id: Mapped[int | None] = mapped_column(index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExamAttempt(db.Model):
+    """One person's attempt at a session. At most one open attempt per person and level,
+    enforced by a partial unique index; ``sequence`` rejects stale or replayed pages."""
+
+    __table_args__ = (
+        Index("uq_exam_attempt_open", "user_id", "level", unique=True,
+              sqlite_where=text("state IN ('theory', 'practical')"),
+              postgresql_where=text("state IN ('theory', 'practical')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="RESTRICT"),
+                                            index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int]
+    state: Mapped[str] = mapped_column(String(16))
+    sequence: Mapped[int] = mapped_column(default=0)
+    current_item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"))
+    current_pretest: Mapped[bool] = mapped_column(default=False)
+    form: Mapped[dict] = mapped_column(JSONType, default=dict)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    part_started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    part_deadline: Mapped[datetime] = mapped_column(DateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    theory_score: Mapped[float | None]
+    theory_se: Mapped[float | None]
+    practical_score: Mapped[float | None]
+    practical_se: Mapped[float | None]
+    panel_score: Mapped[float | None]
+    provisional: Mapped[bool] = mapped_column(default=False)
+    passed: Mapped[bool | None]
+    certificate_serial: Mapped[str | None] = mapped_column(String(64))
+
+    session: Mapped[ExamSession] = relationship()
+
+
+class ExamResponse(db.Model):
+    """One answered exam item; pretest items are recorded but never scored into θ."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "item_id", name="uq_exam_response_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempt.id", ondelete="CASCADE"),
+                                            index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"))
+    part: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int]
+    pretest: Mapped[bool] = mapped_column(default=False)
+    answer: Mapped[Any] = mapped_column(JSONType)
+    score: Mapped[float]
+    category: Mapped[int]
+    answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship()
+
+
+class ItemExposure(db.Model):
+    """How often an item was administered in exams (updated atomically, for exposure control)."""
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    administered: Mapped[int] = mapped_column(default=0)
+
+
+class PanelReview(db.Model):
+    """The panel review (综合评审) of a level 2 or 1 attempt, recorded by authorised staff."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempt.id", ondelete="CASCADE"),
+                                            unique=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    score: Mapped[float]
+    comment: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

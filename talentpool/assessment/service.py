@@ -39,6 +39,16 @@ class ImportResult:
     restored: int = 0
 
 
+def asset_urls(item: Item) -> dict[str, str]:
+    """Map each ``assets/…`` path in an item's spec to the URL that serves it."""
+    from flask import url_for
+
+    from talentpool.assessment.packs import asset_refs
+
+    return {ref: url_for("practice.asset", pack=item.pack.slug, version=item.pack.asset_version,
+                         path=ref) for ref, _holder in asset_refs(item.spec)}
+
+
 def asset_root() -> Path:
     """Where imported assets are kept (served from there, not from the pack folder)."""
     return Path(current_app.config["INSTANCE_PATH"]) / "packs"

@@ -7,7 +7,10 @@ from flask_login import current_user, login_required
 
 from talentpool.auth import Role
 from talentpool.home import bp, service
+from talentpool.assessment.tracks import TRACKS_BY_ID
+from talentpool.certification.service import certificates_of
 from talentpool.practice import service as practice
+from talentpool.practice import skills
 
 HOME_TEMPLATES = {
     Role.TRAINEE: "home/trainee.html",
@@ -30,6 +33,9 @@ def home():
     context = {}
     if current_user.role is Role.TRAINEE:
         context["practice"] = practice.overview(current_user.id)
+        context["skills"] = skills.current(current_user.id)
+        context["tracks"] = TRACKS_BY_ID
+        context["certificates"] = certificates_of(current_user.id)
     return render_template(HOME_TEMPLATES[current_user.role], **context)
 
 

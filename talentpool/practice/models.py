@@ -36,3 +36,26 @@ class Response(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     item: Mapped[Item] = relationship()
+
+
+class SkillEstimate(db.Model):
+    """A trainee's skill in one track at one moment: θ, its SE and the 0–100 report score.
+
+    A row is added whenever the estimate is recomputed, so the history can be charted.
+    ``provisional`` marks estimates made with uncalibrated (prior) item parameters.
+    """
+
+    __table_args__ = (Index("ix_skill_estimate_user_track_at", "user_id", "track", "computed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    track: Mapped[str] = mapped_column(String(32))
+    theta: Mapped[float] = mapped_column(Float)
+    se: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+    score_se: Mapped[float] = mapped_column(Float)
+    n_items: Mapped[int]
+    provisional: Mapped[bool]
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calibration_run.id", ondelete="SET NULL"))
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

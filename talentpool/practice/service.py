@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from talentpool.assessment.models import ACTIVE, Item
 from talentpool.assessment.tracks import TRACKS, Track
 from talentpool.extensions import db
+from talentpool.practice import skills
 from talentpool.practice.models import Response
 from talentpool.scoring import ScoringError, categorize, get_scorer
 
@@ -144,6 +145,8 @@ def submit(user_id: int, item: Item, answer: object, duration_ms: int | None) ->
                         max_category=item.max_category, feedback=result.feedback,
                         duration_ms=duration_ms)
     db.session.add(response)
+    db.session.flush()
+    skills.record(user_id, item.track)
     db.session.commit()
     return response
 

@@ -9,20 +9,14 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from talentpool.assessment.packs import PACK_ID, asset_refs
-from talentpool.assessment.service import asset_root
+from talentpool.assessment.packs import PACK_ID
+from talentpool.assessment.service import asset_root, asset_urls
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.auth import Role, role_required
 from talentpool.home.service import current_locale, localized
 from talentpool.practice import bp, service
 
 ASSET_VERSION = re.compile(r"^[0-9a-f]{12}$")
-
-
-def _asset_urls(item) -> dict[str, str]:
-    """Map each ``assets/…`` path in the spec to the URL that serves it."""
-    return {ref: url_for("practice.asset", pack=item.pack.slug, version=item.pack.asset_version,
-                         path=ref) for ref, _holder in asset_refs(item.spec)}
 
 
 @bp.get("/")
@@ -50,7 +44,7 @@ def item(public_id: str):
     """An item with its labeling UI (the gold answer is not on this page)."""
     found = service.practice_item(public_id) or abort(404)
     return render_template("practice/item.html", item=found, spec=found.spec,
-                           assets=_asset_urls(found), track=TRACKS_BY_ID[found.track],
+                           assets=asset_urls(found), track=TRACKS_BY_ID[found.track],
                            locale=current_locale())
 
 
@@ -89,7 +83,7 @@ def response(public_id: str):
     """A past answer with its feedback drawn on the task."""
     found = service.own_response(current_user.id, public_id) or abort(404)
     return render_template("practice/item.html", item=found.item, spec=found.item.spec,
-                           assets=_asset_urls(found.item), track=TRACKS_BY_ID[found.track],
+                           assets=asset_urls(found.item), track=TRACKS_BY_ID[found.track],
                            locale=current_locale(), past=found,
                            past_explanation=localized(found.item.explanation))
 
@@ -103,3 +97,25 @@ def asset(pack: str, version: str, path: str):
     folder = asset_root() / pack / version
     max_age = 86400 if not current_app.debug else 0
     return send_from_directory(folder, path, max_age=max_age)
+
+
+@bp.get("/skills")
+@role_required(Role.TRAINEE)
+def skills_page():
+    """Skill per track on the 0–100 scale with its uncertainty, and how it moved."""
+    from talentpool import charts
+    from talentpool.practice import skills
+
+    cards = []
+    for track_id, latest in sorted(skills.current(current_user.id).items()):
+        past = skills.history(current_user.id, track_id)
+        chart = charts.band_chart(
+            [p.computed_at for p in past], [p.score for p in past],
+            [max(0.0, p.score - 1.96 * p.score_se) for p in past],
+            [min(100.0, p.score + 1.96 * p.score_se) for p in past],
+            y_label=_("Skill (0–100)"), band_label=_("95% interval"), line_label=_("Estimate"),
+            reference=60, reference_label=_("Default cut score 60"))
+        cards.append({"track": TRACKS_BY_ID[track_id], "latest": latest, "chart": chart,
+                      "low": max(0.0, latest.score - 1.96 * latest.score_se),
+                      "high": min(100.0, latest.score + 1.96 * latest.score_se)})
+    return render_template("practice/skills.html", cards=cards)

@@ -1,0 +1,336 @@
+"""Certification exams: eligibility, attempts, item delivery, deadlines and grading.
+
+The server keeps every clock: a part's deadline is stored on the attempt and an answer that
+arrives after ``deadline + grace`` is refused. ``sequence`` counts the answers of an attempt;
+an answer must carry the current value, so a stale page or a replayed request is rejected by a
+conditional update. A partial unique index allows one open attempt per person and level, and
+grading claims the attempt with a conditional update, so concurrent "finish" requests grade
+once. Neither gold answers nor item parameters leave the server.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from talentpool.assessment import exam_bank
+from talentpool.assessment.models import (
+    OPEN_STATES, ExamAttempt, ExamResponse, ExamSession, Item, PanelReview,
+)
+from talentpool.database import utcnow
+from talentpool.extensions import db
+from talentpool.scoring import ScoringError, categorize, get_scorer
+
+PANEL_CUT = 60.0
+
+
+class ExamError(Exception):
+    """A refused exam action; ``str(error)`` is a translated message (HTTP ``status``)."""
+
+    status = 400
+
+
+class StaleAnswer(ExamError):
+    status = 409
+
+
+class DeadlinePassed(ExamError):
+    status = 410
+
+
+def create_session(level: int, title: str, opens_at: datetime, closes_at: datetime,
+                   creator_id: int | None, cohort_id: int | None = None) -> ExamSession:
+    """Schedule a sitting after checking the scheme and that the item pools are large enough."""
+    rule = exam_bank.scheme().levels.get(level)
+    if rule is None:
+        raise ExamError(_("The level must be 1, 2, 3, 4 or 5."))
+    if closes_at <= opens_at:
+        raise ExamError(_("The session must close after it opens."))
+    for part in ("theory", "practical"):
+        shortfall = exam_bank.pool_shortfall(rule, part)
+        if shortfall:
+            raise ExamError(_("Not enough items for the %(part)s part: %(detail)s",
+                              part=part, detail=shortfall))
+    session = ExamSession(level=level, title=title.strip()[:120] or f"Level {level}",
+                          opens_at=opens_at, closes_at=closes_at, cohort_id=cohort_id,
+                          created_by_id=creator_id)
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def eligibility_problem(user_id: int, level: int, now: datetime) -> str | None:
+    """Why the person may not sit this level now, or None."""
+    rule = exam_bank.scheme().levels[level]
+    if rule.prerequisite is not None and rule.prerequisite not in exam_bank.held_levels(user_id, now):
+        return _("Level %(level)d needs a valid level %(required)d certificate first.",
+                 level=level, required=rule.prerequisite)
+    last_failed = db.session.scalar(select(func.max(ExamAttempt.finished_at)).where(
+        ExamAttempt.user_id == user_id, ExamAttempt.level == level,
+        ExamAttempt.passed.is_(False)))
+    if last_failed and now < last_failed + timedelta(days=rule.retake_wait_days):
+        return _("You can retake level %(level)d from %(date)s.", level=level,
+                 date=(last_failed + timedelta(days=rule.retake_wait_days)).strftime("%Y-%m-%d"))
+    return None
+
+
+def open_sessions(now: datetime) -> list[ExamSession]:
+    """Sessions open right now (cohort sessions are listed for their cohort only)."""
+    return list(db.session.scalars(select(ExamSession).where(
+        ExamSession.opens_at <= now, ExamSession.closes_at > now, ExamSession.cohort_id.is_(None))
+        .order_by(ExamSession.level.desc(), ExamSession.opens_at)))
+
+
+def attempts_of(user_id: int) -> list[ExamAttempt]:
+    return list(db.session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == user_id)
+                                   .order_by(ExamAttempt.started_at.desc())))
+
+
+def own_attempt(user_id: int, public_id: str) -> ExamAttempt | None:
+    """The person's own attempt (None for anyone else's)."""
+    return db.session.scalar(select(ExamAttempt).where(ExamAttempt.public_id == public_id,
+                                                       ExamAttempt.user_id == user_id))
+
+
+def start_attempt(user_id: int, session_public_id: str, now: datetime | None = None) -> ExamAttempt:
+    """Start (or resume) the person's attempt at a session."""
+    now = now or utcnow()
+    session = db.session.scalar(select(ExamSession).where(
+        ExamSession.public_id == session_public_id))
+    if session is None or session.cohort_id is not None and not exam_bank.in_cohort(
+            user_id, session.cohort_id):
+        raise ExamError(_("No such exam session."))
+    current = db.session.scalar(select(ExamAttempt).where(
+        ExamAttempt.user_id == user_id, ExamAttempt.level == session.level,
+        ExamAttempt.state.in_(OPEN_STATES)))
+    if current is not None:
+        return current
+    if not session.opens_at <= now < session.closes_at:
+        raise ExamError(_("This session is not open now."))
+    problem = eligibility_problem(user_id, session.level, now)
+    if problem:
+        raise ExamError(problem)
+    rule = exam_bank.scheme().levels[session.level]
+    attempt = ExamAttempt(session_id=session.id, user_id=user_id, level=session.level,
+                          state="theory", started_at=now, part_started_at=now,
+                          part_deadline=now + timedelta(minutes=rule.theory.time_limit_minutes))
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same exam started in another tab at the same moment
+        db.session.rollback()
+        return db.session.scalar(select(ExamAttempt).where(
+            ExamAttempt.user_id == user_id, ExamAttempt.level == session.level,
+            ExamAttempt.state.in_(OPEN_STATES)))
+    exam_bank.prepare_part(attempt, "theory")
+    _advance(attempt, now)
+    db.session.commit()
+    if attempt.state == "grading":
+        return grade(attempt.id, now)
+    return attempt
+
+
+def current_item(attempt: ExamAttempt) -> Item | None:
+    return db.session.get(Item, attempt.current_item_id) if attempt.current_item_id else None
+
+
+def deadline_with_grace(attempt: ExamAttempt) -> datetime:
+    return attempt.part_deadline + timedelta(seconds=exam_bank.scheme().grace_seconds)
+
+
+def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
+                  now: datetime | None = None) -> ExamAttempt:
+    """Score and store the answer to the current item, then choose what comes next."""
+    now = now or utcnow()
+    if attempt.state not in OPEN_STATES:
+        raise StaleAnswer(_("This attempt is already finished."))
+    if sequence != attempt.sequence:
+        raise StaleAnswer(_("This page is out of date: the answer was already given or another "
+                            "tab moved on. Reload to continue."))
+    if now > deadline_with_grace(attempt):
+        close_overdue_attempt(attempt.id, now)
+        raise DeadlinePassed(_("Time is up for this part: answers after the deadline are not "
+                               "accepted. Your earlier answers were kept."))
+    item = current_item(attempt)
+    try:
+        result = get_scorer(item.type_id).score(item.spec, item.gold, answer)
+    except ScoringError as error:
+        raise ExamError(_("Your answer could not be scored: %(problem)s", problem=error)) from None
+    claimed = db.session.execute(update(ExamAttempt).where(
+        ExamAttempt.id == attempt.id, ExamAttempt.sequence == sequence,
+        ExamAttempt.state.in_(OPEN_STATES)).values(sequence=sequence + 1))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise StaleAnswer(_("This page is out of date: the answer was already given or another "
+                            "tab moved on. Reload to continue."))
+    db.session.refresh(attempt)
+    position = db.session.scalar(select(func.count()).select_from(ExamResponse).where(
+        ExamResponse.attempt_id == attempt.id, ExamResponse.part == attempt.state))
+    db.session.add(ExamResponse(attempt_id=attempt.id, item_id=item.id, part=attempt.state,
+                                position=position, pretest=attempt.current_pretest,
+                                answer=answer, score=result.value,
+                                category=categorize(result.value, item.thresholds),
+                                answered_at=now))
+    db.session.flush()
+    _advance(attempt, now)
+    db.session.commit()
+    if attempt.state == "grading":
+        return grade(attempt.id, now)
+    return attempt
+
+
+def _advance(attempt: ExamAttempt, now: datetime) -> None:
+    """Pick the next item of the current part; end the part (and the attempt) when done."""
+    while attempt.state in OPEN_STATES:
+        choice = exam_bank.next_item(attempt, attempt.state)
+        if choice is not None:
+            attempt.current_item_id, attempt.current_pretest = choice
+            exam_bank.count_exposure(choice[0])
+            return
+        _end_part(attempt, now)
+
+
+def _end_part(attempt: ExamAttempt, now: datetime) -> None:
+    part = attempt.state
+    score, se, provisional = exam_bank.part_score(attempt, part)
+    setattr(attempt, f"{part}_score", score)
+    setattr(attempt, f"{part}_se", se)
+    attempt.provisional = attempt.provisional or provisional
+    attempt.current_item_id, attempt.current_pretest = None, False
+    if part == "theory":
+        rule = exam_bank.scheme().levels[attempt.level]
+        start = min(now, attempt.part_deadline)  # an overdue part's clock kept running
+        attempt.state, attempt.part_started_at = "practical", start
+        attempt.part_deadline = start + timedelta(minutes=rule.practical.time_limit_minutes)
+        exam_bank.prepare_part(attempt, "practical")
+    else:
+        attempt.state = "grading"
+        attempt.finished_at = now
+
+
+def finish(attempt: ExamAttempt, sequence: int, now: datetime | None = None) -> ExamAttempt:
+    """End the attempt now (the unanswered rest counts as not answered); grades once."""
+    now = now or utcnow()
+    claimed = db.session.execute(update(ExamAttempt).where(
+        ExamAttempt.id == attempt.id, ExamAttempt.sequence == sequence,
+        ExamAttempt.state.in_(OPEN_STATES)).values(sequence=sequence + 1))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise StaleAnswer(_("This attempt was already finished or moved on. Reload the page."))
+    db.session.refresh(attempt)
+    while attempt.state in OPEN_STATES:
+        _end_part(attempt, now)
+    db.session.commit()
+    return grade(attempt.id, now)
+
+
+def close_overdue_attempt(attempt_id: int, now: datetime) -> None:
+    """Close the overdue part(s) of one attempt; safe to call twice."""
+    attempt = db.session.get(ExamAttempt, attempt_id)
+    while attempt.state in OPEN_STATES and now > deadline_with_grace(attempt):
+        claimed = db.session.execute(update(ExamAttempt).where(
+            ExamAttempt.id == attempt.id, ExamAttempt.sequence == attempt.sequence,
+            ExamAttempt.state == attempt.state).values(sequence=attempt.sequence + 1))
+        if claimed.rowcount != 1:
+            db.session.rollback()
+            return
+        db.session.refresh(attempt)
+        _end_part(attempt, attempt.part_deadline)
+        if attempt.state in OPEN_STATES:
+            _advance(attempt, now)
+    db.session.commit()
+    if attempt.state == "grading":
+        grade(attempt.id, now)
+
+
+def close_overdue(now: datetime | None = None) -> str:
+    """The scheduled job: close every attempt past its deadline and grade it (idempotent)."""
+    now = now or utcnow()
+    overdue = [a.id for a in db.session.scalars(select(ExamAttempt).where(
+        ExamAttempt.state.in_(OPEN_STATES), ExamAttempt.part_deadline < now))]
+    for attempt_id in overdue:
+        close_overdue_attempt(attempt_id, now)
+    stuck = [a.id for a in db.session.scalars(select(ExamAttempt).where(
+        ExamAttempt.state == "grading"))]
+    for attempt_id in stuck:
+        grade(attempt_id, now)
+    return f"closed {len(overdue)} overdue attempts, graded {len(stuck)} waiting ones"
+
+
+def grade(attempt_id: int, now: datetime | None = None) -> ExamAttempt:
+    """Decide pass/fail exactly once and issue the certificate when earned."""
+    now = now or utcnow()
+    claimed = db.session.execute(update(ExamAttempt).where(
+        ExamAttempt.id == attempt_id, ExamAttempt.state == "grading").values(state="graded"))
+    attempt = db.session.get(ExamAttempt, attempt_id)
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return attempt
+    db.session.refresh(attempt)
+    rule = exam_bank.scheme().levels[attempt.level]
+    parts_passed = (attempt.theory_score or 0) >= rule.theory.cut_score and \
+        (attempt.practical_score or 0) >= rule.practical.cut_score
+    if parts_passed and rule.panel_review:
+        attempt.state = "awaiting_panel"
+    else:
+        attempt.state = "passed" if parts_passed else "failed"
+        attempt.passed = parts_passed
+    db.session.commit()
+    if attempt.passed:
+        exam_bank.issue_for(attempt, None, now)
+    return attempt
+
+
+def awaiting_panel() -> list[ExamAttempt]:
+    return list(db.session.scalars(select(ExamAttempt).where(
+        ExamAttempt.state == "awaiting_panel").order_by(ExamAttempt.finished_at)))
+
+
+def record_panel(attempt_public_id: str, reviewer_id: int, score: float, comment: str,
+                 now: datetime | None = None) -> ExamAttempt:
+    """Record the panel review of a level 2 or 1 attempt; the certificate follows a pass."""
+    now = now or utcnow()
+    attempt = db.session.scalar(select(ExamAttempt).where(
+        ExamAttempt.public_id == attempt_public_id))
+    if attempt is None or attempt.state != "awaiting_panel":
+        raise ExamError(_("This attempt is not waiting for a panel review."))
+    if not 0 <= score <= 100 or not comment.strip():
+        raise ExamError(_("Give a score from 0 to 100 and a comment."))
+    db.session.add(PanelReview(attempt_id=attempt.id, reviewer_id=reviewer_id, score=score,
+                               comment=comment.strip()[:4000], created_at=now))
+    attempt.panel_score = score
+    attempt.passed = score >= PANEL_CUT
+    attempt.state = "passed" if attempt.passed else "failed"
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ExamError(_("This attempt is not waiting for a panel review.")) from None
+    if attempt.passed:
+        exam_bank.issue_for(attempt, score, now)
+    return attempt
+
+
+def element_feedback(attempt: ExamAttempt, now: datetime) -> list[dict] | None:
+    """Mean score per assessment element, only once the session's window has closed."""
+    if now < attempt.session.closes_at:
+        return None
+    rows = db.session.execute(
+        select(Item.element, func.count(), func.avg(ExamResponse.score))
+        .join(Item, Item.id == ExamResponse.item_id)
+        .where(ExamResponse.attempt_id == attempt.id, ExamResponse.pretest.is_(False))
+        .group_by(Item.element).order_by(Item.element))
+    return [{"element": element, "items": n, "mean": float(mean)} for element, n, mean in rows]
+
+
+def progress(attempt: ExamAttempt) -> tuple[int, int]:
+    """(answered in this part, the part's maximum length)."""
+    rule = exam_bank.scheme().levels[attempt.level].part(attempt.state)
+    answered = db.session.scalar(select(func.count()).select_from(ExamResponse).where(
+        ExamResponse.attempt_id == attempt.id, ExamResponse.part == attempt.state))
+    maximum = rule.length if rule.mode == "fixed" else rule.max_items
+    return answered, maximum + len(rule.pretest_positions)
+

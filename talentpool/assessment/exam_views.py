@@ -1,0 +1,142 @@
+"""Exam pages: open sessions, the timed attempt, results; sessions and panel reviews for staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from talentpool.assessment import exam, exam_bank
+from talentpool.assessment.service import asset_urls
+from talentpool.auth import Role, role_required
+from talentpool.database import utcnow
+from talentpool.home.service import current_locale
+from talentpool.practice.service import AnswerError, parse_answer_body
+
+exams_bp = Blueprint("exams", __name__, url_prefix="/exams")
+
+
+@exams_bp.get("/")
+@role_required(Role.TRAINEE)
+def index():
+    """Open sessions with the person's eligibility, and past attempts."""
+    now = utcnow()
+    sessions = [(s, exam.eligibility_problem(current_user.id, s.level, now))
+                for s in exam.open_sessions(now)]
+    return render_template("exams/index.html", sessions=sessions,
+                           attempts=exam.attempts_of(current_user.id), now=now)
+
+
+@exams_bp.post("/sessions/<public_id>/start")
+@role_required(Role.TRAINEE)
+def start(public_id: str):
+    """Start the exam (or resume the open attempt)."""
+    try:
+        attempt = exam.start_attempt(current_user.id, public_id)
+    except exam.ExamError as error:
+        flash(str(error), "error")
+        return redirect(url_for("exams.index"))
+    return redirect(url_for("exams.attempt", public_id=attempt.public_id))
+
+
+@exams_bp.get("/attempts/<public_id>")
+@role_required(Role.TRAINEE)
+def attempt(public_id: str):
+    """The current item with the server's deadline, or the result once finished."""
+    found = exam.own_attempt(current_user.id, public_id) or abort(404)
+    now = utcnow()
+    if found.state in ("theory", "practical") and now > exam.deadline_with_grace(found):
+        exam.close_overdue_attempt(found.id, now)
+    if found.state not in ("theory", "practical"):
+        return render_template("exams/result.html", attempt=found,
+                               rule=exam_bank.scheme().levels[found.level],
+                               elements=exam.element_feedback(found, now))
+    item = exam.current_item(found)
+    answered, maximum = exam.progress(found)
+    remaining = max(0, int((found.part_deadline - now).total_seconds()))
+    return render_template("exams/attempt.html", attempt=found, item=item, spec=item.spec,
+                           assets=asset_urls(item), locale=current_locale(),
+                           remaining=remaining, answered=answered, maximum=maximum)
+
+
+@exams_bp.post("/attempts/<public_id>/answer")
+@role_required(Role.TRAINEE)
+def answer(public_id: str):
+    """Store an answer (no feedback during an exam); the page then loads the next item."""
+    found = exam.own_attempt(current_user.id, public_id)
+    if found is None:
+        return jsonify(error=_("No such attempt.")), 404
+    try:
+        given, _duration = parse_answer_body(request.get_data(cache=False))
+        sequence = request.args.get("sequence", type=int)
+        if sequence is None:
+            raise exam.StaleAnswer(_("The page did not say which question it answers. Reload."))
+        exam.submit_answer(found, sequence, given)
+    except AnswerError as error:
+        return jsonify(error=str(error)), 400
+    except exam.ExamError as error:
+        return jsonify(error=str(error)), error.status
+    return jsonify(next_url=url_for("exams.attempt", public_id=public_id),
+                   state=found.state)
+
+
+@exams_bp.post("/attempts/<public_id>/finish")
+@role_required(Role.TRAINEE)
+def finish(public_id: str):
+    """Hand in the attempt now."""
+    found = exam.own_attempt(current_user.id, public_id) or abort(404)
+    try:
+        exam.finish(found, request.form.get("sequence", type=int, default=-1))
+    except exam.ExamError as error:
+        flash(str(error), "error")
+    return redirect(url_for("exams.attempt", public_id=public_id))
+
+
+@exams_bp.route("/admin", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def sessions_admin():
+    """Schedule exam sessions."""
+    if request.method == "POST":
+        try:
+            session = exam.create_session(
+                request.form.get("level", type=int, default=0), request.form.get("title", ""),
+                _when(request.form.get("opens_at")), _when(request.form.get("closes_at")),
+                current_user.id)
+        except exam.ExamError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Session “%(title)s” scheduled.", title=session.title), "success")
+            return redirect(url_for("exams.sessions_admin"))
+    from sqlalchemy import select
+
+    from talentpool.assessment.models import ExamSession
+    from talentpool.extensions import db
+
+    sessions = db.session.scalars(select(ExamSession).order_by(ExamSession.opens_at.desc()))
+    return render_template("exams/admin.html", sessions=list(sessions), now=utcnow())
+
+
+def _when(raw: str | None) -> datetime:
+    try:
+        return datetime.fromisoformat((raw or "").strip())
+    except ValueError:
+        raise exam.ExamError(_("Give dates as YYYY-MM-DD HH:MM (UTC).")) from None
+
+
+@exams_bp.route("/panel", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.INSTITUTION_STAFF)
+def panel():
+    """Record panel reviews (综合评审) of level 2 and 1 attempts."""
+    if request.method == "POST":
+        try:
+            exam.record_panel(request.form.get("attempt", ""), current_user.id,
+                              request.form.get("score", type=float, default=-1),
+                              request.form.get("comment", ""))
+        except exam.ExamError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Panel review recorded."), "success")
+        return redirect(url_for("exams.panel"))
+    return render_template("exams/panel.html", attempts=exam.awaiting_panel())

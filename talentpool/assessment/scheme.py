@@ -1,0 +1,163 @@
+"""The certification scheme (``exams/certification-scheme.yaml``), read and validated. Pure.
+
+Every problem is reported at once with the level and part it belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PARTS = ("theory", "practical")
+MODES = ("fixed", "adaptive")
+
+
+class SchemeError(ValueError):
+    """The scheme file is invalid; ``problems`` lists every problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PartRule:
+    """How one part (theory or practical) of a level is assembled, timed and passed."""
+
+    part: str
+    mode: str
+    time_limit_minutes: int
+    cut_score: float
+    blueprint: tuple[tuple[str, int], ...]
+    item_levels: tuple[int, ...]
+    min_items: int
+    max_items: int
+    pretest_positions: tuple[int, ...]
+
+    @property
+    def length(self) -> int:
+        """Items in a fixed form (the blueprint total)."""
+        return sum(count for _code, count in self.blueprint)
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    level: int
+    prerequisite: int | None
+    validity_years: int
+    retake_wait_days: int
+    panel_review: bool
+    theory: PartRule
+    practical: PartRule
+
+    def part(self, name: str) -> PartRule:
+        return self.theory if name == "theory" else self.practical
+
+
+@dataclass(frozen=True)
+class Scheme:
+    occupation: dict
+    work_type: dict
+    grace_seconds: int
+    levels: dict[int, LevelRule]
+
+
+def _int(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _part(level: int, name: str, raw: Any, elements: set[str], problems: list[str]) -> PartRule | None:
+    where = f"level {level} {name}"
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: missing")
+        return None
+    mode = raw.get("mode")
+    if mode not in MODES:
+        problems.append(f"{where}.mode: fixed or adaptive")
+    if not _int(raw.get("time_limit_minutes"), 1, 600):
+        problems.append(f"{where}.time_limit_minutes: 1–600")
+    cut = raw.get("cut_score", 60)
+    if not isinstance(cut, (int, float)) or isinstance(cut, bool) or not 0 < cut < 100:
+        problems.append(f"{where}.cut_score: a number between 0 and 100")
+    blueprint = raw.get("blueprint")
+    if not isinstance(blueprint, dict) or not blueprint:
+        problems.append(f"{where}.blueprint: element codes with item counts")
+        blueprint = {}
+    for code, count in blueprint.items():
+        if code not in elements:
+            problems.append(f"{where}.blueprint: {code!r} is not in elements.yaml")
+        if not _int(count, 1, 200):
+            problems.append(f"{where}.blueprint.{code}: a count of 1–200")
+    total = sum(v for v in blueprint.values() if isinstance(v, int))
+    min_items = raw.get("min_items", total)
+    max_items = raw.get("max_items", total)
+    if not (_int(min_items, 1, 500) and _int(max_items, 1, 500) and min_items <= max_items):
+        problems.append(f"{where}: min_items and max_items must satisfy 1 ≤ min ≤ max")
+    item_levels = raw.get("item_levels", [level])
+    if not isinstance(item_levels, list) or not all(_int(v, 1, 5) for v in item_levels):
+        problems.append(f"{where}.item_levels: levels 1–5")
+        item_levels = [level]
+    positions = raw.get("pretest_positions", [])
+    if not isinstance(positions, list) or not all(_int(p, 0, 500) for p in positions):
+        problems.append(f"{where}.pretest_positions: item positions (0-based)")
+        positions = []
+    unknown = set(raw) - {"mode", "time_limit_minutes", "cut_score", "blueprint", "min_items",
+                          "max_items", "item_levels", "pretest_positions"}
+    problems.extend(f"{where}.{key}: unknown field" for key in sorted(unknown))
+    if any(p.startswith(where) for p in problems):
+        return None
+    return PartRule(name, mode, raw["time_limit_minutes"], float(cut),
+                    tuple(sorted(blueprint.items())), tuple(item_levels), min_items, max_items,
+                    tuple(positions))
+
+
+def parse_scheme(data: Any, elements: set[str]) -> Scheme:
+    """A validated scheme, or SchemeError listing every problem."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise SchemeError(["the scheme must be a mapping"])
+    for key in ("occupation", "work_type"):
+        value = data.get(key)
+        if not isinstance(value, dict) or not value.get("zh") or not value.get("en"):
+            problems.append(f"{key}: needs zh and en")
+    grace = data.get("grace_seconds", 60)
+    if not _int(grace, 0, 600):
+        problems.append("grace_seconds: 0–600")
+    levels: dict[int, LevelRule] = {}
+    for raw in data.get("levels") or []:
+        number = raw.get("level") if isinstance(raw, dict) else None
+        if not _int(number, 1, 5) or number in levels:
+            problems.append(f"levels: level {number!r} is not 1–5 or appears twice")
+            continue
+        prerequisite = raw.get("prerequisite")
+        if prerequisite is not None and prerequisite != number + 1:
+            problems.append(f"level {number}.prerequisite: must be level {number + 1} or null")
+        if not _int(raw.get("validity_years"), 1, 10):
+            problems.append(f"level {number}.validity_years: 1–10")
+        if not _int(raw.get("retake_wait_days"), 0, 365):
+            problems.append(f"level {number}.retake_wait_days: 0–365")
+        panel = raw.get("panel_review", False)
+        if number <= 2 and panel is not True:
+            problems.append(f"level {number}.panel_review: levels 2 and 1 require a panel review")
+        theory = _part(number, "theory", raw.get("theory"), elements, problems)
+        practical = _part(number, "practical", raw.get("practical"), elements, problems)
+        if theory and practical:
+            levels[number] = LevelRule(number, prerequisite, raw["validity_years"],
+                                       raw["retake_wait_days"], bool(panel), theory, practical)
+    if sorted(levels) != [1, 2, 3, 4, 5] and not problems:
+        problems.append("levels: the scheme must define levels 5, 4, 3, 2 and 1")
+    if problems:
+        raise SchemeError(problems)
+    return Scheme(data["occupation"], data["work_type"], grace, levels)
+
+
+def load_scheme(path: Path, elements: set[str]) -> Scheme:
+    """Read and validate the scheme file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SchemeError([f"{path.name}: {error}"]) from None
+    return parse_scheme(data, elements)

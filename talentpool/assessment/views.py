@@ -1,0 +1,83 @@
+"""Item-bank pages for administrators: tracks, items with statistics, calibration runs."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from talentpool import charts
+from talentpool.assessment import bank, bp, calibration
+from talentpool.assessment.models import ACTIVE, RETIRED
+from talentpool.assessment.tracks import TRACKS, TRACKS_BY_ID
+from talentpool.auth import Role, role_required
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def index():
+    """Every track with its items and active calibration."""
+    return render_template("assessment/bank.html", summaries=bank.summaries(TRACKS),
+                           tracks=TRACKS_BY_ID)
+
+
+@bp.get("/tracks/<track_id>")
+@role_required(Role.ADMIN)
+def track(track_id: str):
+    """Items of a track with statistics and flags, the test information curve and the runs."""
+    if track_id not in TRACKS_BY_ID:
+        abort(404)
+    curve = bank.information_curve(track_id)
+    chart = None
+    if curve is not None:
+        theta, information = curve
+        chart = charts.line_chart(theta, {_("Test information"): information},
+                                  x_label=_("Ability θ"), y_label=_("Information"))
+    runs = bank.runs(track_id)
+    comparison = None
+    if len(runs) >= 2:
+        comparison = bank.compare(runs[1], runs[0])
+    return render_template("assessment/track.html", track=TRACKS_BY_ID[track_id],
+                           rows=bank.item_rows(track_id), chart=chart, runs=runs,
+                           comparison=comparison)
+
+
+@bp.post("/items/<public_id>/status")
+@role_required(Role.ADMIN)
+def item_status(public_id: str):
+    """Retire an item, or bring a retired one back."""
+    status = request.form.get("status")
+    try:
+        item = bank.set_item_status(public_id, RETIRED if status == RETIRED else ACTIVE)
+    except bank.BankError:
+        abort(404)
+    flash(_("Item %(key)s retired.", key=item.key) if item.status == RETIRED
+          else _("Item %(key)s is active again.", key=item.key), "success")
+    return redirect(url_for("bank.track", track_id=item.track))
+
+
+@bp.post("/tracks/<track_id>/calibrate")
+@role_required(Role.ADMIN)
+def calibrate(track_id: str):
+    """Calibrate a track now from all first answers."""
+    if track_id not in TRACKS_BY_ID:
+        abort(404)
+    try:
+        run = calibration.calibrate_track(track_id, trigger="admin")
+    except calibration.CalibrationError as error:
+        flash(_("Calibration did not run: %(reason)s", reason=str(error)), "error")
+    else:
+        flash(_("Calibrated %(n)d items from %(p)d people.", n=run.n_items, p=run.n_persons),
+              "success")
+    return redirect(url_for("bank.track", track_id=track_id))
+
+
+@bp.post("/runs/<public_id>/activate")
+@role_required(Role.ADMIN)
+def activate(public_id: str):
+    """Make an older or newer run the active one."""
+    try:
+        run = calibration.activate_run(public_id)
+    except calibration.CalibrationError:
+        abort(404)
+    flash(_("Calibration run activated."), "success")
+    return redirect(url_for("bank.track", track_id=run.track))

@@ -1,0 +1,42 @@
+"""The administrator's certificate list, search and revocation."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from talentpool.auth import Role, role_required
+from talentpool.certification import bp, service
+from talentpool.certification.forms import RevokeForm
+from talentpool.database import utcnow
+
+
+@bp.get("/admin/certificates")
+@role_required(Role.ADMIN)
+def admin_list():
+    """Certificates, newest first, searchable by serial or holder name."""
+    search = (request.args.get("q") or "").strip()[:80]
+    now = utcnow()
+    rows = [(certificate, service.certificate_status(certificate, now))
+            for certificate in service.list_certificates(search)]
+    return render_template("certification/admin.html", rows=rows, search=search,
+                           form=RevokeForm())
+
+
+@bp.post("/admin/certificates/<serial>/revoke")
+@role_required(Role.ADMIN)
+def admin_revoke(serial: str):
+    """Revoke a certificate with a reason shown on the public verification page."""
+    form = RevokeForm()
+    back = url_for("certification.admin_list", q=request.form.get("q") or None)
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+        return redirect(back)
+    try:
+        certificate = service.revoke(serial, form.reason.data, current_user)
+    except service.CertificationError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Certificate %(serial)s is revoked.", serial=certificate.serial), "success")
+    return redirect(back)

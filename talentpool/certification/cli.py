@@ -1,0 +1,51 @@
+"""``talentpool certificates …``: list, revoke, rotate the signing key."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+certificates_cli = AppGroup("certificates", help="List and revoke certificates; rotate the "
+                                                 "signing key (docs/certificates.md).")
+
+
+@certificates_cli.command("list")
+@click.option("--search", default="", help="Only serials or holder names containing this text.")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 100_000))
+def list_command(search: str, limit: int) -> None:
+    """Serial, holder, level and status of the newest certificates."""
+    from talentpool.certification.service import certificate_status, list_certificates
+    from talentpool.database import utcnow
+
+    now = utcnow()
+    certificates = list_certificates(search, limit)
+    if not certificates:
+        click.echo("No certificates.")
+        return
+    for certificate in certificates:
+        click.echo(f"{certificate.serial}  level {certificate.level}  "
+                   f"{certificate_status(certificate, now):<10}  "
+                   f"{certificate.issued_at:%Y-%m-%d}  {certificate.holder_name or '-'}")
+
+
+@certificates_cli.command("revoke")
+@click.argument("serial")
+@click.option("--reason", required=True, help="Shown on the public verification page.")
+def revoke_command(serial: str, reason: str) -> None:
+    """Revoke the certificate SERIAL."""
+    from talentpool.certification.service import CertificationError, revoke
+
+    try:
+        certificate = revoke(serial, reason, actor=None)
+    except CertificationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Revoked {certificate.serial}: {certificate.revocation_reason}")
+
+
+@certificates_cli.command("rotate-key")
+def rotate_key_command() -> None:
+    """Sign new credentials with a fresh Ed25519 key; old ones keep verifying."""
+    from talentpool.certification.service import rotate_signing_key
+
+    key = rotate_signing_key()
+    click.echo(f"New signing key {key.kid}; earlier keys are retired but still published.")

@@ -1,0 +1,114 @@
+"""Ed25519 signing keys: private halves as 0600 PEM files, public halves in the database.
+
+The private key of ``kid`` lives in ``<instance>/keys/<kid>.pem``; it is never served, never
+stored in the database and never in the repository. The newest unretired key signs; every key,
+retired or not, stays published in the JWKS so old credentials keep verifying by their kid.
+Deployments with several servers share the instance ``keys`` folder (or run ``talentpool
+certificates rotate-key`` once and copy the new file), since each signer needs the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask import current_app
+from sqlalchemy import case, select, update
+
+from talentpool.certification.models import SigningKey
+from talentpool.extensions import db
+
+_PRIVATE_CACHE: dict[str, Ed25519PrivateKey] = {}
+
+
+class SigningKeyError(RuntimeError):
+    """The active key's private file is missing on this server."""
+
+
+def b64url(data: bytes) -> str:
+    """Unpadded base64url, as JWK uses."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def keys_folder() -> Path:
+    """``<instance>/keys``, created with mode 0700 on first use."""
+    folder = Path(current_app.instance_path) / "keys"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _key_file(kid: str) -> Path:
+    return keys_folder() / f"{kid}.pem"
+
+
+def add_signing_key(now: datetime) -> SigningKey:
+    """Generate a key pair, write the private PEM (0600) and add the public row (no commit)."""
+    kid = f"{now:%Y%m%d}-{secrets.token_hex(4)}"
+    private = Ed25519PrivateKey.generate()
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    fd = os.open(_key_file(kid), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    raw = private.public_key().public_bytes(serialization.Encoding.Raw,
+                                            serialization.PublicFormat.Raw)
+    row = SigningKey(kid=kid, public_key=b64url(raw), created_at=now)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def retire_active_keys(now: datetime) -> None:
+    """Stop signing with the current keys; they keep verifying (no commit)."""
+    db.session.execute(update(SigningKey).where(SigningKey.retired_at.is_(None))
+                       .values(retired_at=now))
+
+
+def signing_key(now: datetime) -> tuple[str, Ed25519PrivateKey]:
+    """The newest unretired key and its private half, generated on first need (no commit)."""
+    row = db.session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))
+                             .order_by(SigningKey.created_at.desc(), SigningKey.kid.desc())
+                             .limit(1)).first()
+    if row is None:
+        row = add_signing_key(now)
+    return row.kid, _private_key(row.kid)
+
+
+def _private_key(kid: str) -> Ed25519PrivateKey:
+    path = _key_file(kid)
+    cached = _PRIVATE_CACHE.get(str(path))
+    if cached is not None:
+        return cached
+    try:
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError:
+        raise SigningKeyError(f"the private key of {kid} is not in {path.parent} on this "
+                              "server; copy it there or run 'talentpool certificates "
+                              "rotate-key'") from None
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise SigningKeyError(f"{path} does not hold an Ed25519 key")
+    _PRIVATE_CACHE[str(path)] = loaded
+    return loaded
+
+
+def public_key(kid: str) -> tuple[Ed25519PublicKey, SigningKey] | None:
+    """The public key published under ``kid`` and its row, or None."""
+    row = db.session.get(SigningKey, kid) if isinstance(kid, str) and len(kid) <= 64 else None
+    if row is None:
+        return None
+    raw = base64.urlsafe_b64decode(row.public_key + "=" * (-len(row.public_key) % 4))
+    return Ed25519PublicKey.from_public_bytes(raw), row
+
+
+def jwks() -> dict:
+    """Every public key, the signing one first, as a JWK Set (RFC 7517; OKP keys, RFC 8037)."""
+    active_first = case((SigningKey.retired_at.is_(None), 0), else_=1)
+    rows = db.session.scalars(select(SigningKey).order_by(
+        active_first, SigningKey.created_at.desc(), SigningKey.kid.desc()))
+    return {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": row.public_key, "kid": row.kid,
+                      "use": "sig", "alg": "EdDSA"} for row in rows]}

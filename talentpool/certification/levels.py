@@ -1,0 +1,39 @@
+"""The occupation, its work type and the five skill levels, in Chinese and English.
+
+A certificate is always bilingual, so these texts are fixed here rather than translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OCCUPATION_CODE = "4-04-05-05"
+OCCUPATION = {"zh": "人工智能训练师", "en": "Artificial Intelligence Trainer"}
+WORK_TYPE = {"zh": "数据标注员", "en": "Data Annotator"}
+TITLE = {"zh": "职业技能等级证书", "en": "Vocational Skill Level Certificate"}
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    zh: str
+    en: str
+
+    @property
+    def short_zh(self) -> str:
+        """``五级`` of ``五级/初级工``."""
+        return self.zh.split("/")[0]
+
+
+LEVELS = {
+    5: Level(5, "五级/初级工", "Level 5 / Elementary"),
+    4: Level(4, "四级/中级工", "Level 4 / Intermediate"),
+    3: Level(3, "三级/高级工", "Level 3 / Advanced"),
+    2: Level(2, "二级/技师", "Level 2 / Technician"),
+    1: Level(1, "一级/高级技师", "Level 1 / Senior Technician"),
+}
+
+
+def level(number: int) -> Level:
+    """The level with this number (1–5); KeyError otherwise."""
+    return LEVELS[number]

@@ -1,0 +1,93 @@
+"""Certificate tables: certificates, the keys that sign their credentials, verification hits."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, String, Text, text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from talentpool.database import utcnow
+from talentpool.extensions import db
+
+
+class StoredStatus(enum.StrEnum):
+    """What is stored; "expired" is derived from ``valid_until`` and the clock, never stored."""
+
+    VALID = "valid"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+STATUS_TYPE = Enum(
+    StoredStatus, native_enum=False, length=16, create_constraint=True, name="certificate_status",
+    values_callable=lambda statuses: [status.value for status in statuses],
+)
+
+
+class Certificate(db.Model):
+    """A skill-level certificate: what the PDF shows, plus its signed credential.
+
+    The holder's name is a snapshot taken at issue; the account may later change or go away
+    (``user_id`` becomes NULL and the certificate counts as withdrawn).
+    """
+
+    __table_args__ = (
+        CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),
+        CheckConstraint("theory_score BETWEEN 0 AND 100", name="theory_range"),
+        CheckConstraint("practical_score BETWEEN 0 AND 100", name="practical_range"),
+        CheckConstraint("panel_score IS NULL OR panel_score BETWEEN 0 AND 100",
+                        name="panel_range"),
+        # At most one valid certificate per person and level: a renewal supersedes the old one.
+        Index("uq_certificate_one_valid_per_level", "user_id", "level", unique=True,
+              sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    holder_name: Mapped[str] = mapped_column(String(80))
+    level: Mapped[int] = mapped_column(Integer)
+    theory_score: Mapped[int] = mapped_column(Integer)
+    practical_score: Mapped[int] = mapped_column(Integer)
+    panel_score: Mapped[int | None] = mapped_column(Integer)
+    issuer_name: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    valid_from: Mapped[datetime] = mapped_column(DateTime)
+    valid_until: Mapped[datetime] = mapped_column(DateTime, index=True)
+    status: Mapped[StoredStatus] = mapped_column(STATUS_TYPE, default=StoredStatus.VALID)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(String(500))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificate.id", ondelete="SET NULL"))
+    # The exact signed text is kept (not JSONB, which would reorder it) and served as is.
+    credential: Mapped[str] = mapped_column(Text)
+    signing_kid: Mapped[str] = mapped_column(String(64), ForeignKey("signing_key.kid"))
+    holder_salt: Mapped[str] = mapped_column(String(64))
+
+
+class SigningKey(db.Model):
+    """A public Ed25519 key; its private half is a 0600 PEM file in ``instance/keys/``."""
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # raw 32 bytes, base64url
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class VerificationHit(db.Model):
+    """One request to the public verification page or API, counted per client address.
+
+    Kept in the database so that every web worker applies the same limit.
+    """
+
+    __table_args__ = (Index("ix_verification_hit_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,71 @@
+"""What the public may see of a certificate, and its printable PDF.
+
+The public record holds exactly what the printed certificate shows (plus the revocation
+reason): no e-mail address, no account id, nothing about other certificates of the holder.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from talentpool.certification.credential import timestamp
+from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, WORK_TYPE, level
+from talentpool.certification.models import Certificate
+from talentpool.certification.pdf import CertificateFace, render_certificate
+from talentpool.certification.service import (
+    REVOKED, UNKNOWN, certificate_status, public_base_url,
+)
+from talentpool.database import utcnow
+
+HOLDER_DELETED = "holder account deleted"
+_FIELDS = ("holder_name", "occupation", "occupation_code", "work_type", "level", "level_name",
+           "theory_score", "practical_score", "panel_score", "issuer", "issued_at",
+           "valid_until", "revoked_at", "revocation_reason", "verify_url", "credential_url")
+
+
+def verify_url(serial: str) -> str:
+    """Absolute address of the public verification page of ``serial`` (also outside requests)."""
+    return f"{public_base_url()}/verify/{serial}"
+
+
+def credential_url(serial: str) -> str:
+    """Absolute address of the signed credential of ``serial``."""
+    return f"{public_base_url()}/api/v1/certificates/{serial}/credential"
+
+
+def _time(moment: datetime | None) -> str | None:
+    return timestamp(moment) if moment else None
+
+
+def status_record(requested: str, certificate: Certificate | None,
+                  now: datetime | None = None) -> dict:
+    """The JSON status of a serial; unknown serials get the same keys, all null."""
+    record: dict = {"serial": (requested or "")[:80], "status": UNKNOWN, **dict.fromkeys(_FIELDS)}
+    if certificate is None:
+        return record
+    status, grade = certificate_status(certificate, now or utcnow()), level(certificate.level)
+    record.update(
+        serial=certificate.serial, status=status, holder_name=certificate.holder_name or None,
+        occupation=OCCUPATION, occupation_code=OCCUPATION_CODE, work_type=WORK_TYPE,
+        level=certificate.level, level_name={"zh": grade.zh, "en": grade.en},
+        theory_score=certificate.theory_score, practical_score=certificate.practical_score,
+        panel_score=certificate.panel_score, issuer=certificate.issuer_name,
+        issued_at=_time(certificate.issued_at), valid_until=_time(certificate.valid_until),
+        verify_url=verify_url(certificate.serial),
+        credential_url=credential_url(certificate.serial))
+    if status == REVOKED:
+        record.update(revoked_at=_time(certificate.revoked_at),
+                      revocation_reason=certificate.revocation_reason or HOLDER_DELETED)
+    return record
+
+
+def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> bytes:
+    """The printable certificate, stamped when it is no longer valid."""
+    face = CertificateFace(
+        serial=certificate.serial, holder_name=certificate.holder_name, level=certificate.level,
+        theory_score=certificate.theory_score, practical_score=certificate.practical_score,
+        panel_score=certificate.panel_score, issuer_name=certificate.issuer_name,
+        issued_at=certificate.issued_at, valid_until=certificate.valid_until,
+        verify_url=verify_url(certificate.serial),
+        status=certificate_status(certificate, now or utcnow()))
+    return render_certificate(face)

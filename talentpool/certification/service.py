@@ -1,0 +1,269 @@
+"""Certificate use cases: issue, renew, revoke, look up, verify, rotate the signing key.
+
+Each public function that changes data is one use case and commits once. Whether a
+certificate has expired is derived from ``valid_until`` and the server clock, never stored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from talentpool.certification import keys
+from talentpool.certification.credential import (
+    CredentialFacts, check_signature, sign, unsigned_credential,
+)
+from talentpool.certification.models import Certificate, SigningKey, StoredStatus
+from talentpool.certification.serials import new_serial, normalise_serial
+from talentpool.database import utcnow
+from talentpool.extensions import db
+
+VALID, EXPIRED, REVOKED, SUPERSEDED = "valid", "expired", "revoked", "superseded"
+UNKNOWN, TAMPERED = "unknown", "tampered"
+DEFAULT_VALID_YEARS = 3
+DEFAULT_ISSUER_NAME = "talentpool 职业技能等级认定 · talentpool Skill Level Certification"
+PANEL_LEVELS = (1, 2)
+# Looked up when a serial is malformed, so a made-up serial costs the same query as a real one.
+_NO_SERIAL = "TP-0000"
+
+
+class CertificationError(Exception):
+    """A use case refused; ``str(error)`` is a translated message for the person."""
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """What a verifier learns from an uploaded credential."""
+
+    signature: str  # valid, invalid, missing, unsupported
+    key: str  # active, retired, unknown
+    status: str  # valid, expired, revoked, superseded, unknown, tampered
+    kid: str | None = None
+    certificate: Certificate | None = None
+
+    @property
+    def verified(self) -> bool:
+        """True when the signature holds and the certificate is currently valid."""
+        return self.signature == VALID and self.status == VALID
+
+
+def setting(name: str, default):
+    """An app setting with the certificate domain's default."""
+    return current_app.config.get(name, default)
+
+
+def public_base_url() -> str:
+    """Absolute site address used in QR codes and credentials (PUBLIC_BASE_URL first)."""
+    configured = current_app.config.get("PUBLIC_BASE_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return "http://localhost:5000"
+
+
+def add_years(moment: datetime, years: int) -> datetime:
+    """``moment`` plus whole calendar years; 29 February becomes 28 February."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def _checked_score(value: float | int | None, problem: str) -> int:
+    """``value`` rounded half up to a whole score, or CertificationError(problem) if not 0–100."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise CertificationError(problem)
+    return math.floor(value + 0.5)
+
+
+def issue_certificate(user, level: int, theory_score: float, practical_score: float,
+                      panel_score: float | None = None, now: datetime | None = None,
+                      valid_years: int | None = None) -> Certificate:
+    """Issue a signed certificate; an older valid one of the same level is superseded. Commits.
+
+    ``valid_years`` (the scheme's validity period of the level) overrides
+    ``CERTIFICATE_VALID_YEARS``.
+    """
+    certificate = add_certificate(user, level, theory_score, practical_score, panel_score, now,
+                                  valid_years)
+    db.session.commit()
+    return certificate
+
+
+def add_certificate(user, level: int, theory_score: float, practical_score: float,
+                    panel_score: float | None = None, now: datetime | None = None,
+                    valid_years: int | None = None) -> Certificate:
+    """Check, sign and add a certificate to the session (the caller commits).
+
+    For a use case that records the exam result and the certificate in one transaction.
+    """
+    if isinstance(level, bool) or level not in (1, 2, 3, 4, 5):
+        raise CertificationError(_("The level must be 1, 2, 3, 4 or 5."))
+    if level in PANEL_LEVELS and panel_score is None:
+        raise CertificationError(_("Levels 2 and 1 need a panel review score."))
+    theory = _checked_score(theory_score, _("The theory score must be from 0 to 100."))
+    practical = _checked_score(practical_score, _("The practical score must be from 0 to 100."))
+    panel = None if panel_score is None else _checked_score(
+        panel_score, _("The panel review score must be from 0 to 100."))
+    years = int(setting("CERTIFICATE_VALID_YEARS", DEFAULT_VALID_YEARS)
+                if valid_years is None else valid_years)
+    if not 1 <= years <= 50:
+        raise CertificationError(_("The validity period must be 1 to 50 years."))
+    now = (now or utcnow()).replace(microsecond=0)
+    older = db.session.scalars(select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.level == level,
+        Certificate.status == StoredStatus.VALID).with_for_update()).all()
+    for certificate in older:
+        certificate.status = StoredStatus.SUPERSEDED
+    db.session.flush()
+    kid, private_key = keys.signing_key(now)
+    base, salt = public_base_url(), secrets.token_hex(16)
+    certificate = Certificate(
+        serial=new_serial(), user_id=user.id, holder_name=user.display_name, level=level,
+        theory_score=theory, practical_score=practical, panel_score=panel,
+        issuer_name=setting("ISSUER_NAME", DEFAULT_ISSUER_NAME), issued_at=now, valid_from=now,
+        valid_until=add_years(now, years),
+        status=StoredStatus.VALID, signing_kid=kid, holder_salt=salt)
+    facts = CredentialFacts(certificate.serial, level, theory, practical, panel,
+                            certificate.issuer_name, certificate.valid_from,
+                            certificate.valid_until, user.email, salt, base)
+    document = sign(unsigned_credential(facts), kid, private_key, now, base)
+    certificate.credential = json.dumps(document, ensure_ascii=False, indent=2)
+    db.session.add(certificate)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a concurrent issue for the same person and level won the race
+        db.session.rollback()
+        raise CertificationError(_("A certificate of this level was issued at the same moment. "
+                                   "Reload to see it.")) from None
+    for old in older:
+        old.superseded_by_id = certificate.id
+    db.session.flush()
+    return certificate
+
+
+def find_certificate(serial: str) -> Certificate | None:
+    """The certificate with this serial (any case, with or without dashes), or None."""
+    normalised = normalise_serial(serial)
+    found = db.session.scalar(select(Certificate).where(
+        Certificate.serial == (normalised or _NO_SERIAL)))
+    return found if normalised else None
+
+
+def certificate_status(certificate: Certificate, now: datetime | None = None) -> str:
+    """valid, expired, revoked or superseded, by the server clock.
+
+    A certificate whose account was deleted counts as revoked (withdrawn).
+    """
+    if certificate.status is StoredStatus.REVOKED or certificate.user_id is None:
+        return REVOKED
+    if certificate.status is StoredStatus.SUPERSEDED:
+        return SUPERSEDED
+    if (now or utcnow()) >= certificate.valid_until:
+        return EXPIRED
+    return VALID
+
+
+def revoke(serial: str, reason: str, actor=None, now: datetime | None = None) -> Certificate:
+    """Revoke a certificate with a public reason; ``actor`` is the admin (None at the shell)."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise CertificationError(_("Give a reason of 1 to 500 characters."))
+    certificate = find_certificate(serial)
+    if certificate is None:
+        raise CertificationError(_("No certificate has the serial %(serial)s.",
+                                   serial=(serial or "")[:80]))
+    if certificate.status is StoredStatus.REVOKED:
+        raise CertificationError(_("Certificate %(serial)s is already revoked.",
+                                   serial=certificate.serial))
+    certificate.status = StoredStatus.REVOKED
+    certificate.revoked_at = (now or utcnow()).replace(microsecond=0)
+    certificate.revocation_reason = reason
+    certificate.revoked_by_id = getattr(actor, "id", None)
+    db.session.commit()
+    return certificate
+
+
+def withdraw_certificates_of(user_id: int, now: datetime | None = None) -> int:
+    """Revoke a deleting account's certificates and erase the name (the caller commits)."""
+    count = 0
+    for certificate in db.session.scalars(select(Certificate).where(
+            Certificate.user_id == user_id)):
+        if certificate.status is not StoredStatus.REVOKED:
+            certificate.status = StoredStatus.REVOKED
+            certificate.revoked_at = (now or utcnow()).replace(microsecond=0)
+            certificate.revocation_reason = "holder account deleted"
+        certificate.holder_name = ""
+        count += 1
+    return count
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    """A person's certificates, newest first."""
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
+                                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+
+
+def list_certificates(search: str | None = None, limit: int = 200) -> list[Certificate]:
+    """Newest certificates, optionally those whose serial or holder name contains ``search``."""
+    query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    search = (search or "").strip()[:80]
+    if search:
+        serial = normalise_serial(search)
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(Certificate.serial == serial,
+                                Certificate.serial.ilike(pattern, escape="\\"),
+                                Certificate.holder_name.ilike(pattern, escape="\\")))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def credential_document(certificate: Certificate) -> dict:
+    """The signed credential of a certificate, as issued."""
+    return json.loads(certificate.credential)
+
+
+def _serial_of(document: dict) -> str | None:
+    status = document.get("credentialStatus")
+    target = status.get("id") if isinstance(status, dict) else None
+    return target.rstrip("/").rpartition("/")[2] if isinstance(target, str) else None
+
+
+def verify_credential(document: dict, now: datetime | None = None) -> VerificationResult:
+    """Check an uploaded credential: signature, signing key and the certificate's status."""
+    rows: dict[str, SigningKey] = {}
+
+    def find_key(kid: str):
+        found = keys.public_key(kid)
+        if found is None:
+            return None
+        rows[kid] = found[1]
+        return found[0]
+
+    check = check_signature(document, find_key)
+    row = rows.get(check.kid or "")
+    key_state = "unknown" if row is None else ("retired" if row.retired_at else "active")
+    if check.signature != VALID:
+        return VerificationResult(check.signature, key_state, TAMPERED, check.kid)
+    certificate = find_certificate(_serial_of(document) or "")
+    if certificate is None:
+        return VerificationResult(VALID, key_state, UNKNOWN, check.kid)
+    return VerificationResult(VALID, key_state, certificate_status(certificate, now), check.kid,
+                              certificate)
+
+
+def rotate_signing_key(now: datetime | None = None) -> SigningKey:
+    """Retire the signing key(s) and create a new one; old credentials keep verifying. Commits."""
+    now = (now or utcnow()).replace(microsecond=0)
+    keys.retire_active_keys(now)
+    row = keys.add_signing_key(now)
+    db.session.commit()
+    return row

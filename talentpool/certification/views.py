@@ -1,0 +1,167 @@
+"""Public verification: the page behind the QR code, the JSON APIs and the JWKS."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from talentpool.certification import bp, keys, service, throttle
+from talentpool.certification.public import status_record
+from talentpool.certification.serials import normalise_serial
+from talentpool.database import utcnow
+from talentpool.extensions import csrf
+from talentpool.home.errors import render_error
+
+DEFAULT_CREDENTIAL_MAX_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32
+
+
+class MalformedJSON(ValueError):
+    """The uploaded text is not one strict JSON document."""
+
+
+def rate_limited(view: Callable) -> Callable:
+    """Refuse with 429 when the client address exceeds the verification rate limit."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not throttle.allow_request(request.remote_addr or "unknown"):
+            response, code = render_error(429, _("Too many verification requests from your "
+                                                 "network. Please wait a minute and try again."))
+            if not hasattr(response, "headers"):
+                response = current_app.make_response((response, code))
+            response.headers["Retry-After"] = str(current_app.config.get(
+                "VERIFY_RATE_WINDOW_SECONDS", throttle.DEFAULT_WINDOW_SECONDS))
+            return response, code
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/verify")
+def verify_form():
+    """Type a serial to check a certificate."""
+    typed = (request.args.get("serial") or "").strip()
+    if typed:
+        serial = normalise_serial(typed) or typed[:80].replace("/", "")
+        return redirect(url_for("certification.verify_page", serial=serial))
+    return render_template("certification/verify_form.html")
+
+
+@bp.get("/verify/<serial>")
+@rate_limited
+def verify_page(serial: str):
+    """Whether a certificate is valid, expired, revoked, superseded or unknown."""
+    certificate = service.find_certificate(serial)
+    record = status_record(serial, certificate)
+    response = current_app.make_response(render_template(
+        "certification/verify.html", record=record, certificate=certificate))
+    response.status_code = 200 if certificate else 404
+    return _no_store(response)
+
+
+@bp.get("/api/v1/certificates/<serial>")
+@rate_limited
+def status_api(serial: str):
+    """JSON status of a serial (404 with the same keys when unknown)."""
+    certificate = service.find_certificate(serial)
+    response = jsonify(status_record(serial, certificate))
+    response.status_code = 200 if certificate else 404
+    return _no_store(response)
+
+
+@bp.get("/api/v1/certificates/<serial>/credential")
+@rate_limited
+def credential_api(serial: str):
+    """The signed Open Badges credential of a certificate, exactly as issued."""
+    certificate = service.find_certificate(serial)
+    if certificate is None:
+        return render_error(404, _("No certificate has this serial."))
+    return _no_store(current_app.response_class(certificate.credential,
+                                                mimetype="application/json"))
+
+
+def _reject_constant(name: str):
+    raise MalformedJSON(f"{name} is not allowed in JSON")
+
+
+def _unique_members(pairs: list) -> dict:
+    names = [name for name, _value in pairs]
+    if len(names) != len(set(names)):
+        raise MalformedJSON("duplicate member name")
+    return dict(pairs)
+
+
+def _depth(value, limit: int = MAX_JSON_DEPTH) -> int:
+    stack, deepest = [(value, 1)], 0
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        if isinstance(item, dict):
+            children = list(item.values())
+        else:
+            children = item if isinstance(item, list) else []
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def parse_strict_json(raw: bytes) -> object:
+    """One JSON value: UTF-8, no NaN/Infinity, no duplicate names, at most 32 levels deep."""
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant,
+                           object_pairs_hook=_unique_members)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise MalformedJSON(str(error)) from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise MalformedJSON("nested too deeply")
+    return value
+
+
+# Machines post credentials here without a session or a form, so there is no CSRF token to
+# send; the endpoint changes nothing and reads no cookies, which is why exempting it is safe.
+@csrf.exempt
+@bp.post("/api/v1/credentials/verify")
+@rate_limited
+def verify_upload():
+    """Check an uploaded credential JSON: signature, key and status."""
+    limit = int(current_app.config.get("CREDENTIAL_MAX_BYTES", DEFAULT_CREDENTIAL_MAX_BYTES))
+    if (request.content_length or 0) > limit:
+        return render_error(413, _("A credential must be at most %(kb)d KB.", kb=limit // 1024))
+    raw = request.get_data(cache=False)
+    if len(raw) > limit:
+        return render_error(413, _("A credential must be at most %(kb)d KB.", kb=limit // 1024))
+    try:
+        document = parse_strict_json(raw)
+    except MalformedJSON:
+        return render_error(400, _("Send the credential as one JSON object (UTF-8)."))
+    if not isinstance(document, dict):
+        return render_error(400, _("Send the credential as one JSON object (UTF-8)."))
+    now = utcnow()
+    result = service.verify_credential(document, now)
+    serial = result.certificate.serial if result.certificate else ""
+    return _no_store(jsonify(
+        verified=result.verified, signature=result.signature, key=result.key, kid=result.kid,
+        status=result.status,
+        certificate=status_record(serial, result.certificate, now) if result.certificate else None))
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks():
+    """The public keys that sign credentials (every key, so old credentials keep verifying)."""
+    response = jsonify(keys.jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+from talentpool.certification import admin_views, holder_views  # noqa: E402,F401

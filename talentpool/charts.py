@@ -1,0 +1,80 @@
+"""Charts drawn server-side with matplotlib as SVG text (readable without hovering, no JS).
+
+Text stays text in the SVG (``svg.fonttype = none``), so the browser renders Chinese labels
+with its own fonts. Figures are created per call, never through pyplot's global state, so
+concurrent requests do not share a figure.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+matplotlib.rcParams["svg.fonttype"] = "none"
+matplotlib.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "WenQuanYi Micro Hei",
+                                          "DejaVu Sans"]
+
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen)
+
+INK, MUTED, BRAND, BAND, CUT = "#14212b", "#687884", "#0f5c8c", "#c4def0", "#b3261e"
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    with warnings.catch_warnings():
+        # Labels are measured with a Latin font when no CJK font is installed; the browser
+        # draws the text itself, so a missing glyph here only affects the layout estimate.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.savefig(buffer, format="svg", bbox_inches="tight")
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _axes(width: float, height: float, y_label: str):
+    figure = Figure(figsize=(width, height), dpi=96)
+    axes = figure.add_subplot()
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.spines["left"].set_color(MUTED)
+    axes.spines["bottom"].set_color(MUTED)
+    axes.tick_params(colors=MUTED, labelsize=9)
+    axes.set_ylabel(y_label, color=INK, fontsize=10)
+    axes.grid(axis="y", color="#e6ecf0", linewidth=0.8)
+    return figure, axes
+
+
+def band_chart(x: Sequence, y: Sequence[float], low: Sequence[float], high: Sequence[float], *,
+               y_label: str, band_label: str, line_label: str, y_range=(0, 100),
+               reference: float | None = None, reference_label: str = "") -> str:
+    """A line with a shaded uncertainty band (e.g. skill ± 1.96 SE) and an optional cut line."""
+    figure, axes = _axes(6.4, 2.6, y_label)
+    steps = list(x)
+    if steps and hasattr(steps[0], "year"):
+        locator = AutoDateLocator()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.fill_between(steps, low, high, color=BAND, alpha=0.8, linewidth=0, label=band_label)
+    axes.plot(steps, y, color=BRAND, linewidth=2, marker="o", markersize=3, label=line_label)
+    if reference is not None:
+        axes.axhline(reference, color=CUT, linewidth=1.2, linestyle="--", label=reference_label)
+    axes.set_ylim(*y_range)
+    axes.legend(loc="lower right", fontsize=8, frameon=False)
+    return _svg(figure)
+
+
+def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], *, x_label: str,
+               y_label: str) -> str:
+    """One or more lines over a numeric x axis (e.g. test information over θ)."""
+    figure, axes = _axes(6.4, 2.6, y_label)
+    colours = [BRAND, "#17794a", "#8a5a00", CUT]
+    for index, (label, values) in enumerate(series.items()):
+        axes.plot(x, values, color=colours[index % len(colours)], linewidth=2, label=label)
+    axes.set_xlabel(x_label, color=INK, fontsize=10)
+    if len(series) > 1:
+        axes.legend(fontsize=8, frameon=False)
+    return _svg(figure)

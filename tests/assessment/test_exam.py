@@ -1,0 +1,314 @@
+"""Certification exams end to end: eligibility, timing, resume, stale pages, races, grading."""
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from talentpool.accounts.service import find_user_by_email
+from talentpool.assessment import exam
+from talentpool.assessment.models import ExamAttempt, ExamResponse, Item
+from talentpool.assessment.service import import_path
+from talentpool.auth import Role
+from talentpool.database import utcnow
+from talentpool.extensions import db
+from talentpool.scoring import get_scorer
+from tests.conftest import csrf_from
+from tests.packs import ELEMENTS, make_item, make_pack
+
+GOLD_SENTINEL = "考试金标准哨兵"
+
+
+def make_scheme(folder, retake_days=14):
+    part = lambda code, mode, n: {"mode": mode, "time_limit_minutes": 30, "cut_score": 55,  # noqa: E731
+                                  "blueprint": {code: n}, "min_items": 2, "max_items": n,
+                                  "item_levels": [5, 4]}
+    levels = [{"level": n, "prerequisite": None if n == 5 else n + 1, "validity_years": 3,
+               "retake_wait_days": retake_days, "panel_review": n <= 2,
+               "theory": part("T1.1", "fixed", 3), "practical": part("P1.1", "adaptive", 4)}
+              for n in (5, 4, 3, 2, 1)]
+    path = folder / "certification-scheme.yaml"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump({"occupation": {"zh": "人工智能训练师", "en": "AI trainer"},
+                                    "work_type": {"zh": "数据标注员", "en": "Data annotator"},
+                                    "grace_seconds": 30, "levels": levels}, allow_unicode=True))
+    (folder / "elements.yaml").write_text(yaml.safe_dump({"elements": ELEMENTS},
+                                                         allow_unicode=True))
+    return path
+
+
+@pytest.fixture
+def bank(app, tmp_path):
+    app.config["EXAM_SCHEME"] = str(make_scheme(tmp_path / "scheme"))
+    theory = [make_item("single_choice", f"t{n}", element="T1.1") for n in range(5)]
+    practical = [make_item("transcription", f"p{n}", gold={"text": GOLD_SENTINEL + str(n)})
+                 for n in range(6)]
+    with app.app_context():
+        import_path(make_pack(tmp_path / "packs", "theory-pack", items=theory, track="theory"))
+        import_path(make_pack(tmp_path / "packs", "speech-pack", items=practical))
+        now = utcnow()
+        session = exam.create_session(5, "Level 5 · test", now - timedelta(hours=1),
+                                      now + timedelta(hours=5), None)
+        return session.public_id
+
+
+@pytest.fixture
+def trainee(client, auth, make_user):
+    email = make_user(Role.TRAINEE)
+    auth.login(email)
+    return email
+
+
+def gold_for(item_id):
+    item = db.session.get(Item, item_id)
+    return get_scorer(item.type_id).gold_answer(item.spec, item.gold)
+
+
+def start(client, session_id):
+    page = client.get("/exams/").get_data(as_text=True)
+    return client.post(f"/exams/sessions/{session_id}/start", data={"csrf_token": csrf_from(page)})
+
+
+def attempt_row(app):
+    with app.app_context():
+        return db.session.scalars(select(ExamAttempt)).one()
+
+
+def answer_current(app, client, correct=True, sequence=None):
+    attempt = attempt_row(app)
+    with app.app_context():
+        answer = gold_for(attempt.current_item_id) if correct else {"text": "x"} \
+            if db.session.get(Item, attempt.current_item_id).type_id == "transcription" \
+            else {"choice": "pos"}
+    page = client.get(f"/exams/attempts/{attempt.public_id}").get_data(as_text=True)
+    seq = attempt.sequence if sequence is None else sequence
+    return client.post(f"/exams/attempts/{attempt.public_id}/answer?sequence={seq}",
+                       json={"answer": answer}, headers={"X-CSRFToken": csrf_from(page)})
+
+
+def test_full_exam_passes_and_issues_a_certificate(app, client, bank, trainee):
+    assert start(client, bank).status_code == 302
+    for _ in range(20):
+        if attempt_row(app).state not in ("theory", "practical"):
+            break
+        assert answer_current(app, client).status_code == 200
+    attempt = attempt_row(app)
+    assert attempt.state == "passed" and attempt.passed
+    assert attempt.theory_score >= 55 and attempt.practical_score >= 55
+    assert attempt.certificate_serial
+    with app.app_context():
+        n_theory = db.session.scalar(select(func.count()).select_from(ExamResponse).where(
+            ExamResponse.part == "theory"))
+    assert n_theory == 3  # the fixed form's blueprint
+    result = client.get(f"/exams/attempts/{attempt.public_id}").get_data(as_text=True)
+    assert attempt.certificate_serial in client.get("/home").get_data(as_text=True) or "tag-operational" in result
+
+
+def test_wrong_answers_fail_and_the_retake_waits(app, client, bank, trainee):
+    start(client, bank)
+    for _ in range(20):
+        if attempt_row(app).state not in ("theory", "practical"):
+            break
+        answer_current(app, client, correct=False)
+    attempt = attempt_row(app)
+    assert attempt.state == "failed" and attempt.certificate_serial is None
+    reply = start(client, bank)
+    assert reply.status_code == 302
+    assert "重考" in client.get("/exams/").get_data(as_text=True) or \
+        "retake" in client.get("/exams/").get_data(as_text=True)
+
+
+def test_gold_and_parameters_never_reach_the_exam_page(app, client, bank, trainee):
+    start(client, bank)
+    for _ in range(4):
+        attempt = attempt_row(app)
+        html = client.get(f"/exams/attempts/{attempt.public_id}").get_data(as_text=True)
+        assert GOLD_SENTINEL not in html and "解析" not in html
+        with app.app_context():
+            gold = db.session.get(Item, attempt.current_item_id).gold
+        assert json.dumps(gold) not in html and json.dumps(gold, ensure_ascii=False) not in html
+        assert "category_map" not in html and "thresholds" not in html
+        reply = answer_current(app, client)
+        assert GOLD_SENTINEL not in reply.get_data(as_text=True)
+        assert set(reply.json) == {"next_url", "state"}
+
+
+def test_stale_and_replayed_answers_are_rejected(app, client, bank, trainee):
+    start(client, bank)
+    first = answer_current(app, client, sequence=0)
+    assert first.status_code == 200
+    replay = answer_current(app, client, sequence=0)
+    assert replay.status_code == 409 and replay.json["error"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ExamResponse)) == 1
+
+
+def test_answer_after_the_deadline_is_refused_and_answers_are_kept(app, bank, make_user):
+    email = make_user()
+    with app.test_request_context():
+        user = find_user_by_email(email)
+        attempt = exam.start_attempt(user.id, bank)
+        exam.submit_answer(attempt, 0, gold_for(attempt.current_item_id))
+        late = attempt.part_deadline + timedelta(seconds=31)
+        with pytest.raises(exam.DeadlinePassed):
+            exam.submit_answer(attempt, 1, gold_for(attempt.current_item_id), now=late)
+        attempt = db.session.get(ExamAttempt, attempt.id)
+        assert attempt.state == "practical" and attempt.theory_score is not None
+        assert db.session.scalar(select(func.count()).select_from(ExamResponse)) == 1
+        within_grace = attempt.part_deadline + timedelta(seconds=29)
+        exam.submit_answer(attempt, attempt.sequence, gold_for(attempt.current_item_id),
+                           now=within_grace)
+
+
+def test_overdue_job_closes_and_grades_once(app, bank, make_user):
+    email = make_user()
+    with app.test_request_context():
+        user = find_user_by_email(email)
+        attempt = exam.start_attempt(user.id, bank)
+        much_later = utcnow() + timedelta(hours=3)
+        assert "closed 1" in exam.close_overdue(much_later)
+        assert "closed 0" in exam.close_overdue(much_later)
+        attempt = db.session.get(ExamAttempt, attempt.id)
+        assert attempt.state == "failed" and attempt.finished_at is not None
+
+
+def test_resume_after_closing_the_browser(app, client, bank, trainee, auth):
+    start(client, bank)
+    answer_current(app, client)
+    attempt = attempt_row(app)
+    other = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(other).login(trainee)
+    page = other.get(f"/exams/attempts/{attempt.public_id}")
+    assert page.status_code == 200 and f"sequence={attempt.sequence}" in page.get_data(as_text=True)
+    assert start(other, bank).headers["Location"].endswith(attempt.public_id)
+
+
+def test_two_tabs_starting_at_once_get_one_attempt(app, bank, make_user):
+    email = make_user()
+    barrier, ids, errors = threading.Barrier(4), [], []
+
+    def begin():
+        with app.test_request_context():
+            user_id = find_user_by_email(email).id
+            db.session.rollback()  # end the read transaction before racing
+            barrier.wait(timeout=30)
+            try:
+                ids.append(exam.start_attempt(user_id, bank).id)
+            except Exception as error:  # noqa: BLE001
+                errors.append(repr(error))
+
+    threads = [threading.Thread(target=begin) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(ids)) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ExamAttempt)) == 1
+
+
+def test_concurrent_finish_grades_exactly_once(app, bank, make_user):
+    email = make_user()
+    with app.test_request_context():
+        user = find_user_by_email(email)
+        attempt = exam.start_attempt(user.id, bank)
+        attempt_id, sequence = attempt.id, attempt.sequence
+    barrier, outcomes = threading.Barrier(3), []
+
+    def hand_in():
+        with app.test_request_context():
+            row = db.session.get(ExamAttempt, attempt_id)
+            db.session.rollback()  # end the read transaction before racing
+            barrier.wait(timeout=30)
+            try:
+                exam.finish(row, sequence)
+                outcomes.append("graded")
+            except exam.StaleAnswer:
+                outcomes.append("stale")
+
+    threads = [threading.Thread(target=hand_in) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["graded", "stale", "stale"]
+    with app.app_context():
+        assert db.session.get(ExamAttempt, attempt_id).state == "failed"
+
+
+def test_level_4_needs_a_level_5_certificate(app, tmp_path, bank, make_user):
+    email = make_user()
+    with app.test_request_context():
+        user = find_user_by_email(email)
+        now = utcnow()
+        assert "level 5" in exam.eligibility_problem(user.id, 4, now) or \
+            "5" in exam.eligibility_problem(user.id, 4, now)
+        from talentpool.certification.service import issue_certificate
+
+        issue_certificate(user, 5, 80, 80)
+        assert exam.eligibility_problem(user.id, 4, now) is None
+
+
+def test_panel_review_levels_issue_after_the_panel(app, bank, make_user):
+    email = make_user()
+    staff = make_user(Role.INSTITUTION_STAFF)
+    with app.test_request_context():
+        from talentpool.certification.service import issue_certificate
+
+        user = find_user_by_email(email)
+        issue_certificate(user, 3, 80, 80)
+        now = utcnow()
+        session = exam.create_session(2, "Level 2", now - timedelta(hours=1),
+                                      now + timedelta(hours=1), None)
+        attempt = exam.start_attempt(user.id, session.public_id)
+        while attempt.state in ("theory", "practical"):
+            exam.submit_answer(attempt, attempt.sequence, gold_for(attempt.current_item_id))
+        assert attempt.state == "awaiting_panel" and attempt.certificate_serial is None
+        reviewer = find_user_by_email(staff)
+        done = exam.record_panel(attempt.public_id, reviewer.id, 72, "Clear, well-argued work.")
+        assert done.state == "passed" and done.certificate_serial
+        with pytest.raises(exam.ExamError):
+            exam.record_panel(attempt.public_id, reviewer.id, 72, "again")
+
+
+def test_element_feedback_only_after_the_session_closes(app, bank, make_user):
+    email = make_user()
+    with app.test_request_context():
+        user = find_user_by_email(email)
+        attempt = exam.start_attempt(user.id, bank)
+        exam.finish(attempt, attempt.sequence)
+        attempt = db.session.get(ExamAttempt, attempt.id)
+        assert exam.element_feedback(attempt, utcnow()) is None
+        after = attempt.session.closes_at + timedelta(minutes=1)
+        assert exam.element_feedback(attempt, after) is not None
+
+
+def test_someone_elses_attempt_is_404(app, client, bank, trainee, make_user):
+    other = make_user()
+    with app.test_request_context():
+        foreign = exam.start_attempt(find_user_by_email(other).id, bank).public_id
+    assert client.get(f"/exams/attempts/{foreign}").status_code == 404
+
+
+def test_session_with_too_few_items_is_refused(app, bank):
+    with app.test_request_context():
+        with pytest.raises(exam.ExamError, match="T1.1"):
+            app.config["EXAM_SCHEME"] = str(make_scheme_with_big_form(app))
+            exam.create_session(5, "x", utcnow(), utcnow() + timedelta(hours=1), None)
+
+
+def make_scheme_with_big_form(app):
+    from pathlib import Path
+
+    path = Path(app.config["EXAM_SCHEME"])
+    data = yaml.safe_load(path.read_text())
+    data["levels"][0]["theory"]["blueprint"] = {"T1.1": 50}
+    data["levels"][0]["theory"]["max_items"] = 50
+    big = path.with_name("big-scheme.yaml")
+    big.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return big

@@ -1,0 +1,100 @@
+"""POST /api/v1/credentials/verify: answers for good credentials, refusals for bad input."""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from talentpool.certification import service
+
+
+def credential_of(client, serial) -> dict:
+    return client.get(f"/api/v1/certificates/{serial}/credential").get_json()
+
+
+def post_raw(client, body: bytes, content_type="application/json"):
+    return client.post("/api/v1/credentials/verify", data=body, content_type=content_type)
+
+
+def test_valid_credential_is_verified_without_a_csrf_token(client, make_certificate):
+    issued = make_certificate()
+    answer = client.post("/api/v1/credentials/verify", json=credential_of(client, issued.serial))
+    body = answer.get_json()
+    assert answer.status_code == 200
+    assert (body["verified"], body["signature"], body["key"], body["status"]) == (
+        True, "valid", "active", "valid")
+    assert body["certificate"]["serial"] == issued.serial
+
+
+def test_revoked_and_expired_credentials_keep_a_good_signature(app, client, make_certificate):
+    revoked, expired = make_certificate(), make_certificate(now=datetime(2018, 6, 1))
+    with app.app_context():
+        service.revoke(revoked.serial, "Issued in error")
+    for issued, status in ((revoked, "revoked"), (expired, "expired")):
+        body = client.post("/api/v1/credentials/verify",
+                           json=credential_of(client, issued.serial)).get_json()
+        assert (body["verified"], body["signature"], body["status"]) == (False, "valid", status)
+    assert body["certificate"]["status"] == "expired"
+
+
+def test_signed_credential_of_a_forgotten_certificate_is_unknown(app, client, make_certificate):
+    issued = make_certificate()
+    credential = credential_of(client, issued.serial)
+    with app.app_context():
+        from talentpool.certification.models import Certificate
+        from talentpool.extensions import db
+
+        db.session.query(Certificate).delete()
+        db.session.commit()
+    body = client.post("/api/v1/credentials/verify", json=credential).get_json()
+    assert (body["signature"], body["status"], body["certificate"]) == ("valid", "unknown", None)
+
+
+@pytest.mark.parametrize("document", [
+    {}, {"proof": "nope"}, {"proof": {"type": "Ed25519Signature2020"}},
+    {"proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+               "proofPurpose": "assertionMethod", "verificationMethod": "x#unknown-kid",
+               "proofValue": "z111"}},
+    {"@context": 5, "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+                              "proofPurpose": "assertionMethod", "verificationMethod": "#k",
+                              "proofValue": 7, "@context": 3}},
+])
+def test_objects_that_are_not_signed_credentials_fail_cleanly(client, document):
+    answer = client.post("/api/v1/credentials/verify", json=document)
+    assert answer.status_code == 200
+    assert answer.get_json()["verified"] is False and answer.get_json()["status"] == "tampered"
+
+
+def test_proof_with_a_key_of_ours_but_bad_bytes_is_invalid(client, make_certificate):
+    issued = make_certificate()
+    credential = credential_of(client, issued.serial)
+    credential["proof"]["proofValue"] = "z0OIl"
+    body = client.post("/api/v1/credentials/verify", json=credential).get_json()
+    assert (body["signature"], body["key"], body["status"]) == ("invalid", "active", "tampered")
+    credential["validUntil"] = 1.5e300  # a float in a tampered credential canonicalises fine
+    assert client.post("/api/v1/credentials/verify", json=credential).status_code == 200
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"not json", b"{", b"\xff\xfe{}", b'{"a": NaN}', b'{"a": Infinity}',
+    b'{"a": 1, "a": 2}', b"[1, 2]", b'"text"', b"null", b"[" * 30_000 + b"]" * 30_000,
+    b'{"a":' * 40 + b"1" + b"}" * 40,
+])
+def test_garbage_is_a_400_with_a_message(client, body):
+    answer = post_raw(client, body)
+    assert answer.status_code == 400
+    assert answer.is_json and answer.get_json()["error"]
+
+
+def test_oversized_uploads_are_413(app, client):
+    app.config["CREDENTIAL_MAX_BYTES"] = 1024
+    padded = json.dumps({"padding": "x" * 2000}).encode()
+    answer = post_raw(client, padded)
+    assert answer.status_code == 413 and answer.get_json()["error"]
+    huge = b'{"padding": "' + b"x" * (3 * 1024 * 1024) + b'"}'
+    answer = post_raw(client, huge)
+    assert answer.status_code == 413 and answer.is_json
+
+
+def test_verify_endpoint_accepts_only_post(client):
+    assert client.get("/api/v1/credentials/verify").status_code == 405
