@@ -38,6 +38,8 @@ def register_models() -> None:
     import talentpool.accounts.models  # noqa: F401
     import talentpool.assessment.models  # noqa: F401
     import talentpool.certification.models  # noqa: F401
+    import talentpool.cohorts.models  # noqa: F401
+    import talentpool.directory.models  # noqa: F401
     import talentpool.practice.models  # noqa: F401
     import talentpool.scheduling  # noqa: F401
 
@@ -66,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.assessment import bp as bank_bp
     from talentpool.assessment.exam_views import exams_bp
     from talentpool.certification import bp as certification_bp
+    from talentpool.cohorts import bp as cohorts_bp
+    from talentpool.directory import bp as directory_bp
     from talentpool.home import bp as home_bp
     from talentpool.practice import bp as practice_bp
     from talentpool.home.errors import register_error_handlers
@@ -76,6 +80,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certification_bp)
     app.register_blueprint(bank_bp)
     app.register_blueprint(exams_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(cohorts_bp)
     register_error_handlers(app)
 
 

@@ -78,3 +78,57 @@ def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], *, x_labe
     if len(series) > 1:
         axes.legend(fontsize=8, frameon=False)
     return _svg(figure)
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _render(figure: Figure, png: bool) -> str | bytes:
+    return _png(figure) if png else _svg(figure)
+
+
+def daily_bar_chart(days: Sequence, counts: Sequence[int], *, y_label: str,
+                    png: bool = False) -> str | bytes:
+    """Counts per day as bars (e.g. practice answers per day); PNG bytes when ``png``."""
+    figure, axes = _axes(6.4, 2.4, y_label)
+    days = list(days)
+    axes.bar(days, counts, color=BRAND, width=0.8)
+    if days:
+        locator = AutoDateLocator(maxticks=8)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.set_ylim(bottom=0)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    return _render(figure, png)
+
+
+def interval_chart(labels: Sequence[str], values: Sequence[float], low: Sequence[float],
+                   high: Sequence[float], *, x_label: str, reference: float | None = None,
+                   reference_label: str = "", png: bool = False) -> str | bytes:
+    """One row per label: a point with its interval (e.g. skill ± 1.96 SE), values written out."""
+    figure = Figure(figsize=(6.4, 1.1 + 0.5 * max(1, len(labels))), dpi=96)
+    axes = figure.add_subplot()
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(colors=MUTED, labelsize=9)
+    rows = list(range(len(labels)))[::-1]
+    for row, value, lo, hi in zip(rows, values, low, high):
+        axes.plot([lo, hi], [row, row], color=BAND, linewidth=7, solid_capstyle="round")
+        axes.plot([value], [row], "o", color=BRAND, markersize=6)
+        axes.annotate(f"{value:.0f}", (value, row), xytext=(0, 7), textcoords="offset points",
+                      ha="center", fontsize=8, color=INK)
+    if reference is not None:
+        axes.axvline(reference, color=CUT, linewidth=1.2, linestyle="--")
+        axes.annotate(reference_label, (reference, rows[0] if rows else 0), xytext=(4, 10),
+                      textcoords="offset points", fontsize=8, color=CUT)
+    axes.set_yticks(rows, list(labels))
+    axes.set_xlim(0, 100)
+    axes.set_ylim(-0.7, len(labels) - 0.3)
+    axes.set_xlabel(x_label, color=INK, fontsize=10)
+    axes.grid(axis="x", color="#e6ecf0", linewidth=0.8)
+    return _render(figure, png)

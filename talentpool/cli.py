@@ -31,9 +31,13 @@ def main() -> None:
 @click.option("--seed-only", is_flag=True, help="Prepare the data and exit without serving.")
 @click.option("--password", default=None,
               help="Password for every demo account (default: a fresh random one each run).")
+@click.option("--profiles", default=0, show_default=True, type=int,
+              help="Also create this many listed talent-pool profiles (for benchmarks).")
+@click.option("--seed", "random_seed", default=2026, show_default=True, type=int,
+              help="Random seed of the generated profiles.")
 @pass_script_info
 def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
-                 password: str | None) -> None:
+                 password: str | None, profiles: int, random_seed: int) -> None:
     """Create or migrate the database, load exam packs and demo accounts, then serve."""
     from flask_migrate import upgrade
 
@@ -49,6 +53,15 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
 
         for line in seed_certification():
             click.echo(line)
+        from talentpool.cohorts.demo import seed_institution
+
+        click.echo(seed_institution("staff@demo.talentpool.test", "admin@demo.talentpool.test",
+                                    ["trainee@demo.talentpool.test"]))
+        if profiles > 0:
+            from talentpool.directory.seed import seed_profiles
+
+            click.echo(f"Seeding {profiles} talent-pool profiles …")
+            click.echo(f"Created {seed_profiles(profiles, random_seed)} listed profiles.")
     click.echo("Demo accounts (e-mail / password):")
     for login in logins:
         click.echo(f"  {login.role.value:<18} {login.email:<32} {login.password}")

@@ -39,6 +39,25 @@ class Base(DeclarativeBase):
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
+def compared_by_autogenerate(dialect: str):
+    """An Alembic ``include_object`` hook for ``dialect``.
+
+    Indexes limited to another dialect (``Index(...).ddl_if(dialect=...)``) and expression
+    indexes (which Alembic cannot reflect; migrations create them with explicit SQL) are left
+    out of the comparison between the models and the database.
+    """
+
+    def include(obj, _name, type_, _reflected, _compare_to) -> bool:
+        if type_ != "index":
+            return True
+        condition = getattr(obj, "_ddl_if", None)
+        if condition is not None and condition.dialect not in (None, dialect):
+            return False
+        return all(hasattr(expression, "table") for expression in obj.expressions)
+
+    return include
+
+
 def utcnow() -> datetime:
     """Current time in UTC, naive (the database stores UTC without a zone)."""
     return datetime.now(UTC).replace(tzinfo=None)

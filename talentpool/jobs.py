@@ -16,6 +16,7 @@ from flask import Flask
 from talentpool.accounts import service as accounts
 from talentpool.assessment import calibration, exam
 from talentpool.certification import throttle
+from talentpool.directory.placement import recompute_all_tiers
 from talentpool.database import utcnow
 from talentpool.scheduling import claim_run, finish_run
 
@@ -50,6 +51,7 @@ JOBS: tuple[Job, ...] = (
     Job("calibrate-item-bank", calibration.calibrate_all, daily, {"hour": 2, "minute": 15}),
     Job("close-overdue-exams", exam.close_overdue, every_minute, {"minute": "*"}),
     Job("purge-verification-hits", throttle.purge_verification_hits, hourly, {"minute": 17}),
+    Job("recompute-talent-tiers", recompute_all_tiers, daily, {"hour": 3, "minute": 10}),
 )
 
 

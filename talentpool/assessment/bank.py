@@ -8,7 +8,9 @@ import numpy as np
 from sqlalchemy import func, select
 
 from talentpool.assessment.calibration import active_run, build_bank, calibrated_entries
-from talentpool.assessment.models import ACTIVE, RETIRED, CalibrationRun, Item, ItemParameter
+from talentpool.assessment.models import (
+    ACTIVE, RETIRED, CalibrationRun, ExamAttempt, Item, ItemExposure, ItemParameter,
+)
 from talentpool.extensions import db
 from talentpool.psychometrics import test_information
 
@@ -28,11 +30,21 @@ class TrackSummary:
     run: CalibrationRun | None
 
 
+MAX_EXPOSURE = 0.25
+MIN_TESTS_FOR_EXPOSURE_FLAG = 20
+
+
 @dataclass(frozen=True)
 class ItemRow:
     item: Item
     responses: int
     parameter: ItemParameter | None
+    exposure: float | None = None
+
+    @property
+    def over_exposed(self) -> bool:
+        """Shown in more than a quarter of the exams (once there are enough exams to tell)."""
+        return self.exposure is not None and self.exposure > MAX_EXPOSURE
 
     @property
     def stage(self) -> str:
@@ -64,9 +76,15 @@ def item_rows(track: str) -> list[ItemRow]:
     responses = dict(db.session.execute(
         select(Response.item_id, func.count()).where(Response.track == track)
         .group_by(Response.item_id)).all())
-    items = db.session.scalars(select(Item).where(Item.track == track)
-                               .order_by(Item.status, Item.key))
-    return [ItemRow(item, responses.get(item.id, 0), parameters.get(item.id)) for item in items]
+    items = list(db.session.scalars(select(Item).where(Item.track == track)
+                                    .order_by(Item.status, Item.key)))
+    tests = db.session.scalar(select(func.count()).select_from(ExamAttempt)) or 0
+    administered = dict(db.session.execute(
+        select(ItemExposure.item_id, ItemExposure.administered)
+        .where(ItemExposure.item_id.in_([i.id for i in items]))).all())
+    return [ItemRow(item, responses.get(item.id, 0), parameters.get(item.id),
+                    administered.get(item.id, 0) / tests
+                    if tests >= MIN_TESTS_FOR_EXPOSURE_FLAG else None) for item in items]
 
 
 def information_curve(track: str) -> tuple[np.ndarray, np.ndarray] | None:

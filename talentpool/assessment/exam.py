@@ -77,10 +77,17 @@ def eligibility_problem(user_id: int, level: int, now: datetime) -> str | None:
     return None
 
 
-def open_sessions(now: datetime) -> list[ExamSession]:
-    """Sessions open right now (cohort sessions are listed for their cohort only)."""
+def open_sessions(now: datetime, user_id: int | None = None) -> list[ExamSession]:
+    """Sessions open right now: public ones, plus those of ``user_id``'s cohorts."""
+    audience = ExamSession.cohort_id.is_(None)
+    if user_id is not None:
+        from talentpool.cohorts.service import cohort_ids_of  # cohorts builds on assessment
+
+        cohort_ids = cohort_ids_of(user_id)
+        if cohort_ids:
+            audience = audience | ExamSession.cohort_id.in_(cohort_ids)
     return list(db.session.scalars(select(ExamSession).where(
-        ExamSession.opens_at <= now, ExamSession.closes_at > now, ExamSession.cohort_id.is_(None))
+        ExamSession.opens_at <= now, ExamSession.closes_at > now, audience)
         .order_by(ExamSession.level.desc(), ExamSession.opens_at)))
 
 

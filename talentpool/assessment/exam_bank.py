@@ -78,8 +78,10 @@ def held_levels(user_id: int, now: datetime) -> set[int]:
 
 
 def in_cohort(user_id: int, cohort_id: int) -> bool:
-    """Whether the person is enrolled in the cohort (cohorts come with institutions)."""
-    return False
+    """Whether the person is a joined trainee of the (live) cohort."""
+    from talentpool.cohorts.service import is_enrolled  # cohorts builds on assessment
+
+    return is_enrolled(user_id, cohort_id)
 
 
 def prepare_part(attempt: ExamAttempt, part: str) -> None:
@@ -209,15 +211,16 @@ def part_score(attempt: ExamAttempt, part: str) -> tuple[float, float, bool]:
 
 
 def issue_for(attempt: ExamAttempt, panel_score: float | None, now: datetime) -> None:
-    """Issue the certificate of a passed attempt and remember its serial (one commit each)."""
+    """Issue the certificate of a passed attempt and remember its serial, in one commit."""
     from talentpool.accounts.models import User
-    from talentpool.certification.service import issue_certificate
+    from talentpool.certification.service import add_certificate, notify_certificate_change
 
     user = db.session.get(User, attempt.user_id)
     rule = scheme().levels[attempt.level]
-    certificate = issue_certificate(user, attempt.level, round(attempt.theory_score),
-                                    round(attempt.practical_score), panel_score=panel_score,
-                                    now=now, valid_years=rule.validity_years)
+    certificate = add_certificate(user, attempt.level, attempt.theory_score,
+                                  attempt.practical_score, panel_score=panel_score, now=now,
+                                  valid_years=rule.validity_years)
     attempt.certificate_serial = certificate.serial
     db.session.commit()
+    notify_certificate_change(user.id)
 

@@ -24,7 +24,7 @@ def index():
     """Open sessions with the person's eligibility, and past attempts."""
     now = utcnow()
     sessions = [(s, exam.eligibility_problem(current_user.id, s.level, now))
-                for s in exam.open_sessions(now)]
+                for s in exam.open_sessions(now, current_user.id)]
     return render_template("exams/index.html", sessions=sessions,
                            attempts=exam.attempts_of(current_user.id), now=now)
 

@@ -55,6 +55,14 @@ class VerificationResult:
         return self.signature == VALID and self.status == VALID
 
 
+def notify_certificate_change(user_id: int | None) -> None:
+    """Tell the talent pool that a person's certificates changed (its tier may move)."""
+    if user_id is not None:
+        from talentpool.directory.placement import on_certificate_event
+
+        on_certificate_event(user_id)
+
+
 def setting(name: str, default):
     """An app setting with the certificate domain's default."""
     return current_app.config.get(name, default)
@@ -95,7 +103,13 @@ def issue_certificate(user, level: int, theory_score: float, practical_score: fl
     """
     certificate = add_certificate(user, level, theory_score, practical_score, panel_score, now,
                                   valid_years)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent issue for the same person and level won the race
+        db.session.rollback()
+        raise CertificationError(_("A certificate of this level was issued at the same moment. "
+                                   "Reload to see it.")) from None
+    notify_certificate_change(user.id)
     return certificate
 
 
@@ -190,6 +204,7 @@ def revoke(serial: str, reason: str, actor=None, now: datetime | None = None) ->
     certificate.revocation_reason = reason
     certificate.revoked_by_id = getattr(actor, "id", None)
     db.session.commit()
+    notify_certificate_change(certificate.user_id)
     return certificate
 
 

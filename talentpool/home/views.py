@@ -9,6 +9,8 @@ from talentpool.auth import Role
 from talentpool.home import bp, service
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.certification.service import certificates_of
+from talentpool.cohorts import pages as cohorts_pages
+from talentpool.directory import panels as directory_panels
 from talentpool.practice import service as practice
 from talentpool.practice import skills
 
@@ -31,7 +33,14 @@ def landing():
 def home():
     """The signed-in person's home page, by role."""
     context = {}
+    if current_user.role is Role.INSTITUTION_STAFF:
+        context.update(cohorts_pages.institution_home(current_user))
+    if current_user.role is Role.EMPLOYER:
+        context["employer_card"] = directory_panels.employer_panel(current_user.id)
     if current_user.role is Role.TRAINEE:
+        context.update(cohorts_pages.trainee_plans(current_user.id))
+        context["talent_card"] = directory_panels.trainee_panel(current_user.id,
+                                                                service.current_locale())
         context["practice"] = practice.overview(current_user.id)
         context["skills"] = skills.current(current_user.id)
         context["tracks"] = TRACKS_BY_ID

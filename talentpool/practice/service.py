@@ -46,15 +46,16 @@ def overview(user_id: int) -> list[TrackProgress]:
     counts = dict(db.session.execute(select(Item.track, func.count()).where(
         Item.status == ACTIVE).group_by(Item.track)).all())
     rows = db.session.execute(
-        select(Response.track, Response.item_id, func.max(Response.category),
-               func.max(Item.thresholds), func.count(), func.avg(Response.score),
-               func.max(Response.created_at))
+        select(Response.track, Response.item_id, func.max(Response.category), func.count(),
+               func.avg(Response.score), func.max(Response.created_at))
         .join(Item, Item.id == Response.item_id)
         .where(Response.user_id == user_id, Response.mode == "practice", Item.status == ACTIVE)
         .group_by(Response.track, Response.item_id)).all()
+    top = dict(db.session.execute(select(Item.id, Item.thresholds).where(
+        Item.id.in_([item_id for _t, item_id, *_rest in rows]))).all())
     per_track: dict[str, list] = {}
-    for track, _item, best, thresholds, n, mean, last in rows:
-        per_track.setdefault(track, []).append((best >= len(thresholds), n, mean, last))
+    for track, item_id, best, n, mean, last in rows:
+        per_track.setdefault(track, []).append((best >= len(top[item_id]), n, mean, last))
     progress = []
     for track in TRACKS:
         if not counts.get(track.id):

@@ -92,3 +92,28 @@ def test_skills_page_shows_estimate_range_and_chart(app, client, auth, make_user
     assert "<svg" in html and "tag-pretest" in html
     home = client.get("/home").get_data(as_text=True)
     assert "skill-list" in home
+
+
+def test_over_exposed_items_are_flagged(app, tmp_path):
+    from talentpool.assessment import bank
+    from talentpool.assessment.models import ExamAttempt, ExamSession, ItemExposure
+    from talentpool.database import utcnow
+
+    make_answers(app, tmp_path, n_persons=25)
+    with app.app_context():
+        session = ExamSession(level=5, title="t", opens_at=utcnow(), closes_at=utcnow())
+        db.session.add(session)
+        db.session.flush()
+        from talentpool.accounts.models import User
+
+        people = list(db.session.scalars(select(User)))[:20]
+        for person in people:
+            db.session.add(ExamAttempt(session_id=session.id, user_id=person.id, level=5,
+                                       state="failed", part_deadline=utcnow()))
+        items = list(db.session.scalars(select(Item).order_by(Item.key)))
+        db.session.add(ItemExposure(item_id=items[0].id, administered=12))  # 12 of 20 = 60 %
+        db.session.add(ItemExposure(item_id=items[1].id, administered=4))   # 4 of 20 = 20 %
+        db.session.commit()
+        rows = {row.item.key: row for row in bank.item_rows("text_classification")}
+        assert rows["q00"].over_exposed and rows["q00"].exposure == 0.6
+        assert not rows["q01"].over_exposed and rows["q01"].exposure == 0.2

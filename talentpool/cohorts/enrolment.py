@@ -1,0 +1,156 @@
+"""Enrolment use cases: roster upload, personal enrolment links, the cohort's open join link.
+
+Re-uploading a roster changes nothing: a row whose e-mail is already in the cohort is
+counted as "already enrolled". A row naming an existing trainee account is linked at once;
+any other row gets a personal link (valid INVITATION_DAYS) that creates the trainee account
+with the roster's e-mail address when the person sets a password.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from talentpool.accounts.mail import send_mail
+from talentpool.accounts.models import User
+from talentpool.accounts.service import AccountError, add_user, find_user_by_email, token_digest
+from talentpool.accounts.tokens import external_url
+from talentpool.auth import Role
+from talentpool.cohorts import roster as roster_file
+from talentpool.cohorts.models import Cohort, Enrolment, new_join_code
+from talentpool.cohorts.service import CohortError
+from talentpool.database import utcnow
+from talentpool.extensions import db
+
+
+@dataclass
+class EnrolmentReport:
+    """What an upload did, row by row."""
+
+    encoding: str
+    linked: list[str] = field(default_factory=list)
+    invited: list[tuple[str, str, str]] = field(default_factory=list)  # name, e-mail, link
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[roster_file.RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def enrol_roster(cohort: Cohort, data: bytes) -> EnrolmentReport:
+    """Enrol the good rows of an uploaded roster and report every bad one; one commit."""
+    if cohort.archived_at is not None:
+        raise CohortError(_("This cohort is archived."))
+    try:
+        parsed = roster_file.parse(data)
+    except roster_file.RosterError as error:
+        raise CohortError(str(error)) from None
+    report = EnrolmentReport(parsed.encoding, problems=list(parsed.problems),
+                             ignored_columns=parsed.ignored_columns)
+    present = set(db.session.scalars(select(Enrolment.email)
+                                     .where(Enrolment.cohort_id == cohort.id)))
+    mails = []
+    for row in parsed.rows:
+        if row.email in present:
+            report.unchanged.append(row.email)
+            continue
+        user = find_user_by_email(row.email)
+        if user is not None and user.role is not Role.TRAINEE:
+            report.problems.append(roster_file.RowProblem(
+                row.line, f"{row.name}, {row.email}",
+                _("This e-mail address belongs to an account that is not a trainee.")))
+            continue
+        enrolment = Enrolment(cohort_id=cohort.id, email=row.email, name=row.name,
+                              phone=row.phone, region=row.region, source="roster")
+        if user is not None:
+            enrolment.user_id, enrolment.joined_at = user.id, utcnow()
+            report.linked.append(row.email)
+        else:
+            raw = secrets.token_urlsafe(32)
+            enrolment.token_hash = token_digest(raw)
+            enrolment.token_expires_at = utcnow() + timedelta(
+                days=current_app.config["INVITATION_DAYS"])
+            link = external_url("cohorts.accept_enrolment", token=raw)
+            report.invited.append((row.name, row.email, link))
+            mails.append((row.email, link))
+        db.session.add(enrolment)
+        present.add(row.email)
+    db.session.commit()
+    for email, link in mails:
+        send_mail(email, _("Your training cohort on talentpool"),
+                  _("%(institution)s enrolled you in the cohort %(cohort)s. Open this link to "
+                    "set your password and start training:\n%(link)s",
+                    institution=cohort.institution.name, cohort=cohort.name, link=link))
+    return report
+
+
+def live_enrolment(raw: str) -> Enrolment:
+    """The open personal enrolment for ``raw``, or CohortError."""
+    row = db.session.scalar(select(Enrolment).where(Enrolment.token_hash == token_digest(raw)))
+    if (row is None or row.user_id is not None or row.token_expires_at is None
+            or row.token_expires_at <= utcnow() or row.cohort.archived_at is not None):
+        raise CohortError(_("This enrolment link has expired or was already used. Ask your "
+                            "training institution for a new one."))
+    return row
+
+
+def accept_enrolment(raw: str, display_name: str, password: str) -> User:
+    """Create the trainee account named by a personal enrolment link and join the cohort."""
+    row = live_enrolment(raw)
+    try:
+        user = add_user(row.email, display_name, password, Role.TRAINEE)
+    except AccountError as error:
+        raise CohortError(str(error)) from None
+    row.user_id, row.joined_at, row.token_hash = user.id, utcnow(), None
+    db.session.commit()
+    return user
+
+
+def open_cohort(code: str) -> Cohort:
+    """The live cohort behind an open join link, or CohortError."""
+    cohort = db.session.scalar(select(Cohort).where(Cohort.join_code == code))
+    if cohort is None or cohort.archived_at is not None:
+        raise CohortError(_("This join link is not valid any more. Ask your training "
+                            "institution for a new one."))
+    return cohort
+
+
+def join(code: str, user: User) -> Cohort:
+    """A signed-in trainee joins through the cohort's open link (joining twice is harmless)."""
+    cohort = open_cohort(code)
+    if user.role is not Role.TRAINEE:
+        raise CohortError(_("Only trainee accounts can join a cohort."))
+    _link(cohort, user, "link")
+    db.session.commit()
+    return cohort
+
+
+def sign_up_and_join(code: str, email: str, display_name: str, password: str) -> User:
+    """Create a trainee account from the join page and enrol it; one commit."""
+    cohort = open_cohort(code)
+    try:
+        user = add_user(email, display_name, password, Role.TRAINEE)
+    except AccountError as error:
+        raise CohortError(str(error)) from None
+    _link(cohort, user, "link")
+    db.session.commit()
+    return user
+
+
+def _link(cohort: Cohort, user: User, source: str) -> None:
+    row = db.session.scalar(select(Enrolment).where(Enrolment.cohort_id == cohort.id,
+                                                    Enrolment.email == user.email))
+    if row is None:
+        db.session.add(Enrolment(cohort_id=cohort.id, email=user.email, name=user.display_name,
+                                 source=source, user_id=user.id, joined_at=utcnow()))
+    elif row.user_id is None:
+        row.user_id, row.joined_at, row.token_hash = user.id, utcnow(), None
+
+
+def new_join_link(cohort: Cohort) -> None:
+    """Replace the open join link (the old one stops working)."""
+    cohort.join_code = new_join_code()
+    db.session.commit()

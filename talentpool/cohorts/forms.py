@@ -1,0 +1,77 @@
+"""Institution forms: institutions, staff, cohorts with their plan, roster upload, sessions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import (
+    DateField, DateTimeLocalField, EmailField, IntegerField, PasswordField, SelectChoice,
+    SelectField, StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+
+from talentpool.accounts.forms import StrongPasswordMixin, valid_email
+from talentpool.assessment.tracks import TRACKS
+
+ROSTER_MAX_BYTES = 512 * 1024
+LEVEL_CHOICES = [SelectChoice(n, str(n)) for n in (5, 4, 3, 2, 1)]
+
+
+def _required():
+    return DataRequired(message=_l("This field is required."))
+
+
+class InstitutionForm(FlaskForm):
+    name = StringField(_l("Institution name"), validators=[_required(), Length(max=120)])
+    admin_email = EmailField(_l("E-mail address of its first administrator"),
+                             validators=[_required(), valid_email])
+
+
+class InstructorForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[_required(), valid_email])
+
+
+class CohortForm(FlaskForm):
+    """Name and training plan; one quota field per track (``quota_<track id>``)."""
+
+    name = StringField(_l("Cohort name"), validators=[_required(), Length(max=120)])
+    target_level = SelectField(_l("Target level"), coerce=int, choices=LEVEL_CHOICES)
+    starts_on = DateField(_l("Start date"), validators=[_required()])
+    deadline = DateField(_l("Deadline"), validators=[_required()])
+
+    def quotas(self) -> dict[str, int]:
+        return {t.id: getattr(self, f"quota_{t.id}").data or 0 for t in TRACKS}
+
+
+for _track in TRACKS:
+    setattr(CohortForm, f"quota_{_track.id}", IntegerField(
+        _track.zh, validators=[Optional(), NumberRange(min=0, max=10_000)]))
+
+
+class RosterForm(FlaskForm):
+    roster = FileField(_l("Roster (CSV)"), validators=[
+        FileRequired(message=_l("Choose a CSV file.")),
+        FileSize(ROSTER_MAX_BYTES, message=_l("The file is larger than 512 KB."))])
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[_required(), Length(max=120)])
+    level = SelectField(_l("Level"), coerce=int, choices=LEVEL_CHOICES)
+    opens_at = DateTimeLocalField(_l("Opens (UTC)"), validators=[_required()])
+    closes_at = DateTimeLocalField(_l("Closes (UTC)"), validators=[_required()])
+
+
+class AcceptEnrolmentForm(StrongPasswordMixin, FlaskForm):
+    display_name = StringField(_l("Your name"), validators=[_required(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[_required()])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        _required(), EqualTo("password", message=_l("The two passwords do not match."))])
+
+
+class JoinSignupForm(AcceptEnrolmentForm):
+    email = EmailField(_l("E-mail address"), validators=[_required(), valid_email])
+
+
+class ConfirmForm(FlaskForm):
+    """A button with its CSRF token."""

@@ -1,0 +1,190 @@
+"""Institution use cases: institutions and staff, cohorts and plans, scoped look-ups.
+
+Every look-up a staff page makes goes through ``staff_cohort`` or ``cohort_trainee``,
+which only ever search inside the caller's own institution, so another institution's ids
+answer "not found". Each public function that writes is one use case with one commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from talentpool.accounts import tokens
+from talentpool.accounts.models import User
+from talentpool.accounts.service import email_problem, find_user_by_email, normalise_email
+from talentpool.assessment.tracks import TRACKS_BY_ID
+from talentpool.auth import Role
+from talentpool.cohorts.models import (
+    INSTITUTION_ADMIN, INSTRUCTOR, Cohort, Enrolment, Institution, InstitutionMember,
+)
+from talentpool.database import utcnow
+from talentpool.extensions import db
+
+MAX_QUOTA = 10_000
+
+
+class CohortError(Exception):
+    """A refused institution action; ``str(error)`` is a translated message."""
+
+
+# Institutions and staff ---------------------------------------------------------------
+
+def institutions() -> list[Institution]:
+    return list(db.session.scalars(select(Institution).order_by(Institution.name)))
+
+
+def create_institution(name: str, admin_email: str,
+                       site_admin: User) -> tuple[Institution, str | None]:
+    """Create an institution with its first admin; returns it and the invitation link, if any."""
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise CohortError(_("Enter a name of 1 to 120 characters."))
+    if db.session.scalar(select(Institution).where(Institution.name == name)):
+        raise CohortError(_("An institution with this name already exists."))
+    institution = Institution(name=name)
+    db.session.add(institution)
+    db.session.flush()
+    link = _add_member(institution, admin_email, INSTITUTION_ADMIN, site_admin)
+    return institution, link
+
+
+def add_instructor(institution: Institution, email: str, inviter: User) -> str | None:
+    """An institution admin adds an instructor; returns an invitation link for a new account."""
+    return _add_member(institution, email, INSTRUCTOR, inviter)
+
+
+def _add_member(institution: Institution, email: str, role: str, inviter: User) -> str | None:
+    email = normalise_email(email)
+    problem = email_problem(email)
+    if problem:
+        db.session.rollback()
+        raise CohortError(problem)
+    user = find_user_by_email(email)
+    if user is not None and user.role is not Role.INSTITUTION_STAFF:
+        db.session.rollback()
+        raise CohortError(_("This e-mail address belongs to an account that is not institution "
+                            "staff."))
+    same_person = InstitutionMember.email == email
+    if user is not None:
+        same_person = same_person | (InstitutionMember.user_id == user.id)
+    taken = db.session.scalar(select(InstitutionMember).where(same_person))
+    if taken is not None:
+        db.session.rollback()
+        raise CohortError(_("This person is already staff of an institution."))
+    db.session.add(InstitutionMember(institution_id=institution.id, email=email, role=role,
+                                     user_id=user.id if user else None))
+    if user is not None:
+        db.session.commit()
+        return None
+    try:
+        return tokens.invite(email, Role.INSTITUTION_STAFF, inviter)  # commits both rows
+    except IntegrityError:
+        db.session.rollback()
+        raise CohortError(_("This person is already staff of an institution.")) from None
+
+
+def membership(user: User) -> InstitutionMember | None:
+    """The staff account's membership; a pending one named by e-mail is claimed here."""
+    row = db.session.scalar(select(InstitutionMember).where(InstitutionMember.user_id == user.id))
+    if row is None and user.role is Role.INSTITUTION_STAFF:
+        row = db.session.scalar(select(InstitutionMember).where(
+            InstitutionMember.email == user.email, InstitutionMember.user_id.is_(None)))
+        if row is not None:
+            row.user_id = user.id
+            db.session.commit()
+    return row
+
+
+def staff_of(institution_id: int) -> list[InstitutionMember]:
+    return list(db.session.scalars(select(InstitutionMember)
+                                   .where(InstitutionMember.institution_id == institution_id)
+                                   .order_by(InstitutionMember.role, InstitutionMember.email)))
+
+
+# Cohorts and plans ------------------------------------------------------------------------
+
+def cohorts_of(institution_id: int, include_archived: bool = False) -> list[Cohort]:
+    query = select(Cohort).where(Cohort.institution_id == institution_id)
+    if not include_archived:
+        query = query.where(Cohort.archived_at.is_(None))
+    return list(db.session.scalars(query.order_by(Cohort.created_at.desc(), Cohort.id.desc())))
+
+
+def staff_cohort(institution_id: int, public_id: str) -> Cohort | None:
+    """A cohort of this institution (None for any other institution's cohort)."""
+    return db.session.scalar(select(Cohort).where(Cohort.public_id == public_id,
+                                                  Cohort.institution_id == institution_id))
+
+
+def cohort_trainee(cohort: Cohort, user_public_id: str) -> Enrolment | None:
+    """The enrolment of a joined trainee in this cohort (None for anyone else)."""
+    return db.session.scalar(select(Enrolment).join(User, User.id == Enrolment.user_id).where(
+        Enrolment.cohort_id == cohort.id, User.public_id == user_public_id))
+
+
+def check_plan(name: str, target_level: int, quotas: dict[str, int], starts_on: date,
+               deadline: date) -> dict[str, int]:
+    """The cleaned quotas, or CohortError saying what is wrong with the plan."""
+    if not name.strip() or len(name.strip()) > 120:
+        raise CohortError(_("Enter a name of 1 to 120 characters."))
+    if target_level not in (1, 2, 3, 4, 5):
+        raise CohortError(_("The level must be 1, 2, 3, 4 or 5."))
+    cleaned = {track: int(n) for track, n in quotas.items() if track in TRACKS_BY_ID and n}
+    if not cleaned:
+        raise CohortError(_("Choose at least one track with a practice quota."))
+    if any(not 0 < n <= MAX_QUOTA for n in cleaned.values()):
+        raise CohortError(_("A quota is a number of items between 1 and %(max)d.", max=MAX_QUOTA))
+    if deadline <= starts_on:
+        raise CohortError(_("The deadline must come after the start date."))
+    return cleaned
+
+
+def create_cohort(institution_id: int, name: str, target_level: int, quotas: dict[str, int],
+                  starts_on: date, deadline: date, creator: User) -> Cohort:
+    """Create a cohort with its training plan."""
+    cleaned = check_plan(name, target_level, quotas, starts_on, deadline)
+    cohort = Cohort(institution_id=institution_id, name=name.strip(), target_level=target_level,
+                    quotas=cleaned, starts_on=starts_on, deadline=deadline,
+                    created_by_id=creator.id)
+    db.session.add(cohort)
+    db.session.commit()
+    return cohort
+
+
+def update_plan(cohort: Cohort, name: str, target_level: int, quotas: dict[str, int],
+                starts_on: date, deadline: date) -> None:
+    """Change a cohort's name and training plan."""
+    cohort.quotas = check_plan(name, target_level, quotas, starts_on, deadline)
+    cohort.name, cohort.target_level = name.strip(), target_level
+    cohort.starts_on, cohort.deadline = starts_on, deadline
+    db.session.commit()
+
+
+def archive_cohort(cohort: Cohort) -> None:
+    """Archive a cohort: it leaves the lists and its join links stop working."""
+    if cohort.archived_at is None:
+        cohort.archived_at = utcnow()
+        db.session.commit()
+
+
+# Trainee side --------------------------------------------------------------------------------
+
+def is_enrolled(user_id: int, cohort_id: int) -> bool:
+    """Whether the person is a joined trainee of this (live) cohort."""
+    return db.session.scalar(select(Enrolment.id).join(Cohort).where(
+        Enrolment.user_id == user_id, Enrolment.cohort_id == cohort_id,
+        Cohort.archived_at.is_(None))) is not None
+
+
+def cohort_ids_of(user_id: int) -> list[int]:
+    return list(db.session.scalars(select(Enrolment.cohort_id).join(Cohort).where(
+        Enrolment.user_id == user_id, Cohort.archived_at.is_(None))))
+
+
+def cohorts_of_trainee(user_id: int) -> list[Cohort]:
+    return list(db.session.scalars(select(Cohort).join(Enrolment).where(
+        Enrolment.user_id == user_id, Cohort.archived_at.is_(None)).order_by(Cohort.deadline)))

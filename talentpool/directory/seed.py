@@ -1,0 +1,155 @@
+"""Demo and benchmark data: ``seed_profiles(n, seed)`` lists n trainees with certificates,
+skills, tiers and consents, reproducibly from ``seed``.
+
+Rows are inserted in bulk, a chunk per transaction. Certificates are inserted directly, not
+signed one by one: they carry an empty credential under the placeholder key ``seed-unsigned``,
+so their verify page shows the register entry but the signed credential does not verify.
+Seeded accounts get a random password hash nobody knows (they cannot log in).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, insert, select
+
+from talentpool.accounts.models import User, new_public_id
+from talentpool.accounts.passwords import hash_password
+from talentpool.assessment.tracks import TRACKS
+from talentpool.auth import Role
+from talentpool.certification.models import Certificate, SigningKey, StoredStatus
+from talentpool.certification.serials import new_serial
+from talentpool.database import utcnow
+from talentpool.directory.models import (
+    NO_LEVEL, ListingConsent, ProfileSkill, TalentProfile, TalentTier,
+)
+from talentpool.directory.placement import relevance
+from talentpool.directory.privacy import CORE_FIELDS, NOTICE_VERSION
+from talentpool.directory.tiers import Evidence, load_rules, place
+from talentpool.extensions import db
+from talentpool.practice.models import SkillEstimate
+from talentpool.practice.skills import report_score
+
+SEED_KID = "seed-unsigned"
+CHUNK = 5_000
+CITIES = ("北京", "上海", "深圳", "广州", "杭州", "成都", "武汉", "西安", "南京", "重庆",
+          "贵阳", "合肥", "长沙", "郑州", "济南", "太原", "沈阳", "昆明", "南昌", "石家庄")
+CITY_WEIGHTS = np.array([12, 12, 9, 8, 7, 7, 6, 5, 5, 5, 5, 4, 4, 4, 3, 3, 3, 3, 2, 2], float)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+LEVEL_SHARES = {None: .35, 5: .30, 4: .20, 3: .10, 2: .04, 1: .01}
+AVAILABILITY_SHARES = {"open": .45, "part_time": .25, "full_time": .2, "not_now": .1}
+LANGUAGE_SHARES = {"en": .4, "ja": .05, "ko": .04, "fr": .02}
+
+
+def _seed_key() -> None:
+    if db.session.get(SigningKey, SEED_KID) is None:
+        db.session.add(SigningKey(kid=SEED_KID, public_key="", retired_at=utcnow()))
+        db.session.flush()
+
+
+def _person(rng: np.random.Generator, now: datetime, index: int, seed: int) -> dict:
+    """One synthetic trainee: level, skills, activity and profile choices."""
+    levels = list(LEVEL_SHARES)
+    level = levels[rng.choice(len(levels), p=list(LEVEL_SHARES.values()))]
+    ability = rng.normal(0.0 if level is None else 0.25 * (6 - level), 0.9)
+    tracks = rng.choice(len(TRACKS), size=int(rng.integers(1, 5)), replace=False)
+    skills = {}
+    for track in tracks:
+        se = float(rng.uniform(0.22, 0.6))
+        skills[TRACKS[int(track)].id] = (report_score(ability + rng.normal(0, 0.5)), 12.5 * se)
+    languages = ["zh"] + [code for code, share in LANGUAGE_SHARES.items() if rng.random() < share]
+    name = SURNAMES[rng.integers(len(SURNAMES))] + "".join(
+        GIVEN[i] for i in rng.integers(len(GIVEN), size=int(rng.integers(1, 3))))
+    return {
+        "email": f"seed{seed}-{index}@pool.example", "name": name, "level": level,
+        "skills": skills, "active": now - timedelta(days=float(rng.exponential(60.0))),
+        "issued": now - timedelta(days=float(rng.uniform(30, 365 * 3))),
+        "region": CITIES[rng.choice(len(CITIES), p=CITY_WEIGHTS / CITY_WEIGHTS.sum())],
+        "languages": "," + ",".join(languages) + ",",
+        "availability": list(AVAILABILITY_SHARES)[rng.choice(
+            len(AVAILABILITY_SHARES), p=list(AVAILABILITY_SHARES.values()))],
+        "share_region": bool(rng.random() < .6), "share_languages": bool(rng.random() < .5),
+        "share_real_name": bool(rng.random() < .1),
+    }
+
+
+def _insert_chunk(people: list[dict], password_hash: str, now: datetime) -> None:
+    rules = load_rules()
+    returning = insert(User).returning(User.id, sort_by_parameter_order=True)
+    user_ids = list(db.session.scalars(returning, [
+        {"public_id": new_public_id(), "email": p["email"], "display_name": p["name"],
+         "password_hash": password_hash, "role": Role.TRAINEE, "active": True,
+         "created_at": p["issued"] - timedelta(days=90), "password_changed_at": now}
+        for p in people]))
+    certificates, estimates, tiers, consents, profiles = [], [], [], [], []
+    for user_id, p in zip(user_ids, people, strict=True):
+        if p["level"] is not None:
+            certificates.append({
+                "serial": new_serial(), "user_id": user_id, "holder_name": p["name"],
+                "level": p["level"], "theory_score": 75, "practical_score": 72,
+                "issuer_name": "talentpool demo", "issued_at": p["issued"],
+                "valid_from": p["issued"], "valid_until": p["issued"] + timedelta(days=365 * 4),
+                "status": StoredStatus.VALID, "credential": "{}", "signing_kid": SEED_KID,
+                "holder_salt": secrets.token_hex(8)})
+        for track, (score, score_se) in p["skills"].items():
+            estimates.append({"user_id": user_id, "track": track, "theta": (score - 50) / 12.5,
+                              "se": score_se / 12.5, "score": score, "score_se": score_se,
+                              "n_items": 20, "provisional": False, "computed_at": p["active"]})
+        scores = {track: score for track, (score, _se) in p["skills"].items()}
+        evidence = Evidence(p["level"], scores, p["active"])
+        placement = place(evidence, rules, now)
+        p["tier"] = placement.tier
+        tiers.append({"user_id": user_id, "tier": placement.tier.id, "rank": placement.tier.rank,
+                      "reasons": placement.reasons, "next_steps": placement.next_steps,
+                      "evidence": {"best_level": p["level"], "skills": scores,
+                                   "last_active_at": p["active"].isoformat(timespec="seconds")},
+                      "computed_at": now})
+        shared = [*CORE_FIELDS] + [f for f in ("region", "languages", "real_name")
+                                   if p[f"share_{f}"]]
+        consents.append({"user_id": user_id, "action": "given", "fields": shared,
+                         "notice_version": NOTICE_VERSION, "at": p["active"]})
+        best_level, best_skill = p["level"] or NO_LEVEL, max(scores.values())
+        profiles.append({
+            "public_id": new_public_id(), "user_id": user_id, "listed": True,
+            "pool_name": f"标注员{p['name'][0]}{user_id % 10_000:04d}", "headline": "",
+            "region": p["region"], "languages": p["languages"], "availability": p["availability"],
+            "phone": "", "share_region": p["share_region"],
+            "share_languages": p["share_languages"], "share_real_name": p["share_real_name"],
+            "tier": placement.tier.id, "tier_rank": placement.tier.rank, "best_level": best_level,
+            "best_skill": round(best_skill, 3),
+            "relevance": relevance(best_skill, placement.tier.rank, best_level),
+            "last_active_at": p["active"], "created_at": now, "updated_at": now})
+    for table, rows in ((Certificate, certificates), (SkillEstimate, estimates),
+                        (TalentTier, tiers), (ListingConsent, consents)):
+        if rows:
+            db.session.execute(insert(table), rows)
+    profile_ids = list(db.session.scalars(
+        insert(TalentProfile).returning(TalentProfile.id, sort_by_parameter_order=True), profiles))
+    skills = [{"profile_id": profile_id, "track": track, "score": round(score, 3),
+               "score_se": round(score_se, 3), "provisional": False,
+               "relevance": relevance(score, p["tier"].rank, p["level"] or NO_LEVEL),
+               "last_active_at": p["active"]}
+              for profile_id, p in zip(profile_ids, people, strict=True)
+              for track, (score, score_se) in p["skills"].items()]
+    db.session.execute(insert(ProfileSkill), skills)
+
+
+def seed_profiles(n: int, seed: int = 0, now: datetime | None = None) -> int:
+    """Create ``n`` listed trainee profiles, reproducibly; commits once per chunk."""
+    now = now or utcnow()
+    rng = np.random.default_rng(seed)
+    start = db.session.scalar(select(func.count()).select_from(User)
+                              .where(User.email.like(f"seed{seed}-%"))) or 0
+    _seed_key()
+    password_hash = hash_password(secrets.token_urlsafe(24))
+    for offset in range(0, n, CHUNK):
+        people = [_person(rng, now, start + offset + i, seed)
+                  for i in range(min(CHUNK, n - offset))]
+        _insert_chunk(people, password_hash, now)
+        db.session.commit()
+    return n
+
+

@@ -1,0 +1,56 @@
+"""In Chromium: institution staff open a cohort dashboard and see its charts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from talentpool.accounts.service import create_user
+from talentpool.assessment.models import Item
+from talentpool.assessment.service import import_path
+from talentpool.auth import Role
+from talentpool.cohorts import enrolment, service
+from talentpool.database import utcnow
+from talentpool.extensions import db
+from tests.cohorts.conftest import answer, estimate
+from tests.conftest import PASSWORD
+from tests.packs import make_item, make_pack
+
+
+def test_cohort_dashboard_shows_charts(live_app, live_server, page, tmp_path):
+    now = utcnow()
+    with live_app.app_context():
+        import_path(make_pack(tmp_path / "packs", "tc-pack",
+                              items=[make_item("single_choice", f"q{n}") for n in range(4)]))
+        staff = create_user("staff@example.org", "Teacher", PASSWORD, Role.INSTITUTION_STAFF)
+        admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)
+        trainee = create_user("t@example.org", "王小明", PASSWORD, Role.TRAINEE)
+        institution, _link = service.create_institution("甲培训基地", staff.email, admin)
+        cohort = service.create_cohort(institution.id, "春季班", 5, {"text_classification": 8},
+                                       (now - timedelta(days=5)).date(),
+                                       (now + timedelta(days=25)).date(), staff)
+        enrolment.join(cohort.join_code, trainee)
+        items = list(db.session.scalars(select(Item)))
+        db.session.add_all([answer(trainee.id, item, n % 2, now - timedelta(days=n))
+                            for n, item in enumerate(items)])
+        db.session.add(estimate(trainee.id, "text_classification", 0.6, 0.5))
+        db.session.commit()
+        cohort_id = cohort.public_id
+    page.goto(f"{live_server}/accounts/login")
+    page.get_by_role("button", name="English").click()
+    page.get_by_label("E-mail address").fill("staff@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/home")
+    page.goto(f"{live_server}/cohorts/{cohort_id}")
+    charts = page.locator("figure.chart svg")
+    assert charts.count() == 2
+    for index in range(2):
+        chart = charts.nth(index)
+        assert chart.is_visible()
+        box = chart.bounding_box()
+        assert box["width"] > 300 and box["height"] > 60
+    assert page.get_by_role("link", name="王小明").is_visible()
+    page.get_by_role("link", name="王小明").click()
+    assert page.locator("figure.chart svg").first.is_visible()

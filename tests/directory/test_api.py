@@ -1,0 +1,125 @@
+"""Employer JSON API: bearer tokens, scopes, revocation, CSRF, privacy, OpenAPI."""
+
+from __future__ import annotations
+
+import re
+
+from tests.directory.conftest import form_post
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_openapi_document_describes_the_api(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    assert {"/search", "/profiles/{profile_id}", "/shortlists",
+            "/shortlists/{shortlist_id}", "/shortlists/{shortlist_id}/entries"} <= set(
+                document["paths"])
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_search_with_a_token_returns_only_consented_fields(app, pool):
+    shared = pool.trainee(share=("region",), region="北京", skills={"theory": 80})
+    hidden = pool.trainee(region="北京", languages=("en",), phone="+86 10 1234 5678")
+    employer = pool.employer()
+    token = pool.token(employer, ["search:read"])
+    client = app.test_client()
+    body = client.get("/api/v1/talent/search", headers=bearer(token)).get_json()
+    by_id = {card["id"]: card for card in body["results"]}
+    assert by_id[shared.profile_id]["region"] == "北京"
+    assert {"region", "languages", "real_name", "contact"}.isdisjoint(by_id[hidden.profile_id])
+    only = client.get("/api/v1/talent/search?region=北京", headers=bearer(token)).get_json()
+    assert [card["id"] for card in only["results"]] == [shared.profile_id]
+    profile = client.get(f"/api/v1/talent/profiles/{hidden.profile_id}", headers=bearer(token))
+    text = profile.get_data(as_text=True)
+    assert profile.status_code == 200 and "北京" not in text and "1234" not in text
+    assert hidden.email not in text
+    views = pool.client(hidden.email).get("/talent/requests").get_data(as_text=True)
+    assert "API" in views
+
+
+def test_missing_bad_revoked_or_unscoped_tokens_are_refused(app, pool):
+    person = pool.trainee()
+    employer = pool.employer()
+    client = app.test_client()
+    assert client.get("/api/v1/talent/search").status_code == 401
+    assert client.get("/api/v1/talent/search", headers=bearer("tp_forged")).status_code == 401
+    read_only = pool.token(employer, ["search:read"])
+    response = client.post("/api/v1/talent/shortlists", json={"name": "x"},
+                           headers=bearer(read_only))
+    assert response.status_code == 403 and "shortlist:write" in response.get_json()["error"]
+    employer_client = pool.client(employer.email)
+    page = employer_client.get("/talent/tokens").get_data(as_text=True)
+    token_id = re.search(r'/talent/tokens/([\w-]+)/revoke', page).group(1)
+    form_post(employer_client, "/talent/tokens", f"/talent/tokens/{token_id}/revoke", {})
+    assert client.get("/api/v1/talent/search", headers=bearer(read_only)).status_code == 401
+    assert client.get(f"/api/v1/talent/profiles/{person.profile_id}",
+                      headers=bearer(read_only)).status_code == 401
+
+
+def test_token_of_an_unverified_employer_is_refused(app, pool):
+    employer = pool.employer(verified=False)
+    token = pool.token(employer, ["search:read"])
+    response = app.test_client().get("/api/v1/talent/search", headers=bearer(token))
+    assert response.status_code == 403
+
+
+def test_token_created_on_the_page_is_shown_once_and_stored_hashed(app, pool):
+    employer = pool.employer()
+    client = pool.client(employer.email)
+    page = form_post(client, "/talent/tokens", "/talent/tokens",
+                     {"name": "ats-sync", "scopes": ["search:read", "shortlist:write"]})
+    raw = re.search(r"(tp_[\w-]+)", page.get_data(as_text=True)).group(1)
+    assert raw not in client.get("/talent/tokens").get_data(as_text=True)
+    with app.app_context():
+        from talentpool.directory.models import ApiToken
+        from talentpool.extensions import db
+
+        stored = db.session.query(ApiToken).one()
+        assert raw not in (stored.token_hash, stored.name)
+    assert app.test_client().get("/api/v1/talent/search", headers=bearer(raw)).status_code == 200
+
+
+def test_shortlists_through_the_api_are_private_to_their_owner(app, pool):
+    person = pool.trainee()
+    owner, intruder = pool.employer(), pool.employer()
+    owner_token = pool.token(owner, ["shortlist:read", "shortlist:write"])
+    intruder_token = pool.token(intruder, ["shortlist:read", "shortlist:write"])
+    client = app.test_client()
+    created = client.post("/api/v1/talent/shortlists", json={"name": "API list"},
+                          headers=bearer(owner_token))
+    assert created.status_code == 201
+    shortlist_id = created.get_json()["id"]
+    added = client.post(f"/api/v1/talent/shortlists/{shortlist_id}/entries",
+                        json={"profile_id": person.profile_id}, headers=bearer(owner_token))
+    assert added.status_code == 201 and added.get_json()["entries"][0]["profile"]["id"] == \
+        person.profile_id
+    assert client.get(f"/api/v1/talent/shortlists/{shortlist_id}",
+                      headers=bearer(intruder_token)).status_code == 404
+    assert client.post(f"/api/v1/talent/shortlists/{shortlist_id}/entries",
+                       json={"profile_id": person.profile_id},
+                       headers=bearer(intruder_token)).status_code == 404
+    assert client.get("/api/v1/talent/shortlists",
+                      headers=bearer(intruder_token)).get_json() == {"shortlists": []}
+    bad = client.post("/api/v1/talent/shortlists", json={"name": ""}, headers=bearer(owner_token))
+    assert bad.status_code == 400 and "error" in bad.get_json()
+
+
+def test_cookie_requests_to_the_api_are_not_csrf_exempt(pool):
+    employer = pool.employer()
+    client = pool.client(employer.email)  # logged in with a session cookie, no bearer token
+    response = client.post("/api/v1/talent/shortlists", json={"name": "via cookie"})
+    assert response.status_code == 400
+    assert client.get("/api/v1/talent/shortlists").status_code == 401
+
+
+def test_unknown_and_unlisted_profiles_look_the_same(app, pool):
+    unlisted = pool.trainee(listed=False)
+    token = pool.token(pool.employer(), ["search:read"])
+    client = app.test_client()
+    gone = client.get(f"/api/v1/talent/profiles/{unlisted.profile_id}", headers=bearer(token))
+    unknown = client.get("/api/v1/talent/profiles/nope", headers=bearer(token))
+    assert gone.status_code == unknown.status_code == 404
+    assert gone.get_json() == unknown.get_json()
