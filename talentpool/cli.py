@@ -44,6 +44,9 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
     from talentpool.demo import seed_accounts
 
     app = info.load_app()
+    if not app.config["PUBLIC_BASE_URL"]:
+        # Links printed here and signed into demo credentials must point at this server.
+        app.config["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
     with app.app_context():
         upgrade()
         click.echo(f"Database ready: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
@@ -57,6 +60,9 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
 
         click.echo(seed_institution("staff@demo.talentpool.test", "admin@demo.talentpool.test",
                                     ["trainee@demo.talentpool.test"]))
+        from talentpool.demo import seed_talent_pool
+
+        click.echo(seed_talent_pool())
         if profiles > 0:
             from talentpool.directory.seed import seed_profiles
 

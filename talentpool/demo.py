@@ -65,3 +65,33 @@ def seed_certification() -> list[str]:
             except exam.ExamError as error:
                 lines.append(f"No level {level} session: {error}")
     return lines
+
+
+def seed_talent_pool() -> str:
+    """A verified organisation for the demo employer and a listed profile for the demo trainee,
+    plus a few hundred generated profiles (once) so that the search has something to find."""
+    from sqlalchemy import func, select
+
+    from talentpool.directory import employers, profiles
+    from talentpool.directory.models import TalentProfile
+    from talentpool.directory.placement import recompute_tier
+    from talentpool.directory.seed import seed_profiles
+
+    admin = accounts.find_user_by_email(DEMO_ACCOUNTS[3][1])
+    employer = accounts.find_user_by_email(DEMO_ACCOUNTS[2][1])
+    organisation = employers.organisation_of(employer.id)
+    if organisation is None:
+        organisation = employers.register_organisation(employer, "示范科技有限公司 (demo)")
+    if organisation.verified_at is None:
+        employers.set_verified(organisation.public_id, True, admin)
+    trainee = accounts.find_user_by_email(DEMO_ACCOUNTS[0][1])
+    recompute_tier(trainee.id)
+    if profiles.profile_of(trainee.id) is None or not profiles.profile_of(trainee.id).listed:
+        profiles.update_profile(trainee, {"pool_name": "小明 (demo)", "region": "上海",
+                                          "languages": ["zh", "en"], "availability": "part_time"})
+        profiles.give_consent(trainee, ["region", "languages"])
+    listed = db.session.scalar(select(func.count()).select_from(TalentProfile)
+                               .where(TalentProfile.listed.is_(True))) or 0
+    created = seed_profiles(300, 2026) if listed < 50 else 0
+    return (f"Talent pool: employer organisation verified, demo trainee listed, "
+            f"{created} generated profiles added")
