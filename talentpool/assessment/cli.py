@@ -10,10 +10,11 @@ from flask.cli import AppGroup
 exams_cli = AppGroup("exams", help="Validate, import and convert exam packs (docs/exam-packs.md).")
 
 
-def _report_problems(problems) -> None:
+def _report_problems(problems, consequence: str = "") -> None:
+    """Print every problem and exit non-zero."""
     for problem in problems:
         click.echo(f"  {problem}", err=True)
-    raise click.ClickException(f"{len(problems)} problem(s) found; nothing was imported.")
+    raise click.ClickException(f"{len(problems)} problem(s) found{consequence}.")
 
 
 @exams_cli.command("validate")
@@ -30,9 +31,7 @@ def validate_command(path: Path) -> None:
         click.echo(f"ok  {pack.id} v{pack.version}: {len(pack.items)} items, "
                    f"{len(pack.assets)} assets")
     if problems:
-        for problem in problems:
-            click.echo(f"  {problem}", err=True)
-        raise click.ClickException(f"{len(problems)} problem(s) found.")
+        _report_problems(problems)
 
 
 @exams_cli.command("import")
@@ -46,7 +45,7 @@ def import_command(path: Path) -> None:
     except PackImportError as error:
         raise click.ClickException(str(error)) from None
     if problems:
-        _report_problems(problems)
+        _report_problems(problems, "; nothing was imported")
     for r in results:
         click.echo(f"{r.pack} v{r.version}: {r.added} added, {r.updated} updated, "
                    f"{r.unchanged} unchanged, {r.retired} retired, {r.restored} restored")
