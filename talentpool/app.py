@@ -30,7 +30,16 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_blueprints(app)
     register_template_context(app)
     register_cli(app)
+    register_signals()
     return app
+
+
+def register_signals() -> None:
+    """Connect the domains' receivers (idempotent: one connection per receiver)."""
+    from talentpool.directory.placement import on_certificate_event
+    from talentpool.signals import certificate_changed
+
+    certificate_changed.connect(on_certificate_event, weak=False)
 
 
 def register_models() -> None:

@@ -40,31 +40,73 @@ def seed_accounts(password: str | None = None) -> list[DemoLogin]:
     return logins
 
 
+DEMO_CUTS = {5: -0.3, 4: 0.4}  # θ at which the simulated panels place each level's standard
+FIELD_TEST_PERSONS = 350
+
+
 def seed_certification() -> list[str]:
-    """A valid level-5 certificate for the demo trainee, and open level 5 and 4 sessions."""
+    """A certifying item bank from simulated data, open level 5 and 4 sessions, and a level-5
+    certificate earned by the demo trainee through a (simulated) sitting."""
     from datetime import timedelta
 
-    from talentpool.assessment import exam
+    import numpy as np
+
+    from talentpool.assessment import exam, field_test, standards
+    from talentpool.assessment.calibration import active_run
     from talentpool.certification.public import verify_url
-    from talentpool.certification.service import certificates_of, issue_certificate
+    from talentpool.certification.service import certificates_of
     from talentpool.database import utcnow
 
+    rng = np.random.default_rng(20261201)
     lines = []
-    trainee = accounts.find_user_by_email(DEMO_ACCOUNTS[0][1])
-    if not certificates_of(trainee.id):
-        issue_certificate(trainee, 5, 86, 78)
-    certificate = certificates_of(trainee.id)[0]
-    lines.append(f"Demo certificate {certificate.serial}: {verify_url(certificate.serial)}")
-    if not exam.open_sessions(utcnow()):
-        now = utcnow()
-        for level in (5, 4):
+    if active_run("theory") is None or active_run("practical") is None:
+        field_test.simulate_field_test(FIELD_TEST_PERSONS, rng)
+        lines.append(f"Item bank calibrated from a SIMULATED field test: {FIELD_TEST_PERSONS} "
+                     "simulated candidates answered every item (replace with real answers).")
+    for level, cut in DEMO_CUTS.items():
+        for part in ("theory", "practical"):
+            if standards.active_standard(level, part) is None:
+                try:
+                    study = field_test.simulate_angoff_panel(level, part, cut, rng)
+                except standards.StandardSettingError as error:
+                    lines.append(f"No standard for level {level} {part}: {error}")
+                    continue
+                lines.append(f"Level {level} {part}: standard from a SIMULATED Angoff panel, "
+                             f"cut θ {study.cut_theta:.2f} (SE {study.cut_se:.2f})")
+    now = utcnow()
+    if not exam.open_sessions(now):
+        for level in DEMO_CUTS:
             try:
                 exam.create_session(level, f"Demo · level {level}", now,
                                     now + timedelta(days=30), None)
                 lines.append(f"Exam session for level {level} open for 30 days")
             except exam.ExamError as error:
                 lines.append(f"No level {level} session: {error}")
+    trainee = accounts.find_user_by_email(DEMO_ACCOUNTS[0][1])
+    if not certificates_of(trainee.id):
+        level_five = next((s for s in exam.open_sessions(now) if s.level == 5), None)
+        for _ in range(5 if level_five else 0):  # a strong candidate; a rare fail retakes
+            attempt = field_test.simulate_sitting(trainee.id, level_five.public_id, 1.5, rng)
+            results = attempt.part_results
+            lines.append(f"Demo trainee sat level 5 with simulated answers: theory "
+                         f"{results['theory']['score']}, practical "
+                         f"{results['practical']['score']} — {attempt.state}")
+            if attempt.passed:
+                break
+            _clear_retake_wait(attempt)
+    certificates = certificates_of(trainee.id)
+    if certificates:
+        lines.append(f"Demo certificate {certificates[0].serial}: "
+                     f"{verify_url(certificates[0].serial)}")
     return lines
+
+
+def _clear_retake_wait(attempt) -> None:
+    """Demo only: let the demo trainee sit again at once after an unlucky simulated fail."""
+    from datetime import timedelta
+
+    attempt.finished_at = attempt.finished_at - timedelta(days=400)
+    db.session.commit()
 
 
 def seed_talent_pool() -> str:

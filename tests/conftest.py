@@ -49,6 +49,8 @@ def make_app(tmp_path, **overrides):
         "SECRET_KEY": "test-secret-key",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "INSTANCE_PATH": str(tmp_path / "instance"),
+        # Small simulated samples; the production default (300) is checked in test_config.
+        "CALIBRATION_MIN_RESPONSES": 100,
         **overrides,
     }
     app = create_app(settings)

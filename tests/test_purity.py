@@ -6,7 +6,10 @@ import sys
 
 import pytest
 
-PURE = ["talentpool", "talentpool.scoring", "talentpool.psychometrics"]
+PURE = ["talentpool", "talentpool.scoring", "talentpool.psychometrics",
+        "talentpool.psychometrics.decisions", "talentpool.psychometrics.linking",
+        "talentpool.psychometrics.standard_setting", "talentpool.psychometrics.fit",
+        "talentpool.psychometrics.dif"]
 
 
 @pytest.mark.parametrize("module", PURE)

@@ -1,4 +1,5 @@
-"""Check every exam pack under exams/: schema, scoring round-trip, elements, assets.
+"""Check every exam pack under exams/: schema, scoring round-trip, elements, assets, and the
+practice/exam split (enough open practice items; exam pools deep enough for the scheme).
 
 Run:  PYTHONPATH=/work/main /work/venv/bin/python exams/_generators/check.py
 Exit status 1 when any problem is found.
@@ -6,6 +7,7 @@ Exit status 1 when any problem is found.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,8 +32,23 @@ TRACK_TYPES = {
 }
 PACK_FIELDS = {"id", "version", "title", "description", "track", "levels", "licence", "items"}
 ITEM_FIELDS = {"id", "type", "prompt", "spec", "gold", "explanation", "element", "tags",
-               "thresholds", "levels"}
+               "thresholds", "levels", "use"}
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".wav", ".ogg", ".mp3"}
+USES = ("practice", "exam")
+DIFFICULTIES = ("easy", "medium", "hard")
+# An exam item may be shown in at most a quarter of a level's administrations
+# (EXPOSURE_CAP in talentpool/assessment/exposure.py), so a blueprint code that takes n items
+# per exam needs at least n / 0.25 exam items at that level.
+EXPOSURE_CAP = 0.25
+CAPPED_LEVELS = (5, 4)
+MIN_PRACTICE_PER_PRACTICAL_TRACK = 20
+MIN_THEORY_PRACTICE = 60
+MIN_THEORY_PRACTICE_PER_ELEMENT = 6
+# Theory exam items per element and level, with a margin above blueprint / cap.
+THEORY_EXAM_MINIMUM = {
+    5: {"T1": 13, "T2": 13, "T3": 17, "T4": 17, "T5": 21, "T6": 17},
+    4: {"T1": 9, "T2": 9, "T3": 13, "T4": 17, "T5": 21, "T6": 17},
+}
 
 
 def langmap_ok(value: Any) -> bool:
@@ -64,6 +81,8 @@ def check_item(folder: Path, track: str, elements: set[str], it: dict[str, Any])
     unknown = set(it) - ITEM_FIELDS
     if unknown:
         problems.append(f"unknown fields {sorted(unknown)}")
+    if it.get("use") not in USES:
+        problems.append(f"use {it.get('use')!r}: every generated item says practice or exam")
     type_id = it.get("type")
     if type_id not in TRACK_TYPES[track]:
         problems.append(f"type {type_id} not allowed in track {track}")
@@ -108,7 +127,7 @@ def check_item(folder: Path, track: str, elements: set[str], it: dict[str, Any])
     return problems
 
 
-def check_pack(folder: Path, elements: set[str]) -> tuple[int, Counter[str]]:
+def check_pack(folder: Path, elements: set[str]) -> tuple[int, Counter[str], dict[str, Any]]:
     pack = yaml.safe_load((folder / "pack.yaml").read_text(encoding="utf-8"))
     problems: list[str] = []
     counts: Counter[str] = Counter()
@@ -131,27 +150,109 @@ def check_pack(folder: Path, elements: set[str]) -> tuple[int, Counter[str]]:
             problems.append(f"{item_id}: duplicate id")
         seen.add(item_id)
         counts[it.get("type", "?")] += 1
-        for tag in ("easy", "medium", "hard"):
+        counts[it.get("use", "?")] += 1
+        for tag in DIFFICULTIES:
             if tag in it.get("tags", []):
                 counts[tag] += 1
         for problem in check_item(folder, pack["track"], elements, it):
             problems.append(f"{item_id}: {problem}")
+    problems += split_problems(pack)
     for problem in problems:
         print(f"  PROBLEM {folder.name}/{problem}")
-    return len(problems), counts
+    return len(problems), counts, pack
+
+
+def item_levels(pack: dict[str, Any], it: dict[str, Any]) -> list[int]:
+    return it.get("levels") or pack["levels"]
+
+
+def top_code(element: str) -> str:
+    return element.split(".")[0]
+
+
+def split_problems(pack: dict[str, Any]) -> list[str]:
+    """Both uses cover every element code and difficulty of the pack; enough practice items."""
+    problems = []
+    items = pack.get("items", [])
+    for key, name in ((lambda it: it.get("element"), "element"),
+                      (lambda it: next((t for t in it.get("tags", []) if t in DIFFICULTIES), None),
+                       "difficulty")):
+        for value in sorted({key(it) for it in items} - {None}):
+            uses = {it.get("use") for it in items if key(it) == value}
+            if uses != set(USES):
+                problems.append(f"split: {name} {value} has only {sorted(uses)} items")
+    practice = [it for it in items if it.get("use") == "practice"]
+    if pack.get("track") == "theory":
+        if len(practice) < MIN_THEORY_PRACTICE:
+            problems.append(f"split: {len(practice)} practice items, need {MIN_THEORY_PRACTICE}")
+        per_code = Counter(top_code(it["element"]) for it in practice)
+        for code in THEORY_EXAM_MINIMUM[5]:
+            if per_code[code] < MIN_THEORY_PRACTICE_PER_ELEMENT:
+                problems.append(f"split: {code} has {per_code[code]} practice items, "
+                                f"need {MIN_THEORY_PRACTICE_PER_ELEMENT}")
+        for level, minimum in THEORY_EXAM_MINIMUM.items():
+            for code, need in minimum.items():
+                have = exam_count([pack], code, [level])
+                if have < need:
+                    problems.append(f"split: {code} has {have} exam items at level {level}, "
+                                    f"need {need}")
+    elif len(practice) < MIN_PRACTICE_PER_PRACTICAL_TRACK:
+        problems.append(f"split: {len(practice)} practice items, "
+                        f"need {MIN_PRACTICE_PER_PRACTICAL_TRACK}")
+    return problems
+
+
+def exam_count(packs: list[dict[str, Any]], code: str, levels: list[int]) -> int:
+    """Exam items of the blueprint code (or its sub-codes) that serve any of the levels."""
+    return sum(1 for pack in packs for it in pack.get("items", [])
+               if it.get("use") == "exam" and set(levels) & set(item_levels(pack, it))
+               and (it["element"] == code or it["element"].startswith(code + ".")))
+
+
+def pool_problems(packs: list[dict[str, Any]]) -> list[str]:
+    """Exam pools against the scheme. Every level can draw its forms from exam items; at
+    levels 5 and 4 every blueprint code has count / exposure cap exam items, and an adaptive
+    part has max_items / cap. Shortfalls against the cap at levels 3–1 are only reported."""
+    scheme = yaml.safe_load((EXAMS / "certification-scheme.yaml").read_text(encoding="utf-8"))
+    problems = []
+    for rule in scheme["levels"]:
+        level, capped = rule["level"], rule["level"] in CAPPED_LEVELS
+        for part in ("theory", "practical"):
+            spec = rule[part]
+            pool = [p for p in packs if (p.get("track") == "theory") == (part == "theory")]
+            levels = spec.get("item_levels") or [level]
+            checks = [(code, count, exam_count(pool, code, levels))
+                      for code, count in spec["blueprint"].items()]
+            if spec["mode"] == "adaptive":
+                total = sum(have for _code, _count, have in checks)
+                checks.append(("all codes", spec["max_items"], total))
+            for code, count, have in checks:
+                at_cap = math.ceil(count / EXPOSURE_CAP)
+                need = at_cap if capped else count
+                note = "" if have >= at_cap else f"; {at_cap} needed under the exposure cap"
+                print(f"  level {level} {part} {code}: {have} exam items for {count} per exam{note}")
+                if have < need:
+                    problems.append(f"level {level} {part} {code}: {have} exam items, need {need}")
+    return problems
 
 
 def main() -> int:
     elements_doc = yaml.safe_load((EXAMS / "elements.yaml").read_text(encoding="utf-8"))
     elements = {e["code"] for e in elements_doc["elements"]}
     total = 0
+    packs = []
     for folder in sorted(p for p in EXAMS.iterdir() if p.is_dir() and not p.name.startswith("_")):
         if not (folder / "pack.yaml").is_file():
             continue
-        n, counts = check_pack(folder, elements)
+        n, counts, pack = check_pack(folder, elements)
         total += n
+        packs.append(pack)
         size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
         print(f"{folder.name}: {dict(counts)} size={size / 1024:.0f} KB problems={n}")
+    print("exam pools:")
+    for problem in pool_problems(packs):
+        print(f"  PROBLEM {problem}")
+        total += 1
     print("OK" if total == 0 else f"{total} problems")
     return 1 if total else 0
 

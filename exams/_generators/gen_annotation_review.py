@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from common import EXAMS, SEED, item, lm, write_pack
+from common import EXAMS, SEED, assign_uses, item, lm, write_pack
 from gen_named_entities import LABELS as SPAN_LABELS
 from gen_object_detection import LABEL_EN, acceptable, make_objects
 from scenes import H, LABEL_ZH, W, render, save_png, visible_boxes
@@ -256,6 +256,7 @@ def build() -> list[dict[str, Any]]:
                           text_prompt if row["base_type"] == "text_spans" else box_prompt,
                           spec, {"errors": row["errors"]}, row["expl"], row["element"], tags,
                           levels=[4, 3] if row["level"] == "hard" else None))
+    assign_uses(PACK, items)
     return items
 
 
@@ -268,5 +269,6 @@ if __name__ == "__main__":
            "wrong boundaries or box positions, and spurious elements."),
         "annotation_review",
         build(),
+        version=2,
         levels=[4, 3],
     )

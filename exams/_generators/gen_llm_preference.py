@@ -13,7 +13,9 @@ from typing import Any
 
 import yaml
 
-from common import SEED, item, lm, write_pack
+from common import SEED, assign_uses, item, lm, write_pack
+
+PACK = "llm-preference"
 
 SOURCE = Path(__file__).parent / "data" / "preference_source.yaml"
 
@@ -59,16 +61,18 @@ def build() -> list[dict[str, Any]]:
                           {"prompt": row["q"], "responses": responses}, {"order": order},
                           explanation, "P4.1", [row["level"], *row["tags"]],
                           levels=[4, 3] if row["level"] == "hard" else None))
+    assign_uses(PACK, items)
     return items
 
 
 if __name__ == "__main__":
     write_pack(
-        "llm-preference",
+        PACK,
         lm("大模型回答偏好排序", "LLM response preference ranking"),
         lm("对同一问题的 3–4 条模型回答按有用性、正确性、无害性和指令遵循排序，用于 RLHF 偏好数据标注训练。",
            "Rank 3–4 model responses to one prompt by helpfulness, correctness, harmlessness and "
            "instruction following: practice for RLHF preference labeling."),
         "llm_preference",
         build(),
+        version=2,
     )

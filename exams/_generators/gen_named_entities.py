@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from common import item, lm, write_pack
+from common import assign_uses, item, lm, write_pack
+
+PACK = "named-entities"
 
 SOURCE = Path(__file__).parent / "data" / "ner_source.txt"
 LABELS = ["PER", "ORG", "LOC", "TIME", "PRODUCT"]
@@ -65,16 +67,18 @@ def build() -> list[dict[str, Any]]:
         items.append(item(f"ner-{number:03d}", "text_spans", prompt,
                           {"text": text, "labels": LABELS}, {"spans": spans},
                           explanation(text, spans, note_zh, note_en), "P1.4", tags))
+    assign_uses(PACK, items)
     return items
 
 
 if __name__ == "__main__":
     write_pack(
-        "named-entities",
+        PACK,
         lm("命名实体标注", "Named-entity labeling"),
         lm("在中文（含少量英文）句子中按字符标注人名、机构、地点、时间和产品实体，考察边界和类型判断。",
            "Mark person, organisation, location, time and product entities by character in Chinese "
            "(and some English) sentences; tests boundaries and types."),
         "named_entities",
         build(),
+        version=2,
     )

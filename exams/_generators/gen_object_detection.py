@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from common import EXAMS, SEED, item, lm, write_pack
+from common import EXAMS, SEED, assign_uses, item, lm, write_pack
 from scenes import (CAR_COLOURS, H, LABEL_ZH, SHIRTS, W, Obj, render, save_png, visible_boxes)
 
 PACK = "object-detection"
@@ -164,6 +164,7 @@ def build() -> list[dict[str, Any]]:
                           {"image": f"assets/{name}", "width": W, "height": H, "labels": labels,
                            "iou_threshold": 0.5},
                           {"boxes": golds}, describe(labels, present, golds, info), element, tags))
+    assign_uses(PACK, items)
     return items
 
 
@@ -176,4 +177,5 @@ if __name__ == "__main__":
            "scenes, with occlusion, truncation and small objects."),
         "object_detection",
         build(),
+        version=2,
     )

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from common import EXAMS, SEED, item, lm, write_pack
+from common import EXAMS, SEED, assign_uses, item, lm, write_pack
 
 PACK = "speech-transcription"
 SOURCE = Path(__file__).parent / "data" / "speech_source.txt"
@@ -73,6 +73,7 @@ def build(make_audio: bool) -> list[dict[str, Any]]:
         items.append(item(f"st-{number:03d}", "transcription", prompt,
                           {"media": f"assets/{name}", "language": lang, "media_type": "audio"},
                           {"text": text}, lm(ezh, een), element, tags))
+    assign_uses(PACK, items)
     return items
 
 
@@ -87,4 +88,5 @@ if __name__ == "__main__":
            "homophones and fast, noisy speech. Audio synthesised with espeak-ng."),
         "speech_transcription",
         build(make_audio="--no-audio" not in sys.argv),
+        version=2,
     )

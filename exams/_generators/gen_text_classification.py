@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from common import item, lm, write_pack
+from common import assign_uses, item, lm, write_pack
+
+PACK = "text-classification"
 
 OPTIONS: dict[str, list[tuple[str, str, str]]] = {
     "sentiment": [("pos", "正面", "Positive"), ("neu", "中性", "Neutral"), ("neg", "负面", "Negative")],
@@ -198,16 +200,18 @@ def build() -> list[dict[str, Any]]:
             ELEMENT[task],
             [task, difficulty],
         ))
+    assign_uses(PACK, items)
     return items
 
 
 if __name__ == "__main__":
     write_pack(
-        "text-classification",
+        PACK,
         lm("文本分类", "Text classification"),
         lm("情感、用户意图、新闻主题、内容安全（多标签）与垃圾短信识别，全部为自编中文（含少量英文）文本。",
            "Sentiment, user intent, news topic, content safety (multi-label) and spam detection on "
            "original Chinese (and some English) texts."),
         "text_classification",
         build(),
+        version=2,
     )

@@ -3,16 +3,24 @@
 Block format (see the header of each source file): `@ ELEMENT DIFFICULTY [tf]`, `Q zh | en`,
 options `* correct` / `- wrong`, `A true|false` for true/false items, `E zh | en`.
 Options are shuffled with a fixed seed and get neutral ids (a, b, c …) so the correct
-position varies; true/false items always show 正确/错误 with ids true/false.
+position varies; true/false items always show 正确/错误 with ids true/false. The shuffle draws
+from one generator in file order, so keep the number of options of an existing item and add
+new items only at the end (or in a later-sorting file): otherwise later items change.
+A third of each (element, difficulty) stratum is practice and the rest exam: the exam pools
+must hold blueprint / exposure cap items per element at levels 5 and 4 (see check.py).
 """
 
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from common import SEED, item, lm, write_pack
+from common import SEED, assign_uses, item, lm, write_pack
+
+PACK = "theory"
+PRACTICE_SHARE = Fraction(1, 3)
 
 SOURCE = Path(__file__).parent / "data" / "theory"
 PREFIX = {
@@ -81,12 +89,13 @@ def build() -> list[dict[str, Any]]:
         prompt = lm(zh + block["q"]["zh"], en + block["q"]["en"])
         items.append(item(f"th-{number:03d}", type_id, prompt, spec, gold, block["e"], element,
                           [kind, difficulty, element.split(".")[0]], levels=levels))
+    assign_uses(PACK, items, lambda _element, _difficulty: PRACTICE_SHARE)
     return items
 
 
 if __name__ == "__main__":
     write_pack(
-        "theory",
+        PACK,
         lm("理论知识", "Theory"),
         lm("人工智能训练师（数据标注员）理论知识题库：职业道德、职业标准与政策、人工智能与大模型基础、标注规范与方法、质量控制、数据安全与个人信息保护。",
            "Theory item bank for AI trainers (data annotators): ethics, the occupational standard and "
@@ -94,5 +103,6 @@ if __name__ == "__main__":
            "personal-information protection."),
         "theory",
         build(),
+        version=2,
         levels=[5, 4],
     )

@@ -8,9 +8,9 @@ import numpy as np
 from sqlalchemy import func, select
 
 from talentpool.assessment.calibration import active_run, build_bank, calibrated_entries
-from talentpool.assessment.models import (
-    ACTIVE, RETIRED, CalibrationRun, ExamAttempt, Item, ItemExposure, ItemParameter,
-)
+from talentpool.assessment import exposure
+from talentpool.assessment.models import ACTIVE, RETIRED, CalibrationRun, Item, ItemParameter
+from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.psychometrics import test_information
 
@@ -30,7 +30,7 @@ class TrackSummary:
     run: CalibrationRun | None
 
 
-MAX_EXPOSURE = 0.25
+MAX_EXPOSURE = exposure.EXPOSURE_CAP
 MIN_TESTS_FOR_EXPOSURE_FLAG = 20
 
 
@@ -43,48 +43,52 @@ class ItemRow:
 
     @property
     def over_exposed(self) -> bool:
-        """Shown in more than a quarter of the exams (once there are enough exams to tell)."""
+        """Shown in more than a quarter of a level's part administrations in the window (once
+        there are enough exams to tell)."""
         return self.exposure is not None and self.exposure > MAX_EXPOSURE
 
     @property
     def stage(self) -> str:
-        """'operational' once calibrated in the active run, else 'pretest' (or 'retired')."""
+        """'operational' once calibrated and passed the checks in the active run, else
+        'pretest' (or 'retired')."""
         if self.item.status == RETIRED:
             return "retired"
-        return "operational" if self.parameter is not None else "pretest"
+        return "operational" if self.parameter is not None and self.parameter.operational \
+            else "pretest"
 
 
-def summaries(tracks) -> list[TrackSummary]:
-    """Counts and the active run per track."""
+def summaries(scales) -> list[TrackSummary]:
+    """Counts and the active run per scale."""
     counts = dict(((t, s), n) for t, s, n in db.session.execute(
         select(Item.track, Item.status, func.count()).group_by(Item.track, Item.status)))
     result = []
-    for track in tracks:
-        run = active_run(track.id)
-        result.append(TrackSummary(track.id, counts.get((track.id, ACTIVE), 0),
-                                   counts.get((track.id, RETIRED), 0),
-                                   len(run.parameters) if run else 0, run))
+    for scale in scales:
+        run = active_run(scale.id)
+        result.append(TrackSummary(
+            scale.id, sum(counts.get((t, ACTIVE), 0) for t in scale.tracks),
+            sum(counts.get((t, RETIRED), 0) for t in scale.tracks),
+            sum(p.operational for p in run.parameters) if run else 0, run))
     return result
 
 
-def item_rows(track: str) -> list[ItemRow]:
-    """Every item of the track with its answer count and active-run parameters."""
-    from talentpool.practice.models import Response
+def item_rows(scale: str) -> list[ItemRow]:
+    """Every item of the scale with its first-answer count (practice and exams) and its
+    active-run parameters."""
+    from talentpool.assessment.calibration import first_responses
+    from talentpool.assessment.tracks import SCALES_BY_ID
 
-    run = active_run(track)
+    run = active_run(scale)
     parameters = {p.item_id: p for p in run.parameters} if run else {}
-    responses = dict(db.session.execute(
-        select(Response.item_id, func.count()).where(Response.track == track)
-        .group_by(Response.item_id)).all())
-    items = list(db.session.scalars(select(Item).where(Item.track == track)
-                                    .order_by(Item.status, Item.key)))
-    tests = db.session.scalar(select(func.count()).select_from(ExamAttempt)) or 0
-    administered = dict(db.session.execute(
-        select(ItemExposure.item_id, ItemExposure.administered)
-        .where(ItemExposure.item_id.in_([i.id for i in items]))).all())
+    responses: dict[int, int] = {}
+    for _user, item_id, _category in first_responses(scale):
+        responses[item_id] = responses.get(item_id, 0) + 1
+    items = list(db.session.scalars(select(Item).where(
+        Item.track.in_(SCALES_BY_ID[scale].tracks)).order_by(Item.status, Item.key)))
+    now = utcnow()
+    enough = exposure.administrations_in_window(now) >= MIN_TESTS_FOR_EXPOSURE_FLAG
+    rates = exposure.overall_rates([i.id for i in items], now) if enough else {}
     return [ItemRow(item, responses.get(item.id, 0), parameters.get(item.id),
-                    administered.get(item.id, 0) / tests
-                    if tests >= MIN_TESTS_FOR_EXPOSURE_FLAG else None) for item in items]
+                    rates.get(item.id, 0.0) if enough else None) for item in items]
 
 
 def information_curve(track: str) -> tuple[np.ndarray, np.ndarray] | None:

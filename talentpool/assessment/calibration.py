@@ -1,8 +1,14 @@
-"""Calibration of the item bank from real responses, per track (issue: psychometric engine).
+"""Calibration of the item bank from real responses, per scale (a track, or ``practical``).
 
-Only the first answer of each person to each item counts: later attempts come after the
-feedback showed the gold answer. Sparse score categories are merged into their neighbour
-before the graded-response model is fitted, and the merge is stored with the parameters.
+Only the first answer of each person to each item counts: later practice attempts come after
+the feedback showed the gold answer. Practice answers and exam answers (operational and
+pretest alike) both feed calibration, so pretest exam items become operational from exam
+answers. Sparse score categories are merged into their neighbour before the graded-response
+model is fitted, and the merge is stored with the parameters. Items are fitted with priors
+(log-normal slopes, normal difficulties); an item becomes operational only with enough answers,
+finite standard errors, a slope in a sane range and no misfit or low-discrimination flag.
+The first activated run of a scale is its base; later runs are linked onto it (see
+``scale_linking``) and cannot be activated when linking fails.
 """
 
 from __future__ import annotations
@@ -14,16 +20,20 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from talentpool.assessment.models import (
-    ACTIVE, CalibrationRun, Item, ItemParameter,
+    ACTIVE, CalibrationRun, ExamAttempt, ExamResponse, Item, ItemParameter,
 )
+from talentpool.assessment.tracks import SCALES, SCALES_BY_ID
 from talentpool.database import utcnow
 from talentpool.extensions import db
-from talentpool.psychometrics import calibrate, concatenate_items, dichotomous_items, \
+from talentpool.psychometrics import Priors, calibrate, concatenate_items, dichotomous_items, \
     item_analysis, polytomous_items
 
 MIN_CATEGORY_COUNT = 5
 MIN_PERSONS = 20
 DIFFICULTY_TAGS = {"easy": -1.0, "medium": 0.0, "hard": 1.0}
+# Log-normal slope prior: log a ~ N(0, 0.5²) keeps sparse items from running to slopes of 4–6.
+CALIBRATION_PRIORS = Priors(slope_log_sd=0.5)
+OPERATIONAL_SLOPE_RANGE = (0.2, 4.0)
 
 
 class CalibrationError(Exception):
@@ -41,17 +51,24 @@ class BankEntry:
     category_map: tuple[int, ...]
 
 
-def first_responses(track: str, modes=("practice", "exam")) -> list[tuple[int, int, int]]:
-    """(user_id, item_id, category) of each person's first answer to each active item."""
+def first_responses(scale: str) -> list[tuple[int, int, int]]:
+    """(user_id, item_id, category) of each person's first answer to each active item of the
+    scale, from practice and exam answers alike."""
     from talentpool.practice.models import Response
 
-    rows = db.session.execute(
-        select(Response.user_id, Response.item_id, Response.category)
+    tracks = SCALES_BY_ID[scale].tracks
+    practice = db.session.execute(
+        select(Response.created_at, Response.user_id, Response.item_id, Response.category)
         .join(Item, Item.id == Response.item_id)
-        .where(Response.track == track, Response.mode.in_(modes), Item.status == ACTIVE)
-        .order_by(Response.created_at, Response.id))
+        .where(Item.track.in_(tracks), Item.status == ACTIVE)).all()
+    exams = db.session.execute(
+        select(ExamResponse.answered_at, ExamAttempt.user_id, ExamResponse.item_id,
+               ExamResponse.category)
+        .join(ExamAttempt, ExamAttempt.id == ExamResponse.attempt_id)
+        .join(Item, Item.id == ExamResponse.item_id)
+        .where(Item.track.in_(tracks), Item.status == ACTIVE)).all()
     seen: dict[tuple[int, int], int] = {}
-    for user_id, item_id, category in rows:
+    for _at, user_id, item_id, category in sorted(practice + exams, key=lambda row: row[0]):
         seen.setdefault((user_id, item_id), category)
     return [(user, item, category) for (user, item), category in seen.items()]
 
@@ -84,15 +101,20 @@ def merge_sparse_categories(counts: list[int], minimum: int = MIN_CATEGORY_COUNT
 
 def calibrate_track(track: str, trigger: str, min_responses: int | None = None,
                     activate: bool | None = None) -> CalibrationRun:
-    """Calibrate every item of ``track`` with enough first answers; one commit."""
+    """Calibrate every item of the scale ``track`` with enough first answers, link the run
+    onto the scale's base and activate it when it converged and linked; one commit."""
+    from talentpool.assessment.scale_linking import link_run
+
+    if track not in SCALES_BY_ID:
+        raise CalibrationError(f"{track}: no such scale")
     min_responses = min_responses or current_app.config["CALIBRATION_MIN_RESPONSES"]
     answers = first_responses(track)
     items = {i.id: i for i in db.session.scalars(
-        select(Item).where(Item.track == track, Item.status == ACTIVE))}
+        select(Item).where(Item.track.in_(SCALES_BY_ID[track].tracks), Item.status == ACTIVE))}
     per_item: dict[int, list[tuple[int, int]]] = {}
     for user, item_id, category in answers:
         per_item.setdefault(item_id, []).append((user, category))
-    chosen, maps = [], {}
+    chosen, maps, excluded = [], {}, []
     for item_id, given in sorted(per_item.items()):
         if len(given) < min_responses:
             continue
@@ -101,6 +123,9 @@ def calibrate_track(track: str, trigger: str, min_responses: int | None = None,
         if max(mapping) >= 1:
             chosen.append(item_id)
             maps[item_id] = mapping
+        else:
+            excluded.append({"item": items[item_id].key, "reason": (
+                f"no variance: all {len(given)} first answers are in one score category")})
     persons = sorted({user for item_id in chosen for user, _c in per_item[item_id]})
     if len(chosen) < 2 or len(persons) < MIN_PERSONS:
         raise CalibrationError(
@@ -113,7 +138,7 @@ def calibrate_track(track: str, trigger: str, min_responses: int | None = None,
             matrix[row_of[user], column] = maps[item_id][category]
     n_categories = np.array([max(maps[i]) + 1 for i in chosen])
     models = np.where(n_categories == 2, "2pl", "grm")
-    result = calibrate(matrix, models, n_categories=n_categories)
+    result = calibrate(matrix, models, n_categories=n_categories, priors=CALIBRATION_PRIORS)
     stats = item_analysis(matrix, result.items, n_tests=len(persons))
     run = CalibrationRun(track=track, trigger=trigger, n_persons=len(persons),
                          n_items=len(chosen), n_responses=int((~np.isnan(matrix)).sum()),
@@ -121,11 +146,15 @@ def calibrate_track(track: str, trigger: str, min_responses: int | None = None,
                          log_likelihood=float(result.convergence.log_likelihood),
                          converged=bool(result.convergence.converged),
                          population_mean=float(result.population_mean),
-                         population_sd=float(result.population_sd))
+                         population_sd=float(result.population_sd), excluded=excluded)
     db.session.add(run)
+    operational_minimum = current_app.config["CALIBRATION_MIN_RESPONSES"]
     for column, item_id in enumerate(chosen):
-        run.parameters.append(_parameter_row(item_id, column, result, stats, maps[item_id]))
-    if activate if activate is not None else run.converged:
+        run.parameters.append(_parameter_row(item_id, column, result, stats, maps[item_id],
+                                             operational_minimum))
+    db.session.flush()
+    link_run(run)
+    if (activate if activate is not None else run.converged) and run.link_method:
         _activate(run)
     db.session.commit()
     return run
@@ -136,18 +165,41 @@ def _finite(value) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _parameter_row(item_id, column, result, stats, mapping) -> ItemParameter:
+def _parameter_row(item_id, column, result, stats, mapping, minimum) -> ItemParameter:
     items, errors = result.items, result.standard_errors
     used = int(items.n_categories[column]) - 1
     flags = [name for name, array in (("low_discrimination", stats.low_discrimination),
                                       ("misfit", stats.misfit)) if bool(array[column])]
+    problem = _operational_problem(column, result, stats, flags, minimum)
     return ItemParameter(
+        operational=problem is None, problem=problem,
         item_id=item_id, model=str(items.model[column]), a=float(items.a[column]),
         b=[float(v) for v in items.b[column, :used]], c=float(items.c[column]),
         se_a=_finite(errors.a[column]), se_b=[_finite(v) for v in errors.b[column, :used]],
         category_map=mapping, n_responses=int(stats.n_responses[column]),
         p_value=_finite(stats.p_value[column]), point_biserial=_finite(stats.point_biserial[column]),
         infit=_finite(stats.infit[column]), outfit=_finite(stats.outfit[column]), flags=flags)
+
+
+def _operational_problem(column, result, stats, flags, minimum) -> str | None:
+    """Why an item of the run must stay pretest, or None when it may score people."""
+    items, errors = result.items, result.standard_errors
+    n = int(stats.n_responses[column])
+    if not result.convergence.converged:
+        return "the calibration did not converge"
+    if n < minimum:
+        return f"{n} first answers; operational items need {minimum}"
+    low, high = OPERATIONAL_SLOPE_RANGE
+    if not low <= float(items.a[column]) <= high:
+        return (f"slope {float(items.a[column]):.2f} outside {low}–{high} "
+                "(separation or no discrimination)")
+    used = int(items.n_categories[column]) - 1
+    values = [errors.a[column], *errors.b[column, :used]]
+    if not all(np.isfinite(v) for v in values):
+        return "a standard error is not finite (the data cannot pin this item down)"
+    if flags:
+        return "flagged: " + ", ".join(flag.replace("_", " ") for flag in flags)
+    return None
 
 
 def _activate(run: CalibrationRun) -> None:
@@ -162,6 +214,9 @@ def activate_run(public_id: str) -> CalibrationRun:
     run = db.session.scalar(select(CalibrationRun).where(CalibrationRun.public_id == public_id))
     if run is None:
         raise CalibrationError("no such calibration run")
+    if not run.link_method:
+        raise CalibrationError(f"this run is not linked to the scale's base and cannot be "
+                               f"activated: {run.link_problem}")
     db.session.flush()
     _activate(run)
     db.session.commit()
@@ -169,17 +224,15 @@ def activate_run(public_id: str) -> CalibrationRun:
 
 
 def active_run(track: str) -> CalibrationRun | None:
-    """The run whose parameters score people in ``track``."""
+    """The run whose parameters score people on the scale ``track``."""
     return db.session.scalar(select(CalibrationRun).where(CalibrationRun.track == track,
                                                           CalibrationRun.active.is_(True)))
 
 
 def calibrate_all(trigger: str = "job") -> str:
-    """Recalibrate every track that has enough data (the nightly job)."""
-    from talentpool.assessment.tracks import TRACKS
-
+    """Recalibrate every scale that has enough data (the nightly job)."""
     lines = []
-    for track in TRACKS:
+    for track in SCALES:
         try:
             run = calibrate_track(track.id, trigger)
         except CalibrationError as error:
@@ -187,7 +240,8 @@ def calibrate_all(trigger: str = "job") -> str:
             lines.append(f"skipped {error}")
         else:
             lines.append(f"{track.id}: {run.n_items} items, {run.n_persons} persons, "
-                         f"converged={run.converged}, active={run.active}")
+                         f"converged={run.converged}, linked={run.link_method or 'no'}, "
+                         f"active={run.active}")
     return "; ".join(lines)
 
 
@@ -204,6 +258,12 @@ def calibrated_entries(run: CalibrationRun) -> dict[int, BankEntry]:
     """item_id → parameters of every item in ``run``."""
     return {p.item_id: BankEntry(p.item_id, p.model, p.a, tuple(p.b), tuple(p.category_map))
             for p in run.parameters}
+
+
+def operational_entries(run: CalibrationRun) -> dict[int, BankEntry]:
+    """item_id → parameters of the run's operational items (those that may score people)."""
+    return {p.item_id: BankEntry(p.item_id, p.model, p.a, tuple(p.b), tuple(p.category_map))
+            for p in run.parameters if p.operational}
 
 
 def build_bank(entries: list[BankEntry]):

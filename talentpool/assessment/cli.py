@@ -1,4 +1,4 @@
-"""``talentpool exams …``: validate, import and convert exam packs."""
+"""``talentpool exams …``: validate, import and convert exam packs; pool readiness."""
 
 from __future__ import annotations
 
@@ -49,6 +49,32 @@ def import_command(path: Path) -> None:
     for r in results:
         click.echo(f"{r.pack} v{r.version}: {r.added} added, {r.updated} updated, "
                    f"{r.unchanged} unchanged, {r.retired} retired, {r.restored} restored")
+    _print_readiness()
+
+
+@exams_cli.command("readiness")
+def readiness_command() -> None:
+    """Whether each level's parts can open: calibration, secure pool under the cap, standard."""
+    if not _print_readiness():
+        raise SystemExit(1)
+
+
+def _print_readiness() -> bool:
+    """Print every level's readiness; True when every level could open."""
+    from talentpool.assessment import exam_bank
+
+    scheme = exam_bank.scheme()
+    everything_ready = True
+    for level in sorted(scheme.levels, reverse=True):
+        for part in ("theory", "practical"):
+            state = exam_bank.readiness(scheme.levels[level], part)
+            everything_ready &= state.ready
+            status = "ready" if state.ready else "not ready"
+            click.echo(f"level {level} {part}: {status} ({state.operational} operational, "
+                       f"{state.pretest} pretest exam items)")
+            for problem in state.problems:
+                click.echo(f"  {problem}")
+    return everything_ready
 
 
 @exams_cli.command("convert")

@@ -4,8 +4,10 @@ The server keeps every clock: a part's deadline is stored on the attempt and an 
 arrives after ``deadline + grace`` is refused. ``sequence`` counts the answers of an attempt;
 an answer must carry the current value, so a stale page or a replayed request is rejected by a
 conditional update. A partial unique index allows one open attempt per person and level, and
-grading claims the attempt with a conditional update, so concurrent "finish" requests grade
-once. Neither gold answers nor item parameters leave the server.
+ending an attempt claims it with a conditional update, so concurrent "finish" requests grade
+once. Ending the attempt, grading it and issuing its certificate are one transaction with one
+commit; the talent pool hears of the certificate after the commit. Neither gold answers nor
+item parameters leave the server. How parts are scored and decided: see ``grading``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from talentpool.assessment import exam_bank
+from talentpool.assessment import exam_bank, exposure, grading
 from talentpool.assessment.models import (
     OPEN_STATES, ExamAttempt, ExamResponse, ExamSession, Item, PanelReview,
 )
@@ -49,11 +51,11 @@ def create_session(level: int, title: str, opens_at: datetime, closes_at: dateti
         raise ExamError(_("The level must be 1, 2, 3, 4 or 5."))
     if closes_at <= opens_at:
         raise ExamError(_("The session must close after it opens."))
-    for part in ("theory", "practical"):
-        shortfall = exam_bank.pool_shortfall(rule, part)
-        if shortfall:
-            raise ExamError(_("Not enough items for the %(part)s part: %(detail)s",
-                              part=part, detail=shortfall))
+    problems = [p for part in ("theory", "practical")
+                for p in exam_bank.readiness(rule, part).problems]
+    if problems:
+        raise ExamError(_("Level %(level)d cannot open yet: %(problems)s", level=level,
+                          problems=" ".join(problems)))
     session = ExamSession(level=level, title=title.strip()[:120] or f"Level {level}",
                           opens_at=opens_at, closes_at=closes_at, cohort_id=cohort_id,
                           created_by_id=creator_id)
@@ -65,7 +67,10 @@ def create_session(level: int, title: str, opens_at: datetime, closes_at: dateti
 def eligibility_problem(user_id: int, level: int, now: datetime) -> str | None:
     """Why the person may not sit this level now, or None."""
     rule = exam_bank.scheme().levels[level]
-    if rule.prerequisite is not None and rule.prerequisite not in exam_bank.held_levels(user_id, now):
+    held = exam_bank.held_levels(user_id, now)
+    if level in held:
+        return _("You already hold a valid level %(level)d certificate.", level=level)
+    if rule.prerequisite is not None and rule.prerequisite not in held:
         return _("Level %(level)d needs a valid level %(required)d certificate first.",
                  level=level, required=rule.prerequisite)
     last_failed = db.session.scalar(select(func.max(ExamAttempt.finished_at)).where(
@@ -94,6 +99,12 @@ def open_sessions(now: datetime, user_id: int | None = None) -> list[ExamSession
 def attempts_of(user_id: int) -> list[ExamAttempt]:
     return list(db.session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == user_id)
                                    .order_by(ExamAttempt.started_at.desc())))
+
+
+def open_attempt_of(user_id: int) -> ExamAttempt | None:
+    """The person's attempt in progress, if any (practice is closed meanwhile)."""
+    return db.session.scalar(select(ExamAttempt).where(
+        ExamAttempt.user_id == user_id, ExamAttempt.state.in_(OPEN_STATES)).limit(1))
 
 
 def own_attempt(user_id: int, public_id: str) -> ExamAttempt | None:
@@ -132,11 +143,14 @@ def start_attempt(user_id: int, session_public_id: str, now: datetime | None = N
         return db.session.scalar(select(ExamAttempt).where(
             ExamAttempt.user_id == user_id, ExamAttempt.level == session.level,
             ExamAttempt.state.in_(OPEN_STATES)))
-    exam_bank.prepare_part(attempt, "theory")
+    try:
+        exam_bank.prepare_part(attempt, "theory", now)
+    except exam_bank.PoolNotReady:
+        db.session.rollback()
+        raise ExamError(_("This exam cannot start now: its item pool or standard is not ready. "
+                          "Please contact the exam office.")) from None
     _advance(attempt, now)
-    db.session.commit()
-    if attempt.state == "grading":
-        return grade(attempt.id, now)
+    _commit_and_notify(attempt)
     return attempt
 
 
@@ -149,7 +163,7 @@ def deadline_with_grace(attempt: ExamAttempt) -> datetime:
 
 
 def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
-                  now: datetime | None = None) -> ExamAttempt:
+                  now: datetime | None = None, duration_ms: int | None = None) -> ExamAttempt:
     """Score and store the answer to the current item, then choose what comes next."""
     now = now or utcnow()
     if attempt.state not in OPEN_STATES:
@@ -180,46 +194,61 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
                                 position=position, pretest=attempt.current_pretest,
                                 answer=answer, score=result.value,
                                 category=categorize(result.value, item.thresholds),
-                                answered_at=now))
+                                duration_ms=duration_ms, answered_at=now))
     db.session.flush()
     _advance(attempt, now)
-    db.session.commit()
-    if attempt.state == "grading":
-        return grade(attempt.id, now)
+    _commit_and_notify(attempt)
     return attempt
 
 
 def _advance(attempt: ExamAttempt, now: datetime) -> None:
     """Pick the next item of the current part; end the part (and the attempt) when done."""
     while attempt.state in OPEN_STATES:
-        choice = exam_bank.next_item(attempt, attempt.state)
+        choice = exam_bank.next_item(attempt, attempt.state, now)
         if choice is not None:
             attempt.current_item_id, attempt.current_pretest = choice
-            exam_bank.count_exposure(choice[0])
+            exposure.record(attempt.id, attempt.level, attempt.state, choice[0], now)
             return
         _end_part(attempt, now)
 
 
-def _end_part(attempt: ExamAttempt, now: datetime) -> None:
+def _end_part(attempt: ExamAttempt, now: datetime, start_next: bool = True,
+              ended_at: datetime | None = None) -> None:
+    """Score the current part (ended at ``ended_at``, default ``now``); then start the
+    practical part, or grade the attempt.
+
+    The practical part starts only with ``start_next`` and while its own clock (which starts
+    when the theory part ended) has not run out by ``now``; otherwise the parts not yet
+    started are left unstarted and score 0, "not attempted".
+    """
     part = attempt.state
-    score, se, provisional = exam_bank.part_score(attempt, part)
-    setattr(attempt, f"{part}_score", score)
-    setattr(attempt, f"{part}_se", se)
-    attempt.provisional = attempt.provisional or provisional
+    _record_part(attempt, part)
     attempt.current_item_id, attempt.current_pretest = None, False
-    if part == "theory":
-        rule = exam_bank.scheme().levels[attempt.level]
-        start = min(now, attempt.part_deadline)  # an overdue part's clock kept running
+    rule = exam_bank.scheme().levels[attempt.level]
+    start = min(ended_at or now, attempt.part_deadline)  # an overdue part's clock kept running
+    practical_deadline = start + timedelta(minutes=rule.practical.time_limit_minutes)
+    if part == "theory" and start_next and now <= practical_deadline + timedelta(
+            seconds=exam_bank.scheme().grace_seconds):
         attempt.state, attempt.part_started_at = "practical", start
-        attempt.part_deadline = start + timedelta(minutes=rule.practical.time_limit_minutes)
-        exam_bank.prepare_part(attempt, "practical")
-    else:
-        attempt.state = "grading"
-        attempt.finished_at = now
+        attempt.part_deadline = practical_deadline
+        exam_bank.prepare_part(attempt, "practical", now)
+        return
+    if part == "theory":
+        _record_part(attempt, "practical")
+    attempt.finished_at = now
+    _grade(attempt, now)
+
+
+def _record_part(attempt: ExamAttempt, part: str) -> None:
+    result = grading.score_part(attempt, part)
+    attempt.part_results = {**(attempt.part_results or {}), part: result}
+    setattr(attempt, f"{part}_score", float(result["score"]))
+    setattr(attempt, f"{part}_se", result.get("score_se"))
 
 
 def finish(attempt: ExamAttempt, sequence: int, now: datetime | None = None) -> ExamAttempt:
-    """End the attempt now (the unanswered rest counts as not answered); grades once."""
+    """Hand in now: unanswered items score in the lowest category and a part not yet started
+    is not attempted; grades once."""
     now = now or utcnow()
     claimed = db.session.execute(update(ExamAttempt).where(
         ExamAttempt.id == attempt.id, ExamAttempt.sequence == sequence,
@@ -228,14 +257,14 @@ def finish(attempt: ExamAttempt, sequence: int, now: datetime | None = None) -> 
         db.session.rollback()
         raise StaleAnswer(_("This attempt was already finished or moved on. Reload the page."))
     db.session.refresh(attempt)
-    while attempt.state in OPEN_STATES:
-        _end_part(attempt, now)
-    db.session.commit()
-    return grade(attempt.id, now)
+    if attempt.state in OPEN_STATES:
+        _end_part(attempt, now, start_next=False)
+    _commit_and_notify(attempt)
+    return attempt
 
 
 def close_overdue_attempt(attempt_id: int, now: datetime) -> None:
-    """Close the overdue part(s) of one attempt; safe to call twice."""
+    """Close the overdue part(s) of one attempt and grade it when it ends; safe to call twice."""
     attempt = db.session.get(ExamAttempt, attempt_id)
     while attempt.state in OPEN_STATES and now > deadline_with_grace(attempt):
         claimed = db.session.execute(update(ExamAttempt).where(
@@ -245,12 +274,10 @@ def close_overdue_attempt(attempt_id: int, now: datetime) -> None:
             db.session.rollback()
             return
         db.session.refresh(attempt)
-        _end_part(attempt, attempt.part_deadline)
+        _end_part(attempt, now, ended_at=attempt.part_deadline)
         if attempt.state in OPEN_STATES:
             _advance(attempt, now)
-    db.session.commit()
-    if attempt.state == "grading":
-        grade(attempt.id, now)
+    _commit_and_notify(attempt)
 
 
 def close_overdue(now: datetime | None = None) -> str:
@@ -260,35 +287,30 @@ def close_overdue(now: datetime | None = None) -> str:
         ExamAttempt.state.in_(OPEN_STATES), ExamAttempt.part_deadline < now))]
     for attempt_id in overdue:
         close_overdue_attempt(attempt_id, now)
-    stuck = [a.id for a in db.session.scalars(select(ExamAttempt).where(
-        ExamAttempt.state == "grading"))]
-    for attempt_id in stuck:
-        grade(attempt_id, now)
-    return f"closed {len(overdue)} overdue attempts, graded {len(stuck)} waiting ones"
+    return f"closed {len(overdue)} overdue attempts"
 
 
-def grade(attempt_id: int, now: datetime | None = None) -> ExamAttempt:
-    """Decide pass/fail exactly once and issue the certificate when earned."""
-    now = now or utcnow()
-    claimed = db.session.execute(update(ExamAttempt).where(
-        ExamAttempt.id == attempt_id, ExamAttempt.state == "grading").values(state="graded"))
-    attempt = db.session.get(ExamAttempt, attempt_id)
-    if claimed.rowcount != 1:
-        db.session.rollback()
-        return attempt
-    db.session.refresh(attempt)
+def _grade(attempt: ExamAttempt, now: datetime) -> None:
+    """Decide pass/fail from the shown part scores and add the certificate (no commit)."""
     rule = exam_bank.scheme().levels[attempt.level]
-    parts_passed = (attempt.theory_score or 0) >= rule.theory.cut_score and \
-        (attempt.practical_score or 0) >= rule.practical.cut_score
+    parts_passed = grading.verdict(attempt)
     if parts_passed and rule.panel_review:
         attempt.state = "awaiting_panel"
-    else:
-        attempt.state = "passed" if parts_passed else "failed"
-        attempt.passed = parts_passed
+        return
+    attempt.state = "passed" if parts_passed else "failed"
+    attempt.passed = parts_passed
+    if parts_passed:
+        _add_certificate(attempt, None, now)
+
+
+def _commit_and_notify(attempt: ExamAttempt) -> None:
+    """The use case's one commit; then, for a new certificate, the signal to other domains."""
+    issued = db.session.info.pop("certificate_issued_for", None)
     db.session.commit()
-    if attempt.passed:
-        exam_bank.issue_for(attempt, None, now)
-    return attempt
+    if issued is not None:
+        from talentpool.certification.service import notify_certificate_change
+
+        notify_certificate_change(attempt.user_id)
 
 
 def awaiting_panel() -> list[ExamAttempt]:
@@ -311,14 +333,32 @@ def record_panel(attempt_public_id: str, reviewer_id: int, score: float, comment
     attempt.panel_score = score
     attempt.passed = score >= PANEL_CUT
     attempt.state = "passed" if attempt.passed else "failed"
+    if attempt.passed:
+        _add_certificate(attempt, score, now)
     try:
-        db.session.commit()
+        _commit_and_notify(attempt)
     except IntegrityError:
         db.session.rollback()
         raise ExamError(_("This attempt is not waiting for a panel review.")) from None
-    if attempt.passed:
-        exam_bank.issue_for(attempt, score, now)
     return attempt
+
+
+def _add_certificate(attempt: ExamAttempt, panel_score: float | None, now: datetime) -> None:
+    """Sign the certificate of a passed attempt into the current transaction."""
+    from talentpool.accounts.models import User
+    from talentpool.certification.service import add_certificate
+
+    rule = exam_bank.scheme().levels[attempt.level]
+    results = attempt.part_results or {}
+    decision = {part: {key: results.get(part, {}).get(key)
+                       for key in ("score", "score_se", "theta", "se", "run", "standard")}
+                for part in ("theory", "practical")}
+    certificate = add_certificate(db.session.get(User, attempt.user_id), attempt.level,
+                                  attempt.theory_score, attempt.practical_score,
+                                  panel_score=panel_score, now=now,
+                                  valid_years=rule.validity_years, decision=decision)
+    attempt.certificate_serial = certificate.serial
+    db.session.info["certificate_issued_for"] = attempt.user_id
 
 
 def element_feedback(attempt: ExamAttempt, now: datetime) -> list[dict] | None:
@@ -338,6 +378,7 @@ def progress(attempt: ExamAttempt) -> tuple[int, int]:
     rule = exam_bank.scheme().levels[attempt.level].part(attempt.state)
     answered = db.session.scalar(select(func.count()).select_from(ExamResponse).where(
         ExamResponse.attempt_id == attempt.id, ExamResponse.part == attempt.state))
-    maximum = rule.length if rule.mode == "fixed" else rule.max_items
-    return answered, maximum + len(rule.pretest_positions)
+    if rule.mode == "fixed":
+        return answered, len((attempt.form or {}).get(attempt.state, [])) or rule.length
+    return answered, rule.max_items + len(rule.pretest_positions)
 

@@ -1,14 +1,20 @@
-"""What an exam draws on: the scheme, the item pools, forms, adaptive choice, part scores.
+"""What an exam draws on: the scheme, secure item pools, their readiness, forms, item choice.
 
-Items are scored with the active calibration of their track; an item without calibrated
-parameters is a pretest item (given at the scheme's pretest positions, never scored). When a
-track has no calibration yet, prior parameters are used for every item and the attempt is
-marked provisional.
+Only ``exam`` items are drawn, never practice items. Each part is measured on one scale:
+``theory``, or ``practical`` (every practical track calibrated concurrently, so the part never
+adds abilities from unlinked scales). An item scores people only when it is operational in the
+active calibration run of that scale; the other pool items are pretest items, given at the
+scheme's pretest positions and never scored. A part opens only when its pool is ready: an
+active run, an active standard (cut) for the level and part, and enough operational items for
+every blueprint code under the exposure cap. The run and the standard in force when a part
+starts are stored on the attempt and decide it, whatever is activated meanwhile.
 """
 
 from __future__ import annotations
 
+import math
 import random
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -16,19 +22,27 @@ from pathlib import Path
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import func, select, update
+from flask_babel import gettext as _
+from sqlalchemy import select
 
+from talentpool.assessment import exposure, standards
 from talentpool.assessment.calibration import (
-    active_run, build_bank, calibrated_entries, provisional_entry,
+    BankEntry, active_run, build_bank, operational_entries,
 )
-from talentpool.assessment.models import ACTIVE, ExamAttempt, ExamResponse, Item, ItemExposure
+from talentpool.assessment.models import (
+    ACTIVE, EXAM, CalibrationRun, ExamAttempt, ExamResponse, Item, ItemAdministration,
+    StandardSetting,
+)
 from talentpool.assessment.packs import load_elements
 from talentpool.assessment.scheme import LevelRule, PartRule, Scheme, load_scheme
 from talentpool.extensions import db
 from talentpool.psychometrics import (
     AdaptiveTest, Blueprint, EAPEstimator, ExamState, ExposureCounts, MaxInformationSelector,
-    PretestPlan, StoppingRule, adaptive_bank, next_item as adaptive_next,
+    PretestPlan, StoppingRule, adaptive_bank, item_information, next_item as adaptive_next,
 )
+
+PART_SCALES = {"theory": "theory", "practical": "practical"}
+RANDOMESQUE = 3
 
 
 def scheme() -> Scheme:
@@ -43,31 +57,91 @@ def _load(path: Path, _mtime: float) -> Scheme:
     return load_scheme(path, set(elements))
 
 
-def _matches(element: str, code: str) -> bool:
+def matches(element: str, code: str) -> bool:
     return element == code or element.startswith(code + ".")
 
 
 def pool(rule: PartRule) -> list[Item]:
-    """Active items of the part: theory items for theory, labeling tasks for practical,
+    """Active secure items of the part: theory items for theory, labeling tasks for practical,
     at the part's item levels and inside its blueprint codes."""
     theory = rule.part == "theory"
     items = db.session.scalars(select(Item).where(
-        Item.status == ACTIVE, (Item.track == "theory") if theory else (Item.track != "theory")))
+        Item.status == ACTIVE, Item.use == EXAM,
+        (Item.track == "theory") if theory else (Item.track != "theory")).order_by(Item.id))
     codes = [code for code, _n in rule.blueprint]
     return [i for i in items if set(i.levels) & set(rule.item_levels)
-            and any(_matches(i.element, code) for code in codes)]
+            and any(matches(i.element, code) for code in codes)]
 
 
-def pool_shortfall(level: LevelRule, part: str) -> str | None:
-    """Which blueprint codes lack items for a form (fixed) or a minimum test (adaptive)."""
+def needed_per_code(rule: PartRule) -> list[tuple[str, int, int]]:
+    """(code, items per test, operational items needed) so that no item need exceed the cap."""
+    return [(code, count, math.ceil(count / exposure.EXPOSURE_CAP))
+            for code, count in rule.blueprint]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether one part of one level can be given, and exactly what is missing if not."""
+
+    level: int
+    part: str
+    problems: tuple[str, ...]
+    operational: int
+    pretest: int
+    run: CalibrationRun | None
+    standard: StandardSetting | None
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+
+def readiness(level: LevelRule, part: str) -> Readiness:
+    """Check the part's pool against its blueprint, the exposure cap, calibration and cut."""
     rule = level.part(part)
     items = pool(rule)
-    if rule.mode == "fixed":
-        missing = [f"{code} {sum(_matches(i.element, code) for i in items)}/{n}"
-                   for code, n in rule.blueprint
-                   if sum(_matches(i.element, code) for i in items) < n]
-        return ", ".join(missing) or None
-    return None if len(items) >= rule.min_items else f"{len(items)}/{rule.min_items} items"
+    run = active_run(PART_SCALES[part])
+    standard = standards.active_standard(level.level, part)
+    where = _("Level %(level)d %(part)s", level=level.level, part=part_name(part))
+    problems = []
+    if run is None:
+        problems.append(_("%(where)s: the %(scale)s scale has no active calibration yet.",
+                          where=where, scale=PART_SCALES[part]))
+    operational = set(operational_entries(run)) if run else set()
+    ready_items = [i for i in items if i.id in operational]
+    for code, count, needed in needed_per_code(rule):
+        have = sum(matches(i.element, code) for i in ready_items)
+        if have < needed:
+            problems.append(_(
+                "%(where)s: %(code)s has %(have)d operational exam items and needs %(needed)d "
+                "(%(count)d per test at an exposure cap of %(cap)d%%); %(short)d more.",
+                where=where, code=code, have=have, needed=needed, count=count,
+                cap=round(100 * exposure.EXPOSURE_CAP), short=needed - have))
+    if rule.mode == "adaptive":
+        needed = math.ceil(rule.max_items / exposure.EXPOSURE_CAP)
+        if len(ready_items) < needed:
+            problems.append(_(
+                "%(where)s: %(have)d operational exam items, an adaptive test of up to %(max)d "
+                "items needs %(needed)d; %(short)d more.", where=where, have=len(ready_items),
+                max=rule.max_items, needed=needed, short=needed - len(ready_items)))
+    if standard is None:
+        problems.append(_("%(where)s: no active standard-setting study, so there is no cut "
+                          "score yet.", where=where))
+    elif run is not None and standard.scale != PART_SCALES[part]:
+        problems.append(_("%(where)s: the active standard was set on another scale.",
+                          where=where))
+    return Readiness(level.level, part, tuple(problems), len(ready_items),
+                     len(items) - len(ready_items), run, standard)
+
+
+def cut_theta(level: int, part: str) -> float | None:
+    """The θ of the level's active standard for the part (None while none is active)."""
+    standard = standards.active_standard(level, part)
+    return standard.cut_theta if standard else None
+
+
+def part_name(part: str) -> str:
+    return _("theory") if part == "theory" else _("practical")
 
 
 def held_levels(user_id: int, now: datetime) -> set[int]:
@@ -84,143 +158,174 @@ def in_cohort(user_id: int, cohort_id: int) -> bool:
     return is_enrolled(user_id, cohort_id)
 
 
-def prepare_part(attempt: ExamAttempt, part: str) -> None:
-    """Draw a new fixed form for the part, avoiding items this person saw in earlier attempts."""
-    rule = scheme().levels[attempt.level].part(part)
-    if rule.mode != "fixed":
-        return
-    seen = {i for (i,) in db.session.execute(
-        select(ExamResponse.item_id).join(ExamAttempt, ExamAttempt.id == ExamResponse.attempt_id)
-        .where(ExamAttempt.user_id == attempt.user_id, ExamAttempt.id != attempt.id))}
-    rng = random.Random()
-    form: list[int] = []
+def seen_before(attempt: ExamAttempt) -> set[int]:
+    """Items shown to this person in earlier attempts of the same level."""
+    return set(db.session.scalars(
+        select(ItemAdministration.item_id)
+        .join(ExamAttempt, ExamAttempt.id == ItemAdministration.attempt_id)
+        .where(ExamAttempt.user_id == attempt.user_id, ExamAttempt.level == attempt.level,
+               ExamAttempt.id != attempt.id)))
+
+
+def prepare_part(attempt: ExamAttempt, part: str, now: datetime) -> None:
+    """Fix what the part draws on: its pool (or assembled form), run and standard."""
+    level = scheme().levels[attempt.level]
+    rule = level.part(part)
+    state = readiness(level, part)
+    if not state.ready:
+        raise PoolNotReady(state)
     items = pool(rule)
+    operational = operational_entries(state.run)
+    seen = seen_before(attempt)
+    if rule.mode == "fixed":
+        chosen = assemble_form(rule, [i for i in items if i.id in operational], operational,
+                               seen, exposure.exposure(attempt.level, part, now),
+                               state.standard.cut_theta, random.Random())
+    else:
+        fresh = [i for i in items if i.id not in seen]
+        enough = all(sum(matches(i.element, code) for i in fresh if i.id in operational) >= n
+                     for code, n, _needed in needed_per_code(rule)) and \
+            sum(i.id in operational for i in fresh) >= rule.max_items
+        chosen = [i.id for i in (fresh if enough else items)]
+    form = dict(attempt.form or {})
+    form[part] = chosen
+    form[f"{part}_run"] = state.run.id
+    form[f"{part}_standard"] = state.standard.id
+    attempt.form = form
+
+
+class PoolNotReady(Exception):
+    """A part cannot be given; ``readiness.problems`` says why."""
+
+    def __init__(self, state: Readiness):
+        super().__init__("; ".join(state.problems))
+        self.readiness = state
+
+
+def assemble_form(rule: PartRule, items: list[Item], operational: dict[int, BankEntry],
+                  seen: set[int], shown: exposure.Exposure, cut_theta: float,
+                  rng: random.Random) -> list[int]:
+    """Automated assembly of a fixed form: per blueprint code, the items least exposed in the
+    window (under the cap first, never an item the candidate saw before while others remain),
+    preferring, among equals, the most information at the cut; ties broken at random."""
+    bank, order = build_bank([operational[i.id] for i in items])
+    info = dict(zip([e.item_id for e in order],
+                    np.asarray(item_information(np.array([cut_theta]), bank))[0], strict=True))
+    form: list[int] = []
     for code, count in rule.blueprint:
-        candidates = [i.id for i in items if _matches(i.element, code) and i.id not in form]
-        fresh = [i for i in candidates if i not in seen]
-        rng.shuffle(fresh)
-        rest = [i for i in candidates if i in seen]
-        rng.shuffle(rest)
-        form += (fresh + rest)[:count]
-    attempt.form = {**(attempt.form or {}), part: form}
+        candidates = [i.id for i in items if matches(i.element, code) and i.id not in form]
+        candidates.sort(key=lambda i: (i in seen, shown.rate(i) >= exposure.EXPOSURE_CAP,
+                                       round(shown.rate(i), 2), -round(info[i], 1),
+                                       rng.random()))
+        form += candidates[:count]
+    return form
 
 
 @dataclass(frozen=True)
 class PartBank:
+    """The adaptive machinery of one attempt's part, built once and cached."""
+
     test: AdaptiveTest
-    item_ids: list[int]
-    entries: list
-    provisional: bool
+    item_ids: tuple[int, ...]
+    index: dict[int, int]
+    entries: tuple[BankEntry, ...]
+    run_id: int
+    cut_theta: float
 
 
-def part_bank(attempt: ExamAttempt, part: str) -> PartBank:
-    """The adaptive bank of the part: calibrated items operational, the rest pretest."""
+_BANKS: OrderedDict[tuple, PartBank] = OrderedDict()
+_BANK_CACHE_SIZE = 2048
+
+
+def part_bank(attempt: ExamAttempt, part: str, run_id: int | None = None) -> PartBank:
+    """The part's bank: operational items of the stored run score, the rest are pretest."""
+    form = attempt.form or {}
+    run_id = run_id or form.get(f"{part}_run")
+    key = (attempt.id, part, run_id, form.get(f"{part}_standard"), tuple(form.get(part, ())))
+    cached = _BANKS.get(key)
+    if cached is not None:
+        _BANKS.move_to_end(key)
+        return cached
+    bank = _build_part_bank(attempt, part, run_id)
+    _BANKS[key] = bank
+    if len(_BANKS) > _BANK_CACHE_SIZE:
+        _BANKS.popitem(last=False)
+    return bank
+
+
+def _build_part_bank(attempt: ExamAttempt, part: str, run_id: int) -> PartBank:
+    form = attempt.form or {}
     rule = scheme().levels[attempt.level].part(part)
-    items = pool(rule)
-    if rule.mode == "fixed":
-        wanted = set(attempt.form.get(part, []))
-        items = [i for i in items if i.id in wanted]
-    calibrated, provisional = {}, False
-    mean, sd = 0.0, 1.0
-    for track in sorted({i.track for i in items}):
-        run = active_run(track)
-        if run is not None:
-            calibrated.update(calibrated_entries(run))
-            mean, sd = run.population_mean, run.population_sd
-    if not calibrated:
-        provisional = True
-    by_id = {item.id: item for item in items}
-    bank_items, order = build_bank(
-        [calibrated.get(item.id) or provisional_entry(item) for item in items])
-    item_ids = [e.item_id for e in order]
-    pretest_mask = np.array([not provisional and i not in calibrated for i in item_ids], bool)
-    content = np.array([by_id[i].element for i in item_ids], dtype=object)
-    codes = tuple(code for code, _n in rule.blueprint)
-    counts = tuple(n for _c, n in rule.blueprint)
-    from talentpool.practice.skills import theta_for_score
-
-    length = rule.length if rule.mode == "fixed" else rule.max_items
+    run = db.session.get(CalibrationRun, run_id)
+    standard = db.session.get(StandardSetting, form[f"{part}_standard"])
+    operational = operational_entries(run)
+    items = {i.id: i for i in db.session.scalars(select(Item).where(Item.id.in_(form[part])))}
+    entries = [operational.get(i) or _pretest_entry(items[i]) for i in form[part] if i in items]
+    bank_items, order = build_bank(entries)
+    item_ids = tuple(e.item_id for e in order)
+    pretest = np.array([i not in operational for i in item_ids], bool)
+    content = np.array([items[i].element for i in item_ids], dtype=object)
+    fixed = rule.mode == "fixed"
+    length = rule.length if fixed else rule.max_items
     test = AdaptiveTest(
-        bank=adaptive_bank(bank_items, content=content, pretest=pretest_mask),
-        selector=MaxInformationSelector(randomesque=3, max_exposure_rate=0.25,
-                                        blueprint=Blueprint(codes, counts)),
-        stopping=StoppingRule(max_items=length,
-                              min_items=length if rule.mode == "fixed" else rule.min_items,
-                              cut_score=theta_for_score(rule.cut_score),
-                              classification=None if rule.mode == "fixed" else "ci"),
-        estimator=EAPEstimator(mean, sd),
-        pretest=PretestPlan(rule.pretest_positions if rule.mode == "adaptive" else ()))
-    return PartBank(test, item_ids, order, provisional)
+        bank=adaptive_bank(bank_items, content=content, pretest=pretest),
+        selector=MaxInformationSelector(
+            randomesque=RANDOMESQUE, max_exposure_rate=exposure.EXPOSURE_CAP,
+            blueprint=Blueprint(tuple(c for c, _n in rule.blueprint),
+                                tuple(n for _c, n in rule.blueprint))),
+        stopping=StoppingRule(max_items=length, min_items=length if fixed else rule.min_items,
+                              cut_score=standard.cut_theta,
+                              classification=None if fixed else "ci"),
+        estimator=EAPEstimator(run.population_mean, run.population_sd),
+        pretest=PretestPlan(() if fixed else rule.pretest_positions))
+    return PartBank(test, item_ids, {i: n for n, i in enumerate(item_ids)}, tuple(order),
+                    run.id, standard.cut_theta)
 
 
-def _state(bank: PartBank, attempt: ExamAttempt, part: str) -> ExamState:
-    rows = db.session.execute(select(ExamResponse.item_id, ExamResponse.category)
-                              .where(ExamResponse.attempt_id == attempt.id,
-                                     ExamResponse.part == part).order_by(ExamResponse.position))
-    index = {item_id: n for n, item_id in enumerate(bank.item_ids)}
-    given = [(index[i], bank.entries[index[i]].category_map[
-        min(c, len(bank.entries[index[i]].category_map) - 1)]) for i, c in rows if i in index]
+def _pretest_entry(item: Item) -> BankEntry:
+    """Placeholder parameters for a pretest item: never used to score or to select."""
+    k = item.max_category
+    b = (0.0,) if k == 1 else tuple(float(v) for v in np.linspace(-0.75, 0.75, k))
+    return BankEntry(item.id, "2pl" if k == 1 else "grm", 1.0, b, tuple(range(k + 1)))
+
+
+def state_of(bank: PartBank, answers: list[tuple[int, int]]) -> ExamState:
+    """The exam state from (item id, stored category) pairs in answer order; θ̂ is the EAP
+    used to choose items (decisions use their own estimator, see grading)."""
+    given = [(bank.index[i], mapped_category(bank.entries[bank.index[i]], c))
+             for i, c in answers if i in bank.index]
     state = ExamState(tuple(i for i, _c in given), tuple(c for _i, c in given))
     items, responses = state.operational(bank.test.bank)
     theta, se = bank.test.estimator.estimate(bank.test.bank, items, responses)
     return ExamState(state.items, state.responses, theta, se)
 
 
-def next_item(attempt: ExamAttempt, part: str) -> tuple[int, bool] | None:
+def mapped_category(entry: BankEntry, category: int) -> int:
+    """The calibrated category of a stored score category (sparse categories were merged)."""
+    return entry.category_map[min(category, len(entry.category_map) - 1)]
+
+
+def answers_of(attempt: ExamAttempt, part: str) -> list[tuple[int, int]]:
+    return list(db.session.execute(
+        select(ExamResponse.item_id, ExamResponse.category)
+        .where(ExamResponse.attempt_id == attempt.id, ExamResponse.part == part)
+        .order_by(ExamResponse.position)).all())
+
+
+def next_item(attempt: ExamAttempt, part: str, now: datetime) -> tuple[int, bool] | None:
     """(item id, is pretest) to show next, or None when the part is complete."""
     bank = part_bank(attempt, part)
-    if not bank.item_ids:
-        return None
-    state = _state(bank, attempt, part)
+    state = state_of(bank, answers_of(attempt, part))
     if len(state.items) >= len(bank.item_ids):
         return None
-    counts = np.array([_exposure(i) for i in bank.item_ids], float)
-    tests = max(db.session.scalar(select(func.count()).select_from(ExamAttempt).where(
-        ExamAttempt.level == attempt.level)) or 1, 1)
+    shown = exposure.exposure(attempt.level, part, now)
+    counts = np.array([shown.counts.get(i, 0) for i in bank.item_ids], float)
+    started = bool(state.items)  # this attempt's own administration is already counted
     try:
         choice = adaptive_next(bank.test, state, np.random.default_rng(),
-                               ExposureCounts(counts, tests))
+                               ExposureCounts(counts, shown.administrations + (not started)))
     except ValueError:  # no eligible item left
         return None
     if choice is None:
         return None
     return bank.item_ids[choice], bool(bank.test.bank.pretest[choice])
-
-
-def _exposure(item_id: int) -> int:
-    row = db.session.get(ItemExposure, item_id)
-    return row.administered if row else 0
-
-
-def count_exposure(item_id: int) -> None:
-    """Add one administration, atomically (no read-modify-write race between workers)."""
-    changed = db.session.execute(update(ItemExposure).where(ItemExposure.item_id == item_id)
-                                 .values(administered=ItemExposure.administered + 1))
-    if changed.rowcount == 0:
-        db.session.add(ItemExposure(item_id=item_id, administered=1))
-        db.session.flush()
-
-
-def part_score(attempt: ExamAttempt, part: str) -> tuple[float, float, bool]:
-    """(0–100 score, its SE, provisional) of a part from its scored answers."""
-    from talentpool.practice.skills import REPORT_SLOPE, report_score
-
-    bank = part_bank(attempt, part)
-    state = _state(bank, attempt, part)
-    return report_score(state.theta), REPORT_SLOPE * state.se, bank.provisional
-
-
-def issue_for(attempt: ExamAttempt, panel_score: float | None, now: datetime) -> None:
-    """Issue the certificate of a passed attempt and remember its serial, in one commit."""
-    from talentpool.accounts.models import User
-    from talentpool.certification.service import add_certificate, notify_certificate_change
-
-    user = db.session.get(User, attempt.user_id)
-    rule = scheme().levels[attempt.level]
-    certificate = add_certificate(user, attempt.level, attempt.theory_score,
-                                  attempt.practical_score, panel_score=panel_score, now=now,
-                                  valid_years=rule.validity_years)
-    attempt.certificate_serial = certificate.serial
-    db.session.commit()
-    notify_certificate_change(user.id)
-

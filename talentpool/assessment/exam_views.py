@@ -47,12 +47,12 @@ def attempt(public_id: str):
     """The current item with the server's deadline, or the result once finished."""
     found = exam.own_attempt(current_user.id, public_id) or abort(404)
     now = utcnow()
-    if found.state in ("theory", "practical") and now > exam.deadline_with_grace(found):
-        exam.close_overdue_attempt(found.id, now)
     if found.state not in ("theory", "practical"):
         return render_template("exams/result.html", attempt=found,
-                               rule=exam_bank.scheme().levels[found.level],
+                               results=found.part_results or {},
                                elements=exam.element_feedback(found, now))
+    if now > exam.deadline_with_grace(found):  # closed by the job or the next POST
+        return render_template("exams/time_up.html", attempt=found)
     item = exam.current_item(found)
     answered, maximum = exam.progress(found)
     remaining = max(0, int((found.part_deadline - now).total_seconds()))
@@ -69,11 +69,11 @@ def answer(public_id: str):
     if found is None:
         return jsonify(error=_("No such attempt.")), 404
     try:
-        given, _duration = parse_answer_body(request.get_data(cache=False))
+        given, duration = parse_answer_body(request.get_data(cache=False))
         sequence = request.args.get("sequence", type=int)
         if sequence is None:
             raise exam.StaleAnswer(_("The page did not say which question it answers. Reload."))
-        exam.submit_answer(found, sequence, given)
+        exam.submit_answer(found, sequence, given, duration_ms=duration)
     except AnswerError as error:
         return jsonify(error=str(error)), 400
     except exam.ExamError as error:
@@ -87,8 +87,12 @@ def answer(public_id: str):
 def finish(public_id: str):
     """Hand in the attempt now."""
     found = exam.own_attempt(current_user.id, public_id) or abort(404)
+    now = utcnow()
     try:
-        exam.finish(found, request.form.get("sequence", type=int, default=-1))
+        if found.state in ("theory", "practical") and now > exam.deadline_with_grace(found):
+            exam.close_overdue_attempt(found.id, now)
+        else:
+            exam.finish(found, request.form.get("sequence", type=int, default=-1), now)
     except exam.ExamError as error:
         flash(str(error), "error")
     return redirect(url_for("exams.attempt", public_id=public_id))
@@ -140,3 +144,7 @@ def panel():
             flash(_("Panel review recorded."), "success")
         return redirect(url_for("exams.panel"))
     return render_template("exams/panel.html", attempts=exam.awaiting_panel())
+
+
+from talentpool.assessment import standards_views  # noqa: E402,F401  (its routes join exams_bp)
+from talentpool.assessment import integrity_views  # noqa: E402,F401  (its routes join exams_bp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.accounts.models import new_public_id
@@ -14,6 +14,8 @@ from talentpool.extensions import db
 
 ACTIVE = "active"
 RETIRED = "retired"
+PRACTICE = "practice"  # open: practice pages, feedback with the gold answer
+EXAM = "exam"  # secure: exams only, never shown in practice
 
 
 class ExamPack(db.Model):
@@ -40,6 +42,7 @@ class Item(db.Model):
     __table_args__ = (
         UniqueConstraint("pack_id", "key", name="uq_item_pack_key"),
         Index("ix_item_track_status", "track", "status"),
+        Index("ix_item_use_status", "use", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +60,7 @@ class Item(db.Model):
     thresholds: Mapped[list] = mapped_column(JSONType)
     levels: Mapped[list] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(16), default=ACTIVE)
+    use: Mapped[str] = mapped_column(String(16), default=PRACTICE, server_default=PRACTICE)
     content_hash: Mapped[str] = mapped_column(String(64))
     revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -79,7 +83,13 @@ class AssessmentElement(db.Model):
 
 
 class CalibrationRun(db.Model):
-    """One calibration of a track's items; history is kept, one run per track is active."""
+    """One calibration of a scale's items; history is kept, one run per scale is active.
+
+    ``track`` names the scale: a skill track, or ``practical`` (every practical track
+    calibrated concurrently, for the exam's practical part). The first activated run of a scale
+    is its base and fixes the reporting metric; every later run is linked onto it
+    (θ_base = A·θ_run + B) and stored already transformed, so all runs share one metric.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -96,6 +106,17 @@ class CalibrationRun(db.Model):
     population_sd: Mapped[float]
     active: Mapped[bool] = mapped_column(default=False)
     activated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Linking: "base" for the run that fixed the scale, else the method used (stocking-lord),
+    # or None when the run could not be linked (it can then never be activated).
+    link_method: Mapped[str | None] = mapped_column(String(16))
+    link_a: Mapped[float] = mapped_column(default=1.0, server_default="1")
+    link_b: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    linked_to_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calibration_run.id", ondelete="SET NULL"))
+    anchors: Mapped[list] = mapped_column(JSONType, default=list)  # item ids used to link
+    dropped_anchors: Mapped[list] = mapped_column(JSONType, default=list)  # [{item, drift}]
+    link_problem: Mapped[str | None] = mapped_column(Text)
+    excluded: Mapped[list] = mapped_column(JSONType, default=list)  # [{item, reason}] not fitted
 
     parameters: Mapped[list[ItemParameter]] = relationship(
         back_populates="run", cascade="all, delete-orphan")
@@ -126,6 +147,10 @@ class ItemParameter(db.Model):
     infit: Mapped[float | None]
     outfit: Mapped[float | None]
     flags: Mapped[list] = mapped_column(JSONType, default=list)
+    # Operational items score people; the rest of the run (too few answers, degenerate,
+    # misfitting) stay pretest. ``problem`` says why an item is not operational.
+    operational: Mapped[bool] = mapped_column(default=True, server_default=true())
+    problem: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[CalibrationRun] = relationship(back_populates="parameters")
     item: Mapped[Item] = relationship()
@@ -179,6 +204,9 @@ class ExamAttempt(db.Model):
     practical_se: Mapped[float | None]
     panel_score: Mapped[float | None]
     provisional: Mapped[bool] = mapped_column(default=False)
+    # Per part: items, answered, points, max_points, theta, se, score, status (scored /
+    # not_attempted / incomplete), the estimator, the calibration run and the standard used.
+    part_results: Mapped[dict] = mapped_column(JSONType, default=dict)
     passed: Mapped[bool | None]
     certificate_serial: Mapped[str | None] = mapped_column(String(64))
 
@@ -200,17 +228,27 @@ class ExamResponse(db.Model):
     answer: Mapped[Any] = mapped_column(JSONType)
     score: Mapped[float]
     category: Mapped[int]
+    duration_ms: Mapped[int | None]
     answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     item: Mapped[Item] = relationship()
 
 
-class ItemExposure(db.Model):
-    """How often an item was administered in exams (updated atomically, for exposure control)."""
+class ItemAdministration(db.Model):
+    """An item shown in an attempt's part: one insert per showing, never updated, so that
+    exposure per level and part over a rolling window is one counting query without races."""
 
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    administered: Mapped[int] = mapped_column(default=0)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "item_id", name="uq_item_administration_attempt_item"),
+        Index("ix_item_administration_window", "level", "part", "administered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempt.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int]
+    part: Mapped[str] = mapped_column(String(16))
+    administered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class PanelReview(db.Model):
@@ -223,3 +261,45 @@ class PanelReview(db.Model):
     score: Mapped[float]
     comment: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StandardSetting(db.Model):
+    """A standard-setting study (modified Angoff) for one level and part.
+
+    Panellists rate, for each item of the study, the probability that a minimally competent
+    candidate of the level answers it right; the ratings, through the items' parameters in
+    ``run``, give the cut θ with its spread and standard error. An administrator activates a
+    study; at most one is active per level and part, and a level certifies only when both of
+    its parts have an active study.
+    """
+
+    __table_args__ = (
+        Index("uq_standard_setting_active", "level", "part", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    level: Mapped[int]
+    part: Mapped[str] = mapped_column(String(16))
+    scale: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(16), default="angoff")
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    run_id: Mapped[int] = mapped_column(ForeignKey("calibration_run.id", ondelete="RESTRICT"))
+    item_ids: Mapped[list] = mapped_column(JSONType)
+    ratings: Mapped[dict] = mapped_column(JSONType)  # panellist → one rating (or null) per item
+    cut_theta: Mapped[float]
+    cut_raw: Mapped[float]
+    cut_se: Mapped[float]
+    spread_sd: Mapped[float]
+    n_panellists: Mapped[int]
+    panellist_thetas: Mapped[list] = mapped_column(JSONType, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    activated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"))
+
+    run: Mapped[CalibrationRun] = relationship()

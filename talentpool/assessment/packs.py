@@ -29,8 +29,11 @@ PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 ITEM_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 PACK_FIELDS = {"id", "version", "title", "description", "track", "levels", "licence", "items"}
 ITEM_FIELDS = {"id", "type", "prompt", "spec", "gold", "explanation", "element", "tags",
-               "thresholds", "levels"}
-REQUIRED_ITEM_FIELDS = ITEM_FIELDS - {"tags", "thresholds", "levels"}
+               "thresholds", "levels", "use"}
+REQUIRED_ITEM_FIELDS = ITEM_FIELDS - {"tags", "thresholds", "levels", "use"}
+PRACTICE = "practice"
+EXAM = "exam"
+USES = (PRACTICE, EXAM)
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,16 @@ class PackItem:
     tags: tuple[str, ...]
     thresholds: tuple[float, ...]
     levels: tuple[int, ...]
+    use: str = PRACTICE
 
     @property
     def content_hash(self) -> str:
         """Digest of everything that defines the item; a change means a new item version."""
-        body = json.dumps([self.type_id, self.prompt, self.spec, self.gold, self.explanation,
-                           self.element, self.tags, self.thresholds, self.levels],
-                          sort_keys=True, ensure_ascii=False)
+        fields = [self.type_id, self.prompt, self.spec, self.gold, self.explanation,
+                  self.element, self.tags, self.thresholds, self.levels]
+        if self.use != PRACTICE:  # practice items keep the digest they had before uses existed
+            fields.append(self.use)
+        body = json.dumps(fields, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -241,6 +247,9 @@ def _check_item(folder, name, index, raw, elements, track, pack_levels, seen):
         add("tags: must be a list of words (1–40 characters)")
     if "levels" in raw and (problem := _levels_problem(raw["levels"])):
         add(f"levels: {problem}")
+    if raw.get("use", PRACTICE) not in USES:
+        add(f"use: {raw.get('use')!r} must be practice (open, feedback with the gold answer) "
+            "or exam (secure, never shown in practice)")
     type_id = raw.get("type")
     try:
         scorer = get_scorer(type_id) if isinstance(type_id, str) else None
@@ -259,7 +268,8 @@ def _check_item(folder, name, index, raw, elements, track, pack_levels, seen):
     return PackItem(key=raw["id"], type_id=type_id, prompt=raw["prompt"], spec=raw["spec"],
                     gold=raw["gold"], explanation=raw["explanation"], element=raw["element"],
                     tags=tuple(tags), thresholds=thresholds,
-                    levels=tuple(raw.get("levels") or pack_levels)), problems, assets
+                    levels=tuple(raw.get("levels") or pack_levels),
+                    use=raw.get("use", PRACTICE)), problems, assets
 
 
 def _check_scoring(scorer, raw, add) -> tuple[float, ...]:

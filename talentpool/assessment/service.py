@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from talentpool.assessment.models import ACTIVE, RETIRED, AssessmentElement, ExamPack, Item
+from talentpool.assessment.models import ACTIVE, EXAM, RETIRED, AssessmentElement, ExamPack, Item
 from talentpool.assessment.packs import (
     Pack, Problem, find_elements_file, load_elements, validate_tree,
 )
@@ -128,6 +128,13 @@ def import_pack(pack: Pack) -> ImportResult:
     return ImportResult(pack.id, pack.version, **counts)
 
 
+def _shown_in_practice(item_id: int) -> bool:
+    from talentpool.practice.models import Response
+
+    return db.session.scalar(select(Response.id).where(Response.item_id == item_id).limit(1)) \
+        is not None
+
+
 def _copy_assets(pack: Pack, target: Path) -> None:
     for asset in pack.assets:
         destination = target / asset
@@ -156,6 +163,14 @@ def _sync_items(row: ExamPack, pack: Pack) -> dict[str, int]:
         item.spec, item.gold, item.explanation = source.spec, source.gold, source.explanation
         item.element, item.tags = source.element, list(source.tags)
         item.thresholds, item.levels = list(source.thresholds), list(source.levels)
+        if source.use == EXAM and item.use != EXAM and item.id is not None \
+                and _shown_in_practice(item.id):
+            db.session.rollback()
+            raise PackImportError(
+                f"{pack.id} [{source.key}]: this item was shown in practice, where its gold "
+                "answer is revealed, so it can never become a secure exam item; give the exam "
+                "version a new id")
+        item.use = source.use
         item.content_hash, item.status, item.updated_at = source.content_hash, ACTIVE, utcnow()
     for item in existing.values():
         if item.status != RETIRED:

@@ -31,3 +31,25 @@ TRACKS: tuple[Track, ...] = (
     Track("theory", "理论知识", "Theory", ("single_choice", "multi_choice"), practical=False),
 )
 TRACKS_BY_ID = {track.id: track for track in TRACKS}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A calibration scale: one track (skills) or several calibrated concurrently (the exam's
+    practical part). ``id`` is stored on calibration runs and standards and never renamed."""
+
+    id: str
+    zh: str
+    en: str
+    tracks: tuple[str, ...]
+
+    def name(self, locale: str) -> str:
+        return self.en if locale == "en" else self.zh
+
+
+PRACTICAL_SCALE = Scale("practical", "技能考核（全部实操赛道联合标定）",
+                        "Practical (all labeling tracks, calibrated together)",
+                        tuple(t.id for t in TRACKS if t.practical))
+SCALES: tuple[Scale, ...] = tuple(Scale(t.id, t.zh, t.en, (t.id,)) for t in TRACKS) + (
+    PRACTICAL_SCALE,)
+SCALES_BY_ID = {scale.id: scale for scale in SCALES}

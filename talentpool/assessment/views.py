@@ -1,4 +1,5 @@
-"""Item-bank pages for administrators: tracks, items with statistics, calibration runs."""
+"""Item-bank pages for administrators: scales (each track, and the practical exam scale),
+items with statistics, calibration runs with their linking."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 from talentpool import charts
 from talentpool.assessment import bank, bp, calibration
 from talentpool.assessment.models import ACTIVE, RETIRED
-from talentpool.assessment.tracks import TRACKS, TRACKS_BY_ID
+from talentpool.assessment.tracks import SCALES, SCALES_BY_ID
 from talentpool.auth import Role, role_required
 
 
@@ -16,15 +17,15 @@ from talentpool.auth import Role, role_required
 @role_required(Role.ADMIN)
 def index():
     """Every track with its items and active calibration."""
-    return render_template("assessment/bank.html", summaries=bank.summaries(TRACKS),
-                           tracks=TRACKS_BY_ID)
+    return render_template("assessment/bank.html", summaries=bank.summaries(SCALES),
+                           tracks=SCALES_BY_ID)
 
 
 @bp.get("/tracks/<track_id>")
 @role_required(Role.ADMIN)
 def track(track_id: str):
-    """Items of a track with statistics and flags, the test information curve and the runs."""
-    if track_id not in TRACKS_BY_ID:
+    """Items of a scale with statistics and flags, the test information curve and the runs."""
+    if track_id not in SCALES_BY_ID:
         abort(404)
     curve = bank.information_curve(track_id)
     chart = None
@@ -36,7 +37,7 @@ def track(track_id: str):
     comparison = None
     if len(runs) >= 2:
         comparison = bank.compare(runs[1], runs[0])
-    return render_template("assessment/track.html", track=TRACKS_BY_ID[track_id],
+    return render_template("assessment/track.html", track=SCALES_BY_ID[track_id],
                            rows=bank.item_rows(track_id), chart=chart, runs=runs,
                            comparison=comparison)
 
@@ -58,8 +59,8 @@ def item_status(public_id: str):
 @bp.post("/tracks/<track_id>/calibrate")
 @role_required(Role.ADMIN)
 def calibrate(track_id: str):
-    """Calibrate a track now from all first answers."""
-    if track_id not in TRACKS_BY_ID:
+    """Calibrate a scale now from all first answers."""
+    if track_id not in SCALES_BY_ID:
         abort(404)
     try:
         run = calibration.calibrate_track(track_id, trigger="admin")
@@ -77,7 +78,10 @@ def activate(public_id: str):
     """Make an older or newer run the active one."""
     try:
         run = calibration.activate_run(public_id)
-    except calibration.CalibrationError:
-        abort(404)
+    except calibration.CalibrationError as error:
+        if str(error) == "no such calibration run":
+            abort(404)
+        flash(_("This run cannot be activated: %(reason)s", reason=str(error)), "error")
+        return redirect(request.referrer or url_for("bank.index"))
     flash(_("Calibration run activated."), "success")
     return redirect(url_for("bank.track", track_id=run.track))

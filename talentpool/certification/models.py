@@ -10,7 +10,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from talentpool.database import utcnow
+from talentpool.database import JSONType, utcnow
 from talentpool.extensions import db
 
 
@@ -65,6 +65,8 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     superseded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("certificate.id", ondelete="SET NULL"))
+    # Which calibration runs and standards decided each part (run and standard ids, θ̂, SE).
+    decision: Mapped[dict] = mapped_column(JSONType, default=dict)
     # The exact signed text is kept (not JSONB, which would reorder it) and served as is.
     credential: Mapped[str] = mapped_column(Text)
     signing_kid: Mapped[str] = mapped_column(String(64), ForeignKey("signing_key.kid"))

@@ -56,11 +56,11 @@ class VerificationResult:
 
 
 def notify_certificate_change(user_id: int | None) -> None:
-    """Tell the talent pool that a person's certificates changed (its tier may move)."""
+    """Tell the other domains, after the commit, that a person's certificates changed."""
     if user_id is not None:
-        from talentpool.directory.placement import on_certificate_event
+        from talentpool.signals import certificate_changed, send_after_commit
 
-        on_certificate_event(user_id)
+        send_after_commit(certificate_changed, user_id=user_id)
 
 
 def setting(name: str, default):
@@ -115,7 +115,7 @@ def issue_certificate(user, level: int, theory_score: float, practical_score: fl
 
 def add_certificate(user, level: int, theory_score: float, practical_score: float,
                     panel_score: float | None = None, now: datetime | None = None,
-                    valid_years: int | None = None) -> Certificate:
+                    valid_years: int | None = None, decision: dict | None = None) -> Certificate:
     """Check, sign and add a certificate to the session (the caller commits).
 
     For a use case that records the exam result and the certificate in one transaction.
@@ -146,7 +146,7 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
         theory_score=theory, practical_score=practical, panel_score=panel,
         issuer_name=setting("ISSUER_NAME", DEFAULT_ISSUER_NAME), issued_at=now, valid_from=now,
         valid_until=add_years(now, years),
-        status=StoredStatus.VALID, signing_kid=kid, holder_salt=salt)
+        status=StoredStatus.VALID, signing_kid=kid, holder_salt=salt, decision=decision or {})
     facts = CredentialFacts(certificate.serial, level, theory, practical, panel,
                             certificate.issuer_name, certificate.valid_from,
                             certificate.valid_until, user.email, salt, base)

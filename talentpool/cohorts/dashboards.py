@@ -111,25 +111,27 @@ def level_pass_probability(cohort: Cohort, current: dict) -> float | None:
     plan = [t for t in cohort.tracks if t in TRACKS_BY_ID]
     if not any(t in current for t in plan):
         return None
-    rule = exam_bank.scheme().levels[cohort.target_level]
+    cuts = {part: exam_bank.cut_theta(cohort.target_level, part)
+            for part in ("theory", "practical")}
+    if any(cut is None for cut in cuts.values()):
+        return None  # no standard set for the level yet: nothing honest to predict
     probability = 1.0
     if "theory" in plan:
         est = current.get("theory")
         theta, se = (est.theta, est.se) if est else (PRIOR_THETA, PRIOR_SE)
-        probability *= pass_probability(theta, se, skills.theta_for_score(rule.theory.cut_score))
+        probability *= pass_probability(theta, se, cuts["theory"])
     practical = [t for t in plan if TRACKS_BY_ID[t].practical]
     if practical:
         theta, se = composite([(current[t].theta, current[t].se) if t in current
                                else (PRIOR_THETA, PRIOR_SE) for t in practical])
-        probability *= pass_probability(theta, se,
-                                        skills.theta_for_score(rule.practical.cut_score))
+        probability *= pass_probability(theta, se, cuts["practical"])
     return probability
 
 
-def _cut_theta(cohort: Cohort, track: str) -> float:
-    rule = exam_bank.scheme().levels[cohort.target_level]
-    part = rule.theory if not TRACKS_BY_ID[track].practical else rule.practical
-    return skills.theta_for_score(part.cut_score)
+def _cut_theta(cohort: Cohort, track: str) -> float | None:
+    """The level's cut for the track's part, or None while the level has no standard."""
+    part = "practical" if TRACKS_BY_ID[track].practical else "theory"
+    return exam_bank.cut_theta(cohort.target_level, part)
 
 
 def joined(cohort: Cohort) -> list[Enrolment]:
@@ -146,7 +148,8 @@ def trainee_progress(cohort: Cohort, enrolment: Enrolment, counts: Counter,
         rows.append(TrackProgress(
             track, counts[(enrolment.user_id, track)], quota,
             est.score if est else None, est.score_se if est else None,
-            pass_probability(est.theta, est.se, _cut_theta(cohort, track)) if est else None))
+            pass_probability(est.theta, est.se, cut)
+            if est and (cut := _cut_theta(cohort, track)) is not None else None))
     quota = sum(cohort.quotas.values())
     return TraineeProgress(enrolment, rows, sum(min(r.done, r.quota) for r in rows), quota,
                            quota * elapsed_share(cohort, today),

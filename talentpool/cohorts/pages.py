@@ -25,7 +25,9 @@ def _track_name(track: str) -> str:
 
 
 def _cut(cohort: Cohort) -> float:
-    return exam_bank.scheme().levels[cohort.target_level].practical.cut_score
+    """The level's practical cut on the 0–100 skill scale (60 while no standard is active)."""
+    cut = exam_bank.cut_theta(cohort.target_level, "practical")
+    return 60.0 if cut is None else skills.report_score(cut)
 
 
 def volume_chart(volume: list[tuple[date, int]]) -> str | None:

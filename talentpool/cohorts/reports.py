@@ -20,6 +20,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, Table
 
 from talentpool import charts
 from talentpool.assessment import exam_bank
+from talentpool.practice import skills
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.cohorts import dashboards
 from talentpool.cohorts.models import Cohort
@@ -127,7 +128,8 @@ def cohort_pdf(cohort: Cohort, today: date) -> bytes:
                   _image(charts.daily_bar_chart([d for d, _n in volume], [n for _d, n in volume],
                                                 y_label="answers", png=True), width)]
     summary = dashboards.track_summary(progress)
-    cut = exam_bank.scheme().levels[cohort.target_level].practical.cut_score
+    cut_theta = exam_bank.cut_theta(cohort.target_level, "practical")
+    cut = 60.0 if cut_theta is None else skills.report_score(cut_theta)
     if summary:
         story += [Paragraph("各方向平均能力（95%区间）Mean skill per track (95% interval)", HEADING),
                   _image(charts.interval_chart(

@@ -103,8 +103,8 @@ def recompute_tier(user_id: int, now: datetime | None = None) -> TalentTier:
     return tier
 
 
-def on_certificate_event(user_id: int | None) -> None:
-    """Hook for certificate issue and revocation: the holder's tier changes at once."""
+def on_certificate_event(_sender=None, user_id: int | None = None) -> None:
+    """Receiver of ``certificate_changed``: the holder's tier changes at once."""
     if user_id is not None:
         recompute_tier(user_id)
 

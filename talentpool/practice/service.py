@@ -1,4 +1,8 @@
-"""Practice use cases: which item next, scoring a submitted answer, history."""
+"""Practice use cases: which item next, scoring a submitted answer, history.
+
+Practice draws only on ``practice`` items: secure ``exam`` items never appear here, in
+feedback, in history or in exports, so nothing learned in practice gives an exam item away.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from talentpool.assessment.models import ACTIVE, Item
+from talentpool.assessment.models import ACTIVE, PRACTICE, Item
 from talentpool.assessment.tracks import TRACKS, Track
 from talentpool.extensions import db
 from talentpool.practice import skills
@@ -37,19 +41,22 @@ class TrackProgress:
     last_at: datetime | None
 
 
+OPEN_ITEM = (Item.status == ACTIVE, Item.use == PRACTICE)
+
+
 def _active_items(track_id: str):
-    return select(Item).where(Item.track == track_id, Item.status == ACTIVE)
+    return select(Item).where(Item.track == track_id, *OPEN_ITEM)
 
 
 def overview(user_id: int) -> list[TrackProgress]:
     """Progress per track that has active items."""
     counts = dict(db.session.execute(select(Item.track, func.count()).where(
-        Item.status == ACTIVE).group_by(Item.track)).all())
+        *OPEN_ITEM).group_by(Item.track)).all())
     rows = db.session.execute(
         select(Response.track, Response.item_id, func.max(Response.category), func.count(),
                func.avg(Response.score), func.max(Response.created_at))
         .join(Item, Item.id == Response.item_id)
-        .where(Response.user_id == user_id, Response.mode == "practice", Item.status == ACTIVE)
+        .where(Response.user_id == user_id, Response.mode == "practice", *OPEN_ITEM)
         .group_by(Response.track, Response.item_id)).all()
     top = dict(db.session.execute(select(Item.id, Item.thresholds).where(
         Item.id.in_([item_id for _t, item_id, *_rest in rows]))).all())
@@ -93,9 +100,8 @@ def next_item(user_id: int, track_id: str, rng: random.Random | None = None,
 
 
 def practice_item(public_id: str) -> Item | None:
-    """An active item by its public id."""
-    return db.session.scalar(select(Item).where(Item.public_id == public_id,
-                                                Item.status == ACTIVE))
+    """An active practice item by its public id (None for exam items)."""
+    return db.session.scalar(select(Item).where(Item.public_id == public_id, *OPEN_ITEM))
 
 
 def parse_answer_body(raw: bytes) -> tuple[object, int | None]:

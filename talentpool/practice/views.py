@@ -17,6 +17,26 @@ from talentpool.home.service import current_locale, localized
 from talentpool.practice import bp, service
 
 ASSET_VERSION = re.compile(r"^[0-9a-f]{12}$")
+OPEN_DURING_EXAMS = {"practice.asset", "practice.skills_page"}
+
+
+@bp.before_request
+def closed_during_an_exam():
+    """Practice (items and gold answers) is closed while the trainee has an exam in progress."""
+    if request.endpoint in OPEN_DURING_EXAMS or not current_user.is_authenticated:
+        return None
+    from talentpool.assessment.exam import open_attempt_of
+
+    attempt = open_attempt_of(current_user.id)
+    if attempt is None:
+        return None
+    message = _("Practice is closed while your level %(level)d exam is in progress. Finish "
+                "the exam first.", level=attempt.level)
+    link = url_for("exams.attempt", public_id=attempt.public_id)
+    if request.method != "GET":
+        return jsonify(error=message, attempt_url=link), 409
+    return render_template("practice/closed_during_exam.html", message=message,
+                           attempt_url=link), 409
 
 
 @bp.get("/")

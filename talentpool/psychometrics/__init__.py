@@ -29,12 +29,14 @@ from .adaptive_session import (
 )
 from .calibration import CalibrationResult, ConvergenceReport, Quadrature, calibrate
 from .item_analysis import FlagThresholds, ItemStatistics, item_analysis
+from .item_problems import ItemProblem
 from .items import (
     ItemParameters,
     concatenate_items,
     dichotomous_items,
     polytomous_items,
 )
+from .long_ability import eap_long
 from .models import (
     expected_scores,
     item_information,
@@ -42,12 +44,14 @@ from .models import (
     probabilities,
     test_information,
 )
-from .mstep import NO_PRIORS, RECOMMENDED_3PL_PRIORS, Priors
+from .mstep import NO_PRIORS, OPERATIONAL_PRIORS, RECOMMENDED_3PL_PRIORS, Priors
+from .responses import LongResponses
 from .simulate import random_dichotomous_items, random_polytomous_items, simulate_responses
 from .standard_errors import ItemStandardErrors, design_standard_errors
 
 __all__ = [
     "NO_PRIORS",
+    "OPERATIONAL_PRIORS",
     "RECOMMENDED_3PL_PRIORS",
     "AbilityEstimates",
     "AdaptiveBank",
@@ -60,8 +64,10 @@ __all__ = [
     "ExposureCounts",
     "FlagThresholds",
     "ItemParameters",
+    "ItemProblem",
     "ItemStandardErrors",
     "ItemStatistics",
+    "LongResponses",
     "MaxInformationSelector",
     "PretestPlan",
     "Priors",
@@ -74,6 +80,7 @@ __all__ = [
     "design_standard_errors",
     "dichotomous_items",
     "eap",
+    "eap_long",
     "expected_scores",
     "item_analysis",
     "item_information",

@@ -4,8 +4,10 @@ Plain EM converges linearly, and slowly when the data pin θ down well (long den
 slopes of all items creep up together by a shrinking amount each cycle. SQUAREM takes two EM
 steps x1 = F(x0), x2 = F(x1), forms r = x1 − x0 and v = x2 − x1 − r, and jumps to
 x' = x0 − 2αr + α²v with α = −‖r‖/‖v‖ (α ≤ −1; α = −1 gives back x2). The jump is accepted when
-the log-likelihood at x' is no lower than at x1; otherwise α is moved halfway towards −1 and
-retried. An EM step from the accepted point follows, which keeps the iteration stable.
+the objective at x' is no lower than at x1 (the log-likelihood; in calibration with priors, the
+log-likelihood plus the log-priors, which penalised EM increases); otherwise α is moved halfway
+towards −1 and retried. An EM step from the accepted point follows, which keeps the iteration
+stable.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ For item j (sums over the persons who answered it; m_j = K_j − 1 is the top sc
   and variance of x_ij at θ̂_i and z_ij = (x_ij − E_ij)/√V_ij. Both have expectation 1 under the
   model; values well above 1 mean noise, well below 1 mean over-predictable (dependence).
 * exposure rate: the share of tests (default: the persons in ``responses``) that used the item.
+
+``responses`` is a ``(n_persons, n_items)`` matrix with NaN gaps or ``LongResponses``; the long
+form is summed answer by answer (``np.bincount`` per item), with model probabilities evaluated
+for one block of persons at a time, so nothing of size persons × items is built.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import numpy as np
 
 from .ability import eap
 from .items import ItemParameters
+from .long_ability import eap_long
 from .models import probabilities
-from .responses import validate_responses
+from .responses import LongResponses, answer_blocks, check_categories, validate_responses
 
 PERSON_CHUNK = 2048
 
@@ -106,8 +111,66 @@ def fit_mean_squares(
     return _nan_ratio(squared, variance_sum), _nan_ratio(standardized, counts)
 
 
+def point_biserial_long(responses: LongResponses, max_scores: np.ndarray) -> np.ndarray:
+    """``point_biserial`` for long responses, two passes of per-item sums over the answers."""
+    n_items, n_persons = responses.n_items, responses.n_persons
+    earned, available = np.zeros(n_persons), np.zeros(n_persons)
+    for block in answer_blocks(responses.n_answers):
+        person = responses.person[block]
+        earned += np.bincount(person, weights=responses.category[block], minlength=n_persons)
+        available += np.bincount(person, max_scores[responses.item[block]], minlength=n_persons)
+
+    def answers():
+        for block in answer_blocks(responses.n_answers):
+            person, item = responses.person[block], responses.item[block]
+            score = responses.category[block].astype(float)
+            rest_available = available[person] - max_scores[item]
+            usable = rest_available > 0
+            rest = (earned[person] - score)[usable] / rest_available[usable]
+            yield item[usable], score[usable], rest
+
+    count, sum_x, sum_r = np.zeros(n_items), np.zeros(n_items), np.zeros(n_items)
+    for item, score, rest in answers():
+        count += np.bincount(item, minlength=n_items)
+        sum_x += np.bincount(item, score, minlength=n_items)
+        sum_r += np.bincount(item, rest, minlength=n_items)
+    mean_x, mean_r = _nan_ratio(sum_x, count), _nan_ratio(sum_r, count)
+    covariance, var_x, var_r = np.zeros(n_items), np.zeros(n_items), np.zeros(n_items)
+    for item, score, rest in answers():
+        dx, dr = score - mean_x[item], rest - mean_r[item]
+        covariance += np.bincount(item, dx * dr, minlength=n_items)
+        var_x += np.bincount(item, dx**2, minlength=n_items)
+        var_r += np.bincount(item, dr**2, minlength=n_items)
+    return _nan_ratio(covariance, np.sqrt(var_x * var_r))
+
+
+def fit_mean_squares_long(
+    responses: LongResponses, items: ItemParameters, theta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``fit_mean_squares`` for long responses, one block of persons at a time."""
+    n_items = items.n_items
+    squared, variance_sum = np.zeros(n_items), np.zeros(n_items)
+    standardized, counts = np.zeros(n_items), np.zeros(n_items)
+    categories = np.arange(items.max_categories)
+    for start in range(0, responses.n_persons, PERSON_CHUNK):
+        stop = min(start + PERSON_CHUNK, responses.n_persons)
+        answers = slice(responses.indptr[start], responses.indptr[stop])
+        probs = probabilities(theta[start:stop], items)
+        row = responses.person[answers] - start
+        item = responses.item[answers]
+        chosen = probs[row, item]  # (n_answers, K)
+        expected = chosen @ categories
+        variance = chosen @ categories**2 - expected**2
+        residual2 = (responses.category[answers] - expected) ** 2
+        squared += np.bincount(item, residual2, minlength=n_items)
+        variance_sum += np.bincount(item, variance, minlength=n_items)
+        standardized += np.bincount(item, residual2 / np.maximum(variance, 1e-9), n_items)
+        counts += np.bincount(item, minlength=n_items)
+    return _nan_ratio(squared, variance_sum), _nan_ratio(standardized, counts)
+
+
 def item_analysis(
-    responses: np.ndarray,
+    responses: np.ndarray | LongResponses,
     items: ItemParameters,
     *,
     theta: np.ndarray | None = None,
@@ -115,16 +178,32 @@ def item_analysis(
     thresholds: FlagThresholds = FlagThresholds(),
 ) -> ItemStatistics:
     """All statistics and flags; ``theta`` defaults to the EAP estimates of the same responses."""
-    responses = validate_responses(responses, items.n_categories)
     max_scores = (items.n_categories - 1).astype(float)
-    if theta is None:
-        theta = eap(responses, items).theta
-    answered = ~np.isnan(responses)
-    n_responses = answered.sum(axis=0)
-    p_value = _nan_ratio(np.nansum(responses, axis=0), n_responses * max_scores)
-    correlation = point_biserial(responses, max_scores)
-    infit, outfit = fit_mean_squares(responses, items, np.asarray(theta, dtype=float))
-    exposure = n_responses / float(n_tests if n_tests is not None else len(responses))
+    if isinstance(responses, LongResponses):
+        check_categories(responses, items.n_categories)
+        if theta is None:
+            theta = eap_long(responses, items).theta
+        n_responses = np.zeros(items.n_items, dtype=np.int64)
+        earned = np.zeros(items.n_items)
+        for block in answer_blocks(responses.n_answers):
+            item = responses.item[block]
+            n_responses += np.bincount(item, minlength=items.n_items)
+            earned += np.bincount(item, responses.category[block], minlength=items.n_items)
+        correlation = point_biserial_long(responses, max_scores)
+        fit = fit_mean_squares_long(responses, items, np.asarray(theta, dtype=float))
+        n_persons = responses.n_persons
+    else:
+        responses = validate_responses(responses, items.n_categories)
+        if theta is None:
+            theta = eap(responses, items).theta
+        n_responses = (~np.isnan(responses)).sum(axis=0)
+        earned = np.nansum(responses, axis=0)
+        correlation = point_biserial(responses, max_scores)
+        fit = fit_mean_squares(responses, items, np.asarray(theta, dtype=float))
+        n_persons = len(responses)
+    p_value = _nan_ratio(earned, n_responses * max_scores)
+    infit, outfit = fit
+    exposure = n_responses / float(n_tests if n_tests is not None else n_persons)
     low, high = thresholds.fit_range
     with np.errstate(invalid="ignore"):
         low_discrimination = (items.a < thresholds.min_slope) | (

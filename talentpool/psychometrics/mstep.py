@@ -15,39 +15,46 @@ Given expected counts r_jkq (category k of item j at node θ_q) and n_jq = Σ_k 
 expected complete-data log-likelihood of item j is ℓ_j = Σ_q Σ_k r_jkq log P_jk(θ_q). Its
 gradient is g = Σ_q Σ_k r_jkq ∂P_jk/∂η / P_jk and its expected (Fisher) information is
 I = Σ_q n_jq Σ_k (∂P_jk/∂η)(∂P_jk/∂η)ᵀ / P_jk. A step solves I δ = g for all items in one
-batched solve. Priors are added in the same parametrisation: a log-normal slope prior is a
-normal prior on α, and a beta(α_c, β_c) guessing prior is, in γ, a log-density
-(α_c − 1) log c + (β_c − 1) log(1 − c); estimates are posterior modes in η.
+batched solve.
+
+Priors (see ``priors``) enter as log-densities added to ℓ_j; estimates are posterior modes.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit, logit
 
 from .models import PROBABILITY_FLOOR
+from .priors import (
+    NO_PRIORS,
+    OPERATIONAL_PRIORS,
+    RECOMMENDED_3PL_PRIORS,
+    Priors,
+    item_log_priors,
+    log_prior,
+    prior_terms,
+)
+
+__all__ = [
+    "LOG_SLOPE_BOUNDS",
+    "NO_PRIORS",
+    "OPERATIONAL_PRIORS",
+    "RECOMMENDED_3PL_PRIORS",
+    "Priors",
+    "category_derivatives",
+    "fisher_scoring",
+    "from_internal",
+    "gradient_and_information",
+    "log_prior",
+    "penalised_objective",
+    "prior_terms",
+    "to_internal",
+]
 
 MAX_STEP = 1.0
+MAX_HALVINGS = 10
 LOG_SLOPE_BOUNDS = (np.log(0.02), np.log(40.0))
-
-
-@dataclass(frozen=True)
-class Priors:
-    """Optional priors: log a ~ N(slope_log_mean, slope_log_sd²); c ~ beta(guessing_alpha, _beta).
-
-    ``None`` switches a prior off; the guessing prior applies to 3PL items only.
-    """
-
-    slope_log_mean: float = 0.0
-    slope_log_sd: float | None = None
-    guessing_alpha: float | None = None
-    guessing_beta: float | None = None
-
-
-NO_PRIORS = Priors()
-RECOMMENDED_3PL_PRIORS = Priors(slope_log_sd=0.5, guessing_alpha=5.0, guessing_beta=17.0)
 
 
 def to_internal(model: str, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -154,17 +161,23 @@ def gradient_and_information(
     grad = np.einsum("nqk,nqkm->nm", r / safe, deriv)
     per_node = r.sum(axis=2)
     info = np.einsum("nqkm,nqkl->nml", deriv * (per_node[:, :, None] / safe)[..., None], deriv)
-    if model != "1pl" and priors.slope_log_sd is not None:
-        grad[:, 0] -= (eta[:, 0] - priors.slope_log_mean) / priors.slope_log_sd**2
-        info[:, 0, 0] += 1.0 / priors.slope_log_sd**2
-    if model == "3pl" and priors.guessing_alpha is not None and priors.guessing_beta is not None:
-        guess = expit(eta[:, 2])
-        grad[:, 2] += (priors.guessing_alpha - 1.0) * (1.0 - guess) - (
-            priors.guessing_beta - 1.0
-        ) * guess
-        curvature = (priors.guessing_alpha + priors.guessing_beta - 2.0) * guess * (1.0 - guess)
-        info[:, 2, 2] += np.maximum(curvature, 0.0)
-    return grad, info
+    prior_grad, prior_info = prior_terms(model, eta, priors, fixed_slope)
+    return grad + prior_grad, info + prior_info
+
+
+def penalised_objective(
+    model: str,
+    eta: np.ndarray,
+    counts: np.ndarray,
+    nodes: np.ndarray,
+    priors: Priors,
+    fixed_slope: np.ndarray,
+) -> np.ndarray:
+    """ℓ_j + log p(η_j) per item: Σ_q Σ_k r_jkq log P_jk(θ_q) plus the log-priors."""
+    probs, _ = category_derivatives(model, eta, nodes, counts.shape[1], fixed_slope)
+    log_probs = np.log(np.maximum(probs, PROBABILITY_FLOOR))
+    fit = np.einsum("nkq,nqk->n", counts, log_probs)
+    return fit + item_log_priors(model, eta, priors, fixed_slope)
 
 
 def fisher_scoring(
@@ -176,26 +189,45 @@ def fisher_scoring(
     fixed_slope: np.ndarray,
     n_steps: int = 2,
 ) -> np.ndarray:
-    """A few damped Fisher-scoring steps on all items of one model; returns the new η."""
+    """A few damped Fisher-scoring steps on all items of one model; returns the new η.
+
+    An item's step is halved (up to ``MAX_HALVINGS`` times, then dropped) while it would lower
+    that item's penalised objective, so each M-step is an ascent step and EM stays monotone.
+    """
     m = eta.shape[1]
     ridge = 1e-8 * np.eye(m)
+    current = penalised_objective(model, eta, counts, nodes, priors, fixed_slope)
     for _ in range(n_steps):
         grad, info = gradient_and_information(model, eta, counts, nodes, priors, fixed_slope)
         step = np.linalg.solve(info + ridge, grad[:, :, None])[:, :, 0]
         largest = np.max(np.abs(step), axis=1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, 1e-300))
-        candidate = eta + step
-        if model == "grm":
-            # Thresholds must stay ordered; halve the step of any item that would cross them.
-            for _ in range(20):
-                crossed = np.any(np.diff(candidate[:, 1:], axis=1) >= 0, axis=1)
-                if not crossed.any():
-                    break
-                step[crossed] *= 0.5
-                candidate = eta + step
-        if model != "1pl":
-            candidate[:, 0] = np.clip(candidate[:, 0], *LOG_SLOPE_BOUNDS)
-        if model == "3pl":
-            candidate[:, 2] = np.clip(candidate[:, 2], -12.0, 3.0)
-        eta = candidate
+        for _ in range(MAX_HALVINGS + 1):
+            candidate = _feasible(model, eta, step)
+            value = penalised_objective(model, candidate, counts, nodes, priors, fixed_slope)
+            worse = ~(value >= current - 1e-12 * np.abs(current))
+            if not worse.any():
+                break
+            step[worse] *= 0.5
+        else:
+            candidate[worse], value[worse] = eta[worse], current[worse]
+        eta, current = candidate, value
     return eta
+
+
+def _feasible(model: str, eta: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """η + step, with GRM thresholds kept in order (by halving) and parameters kept in range."""
+    candidate = eta + step
+    if model == "grm":
+        # Thresholds must stay ordered; halve the step of any item that would cross them.
+        for _ in range(20):
+            crossed = np.any(np.diff(candidate[:, 1:], axis=1) >= 0, axis=1)
+            if not crossed.any():
+                break
+            step[crossed] *= 0.5
+            candidate = eta + step
+    if model != "1pl":
+        candidate[:, 0] = np.clip(candidate[:, 0], *LOG_SLOPE_BOUNDS)
+    if model == "3pl":
+        candidate[:, 2] = np.clip(candidate[:, 2], -12.0, 3.0)
+    return candidate

@@ -3,7 +3,8 @@
 ``cross_product_standard_errors`` estimates the observed information of item j's parameters by
 the cross-product of posterior person scores (the "XPD" estimator):
 I_j ≈ Σ_i ḡ_ij ḡ_ijᵀ + (prior curvature), with ḡ_ij = Σ_q W_iq ∂ log P_j,x_ij(θ_q)/∂η_j the
-gradient of person i's marginal log-likelihood. Unlike the M-step information it includes the
+gradient of person i's marginal log-likelihood (persons are visited in blocks, so memory is
+independent of the number of persons). Unlike the M-step information it includes the
 uncertainty about each person's θ (Louis's "missing information"). Items are treated one block
 at a time, ignoring covariances between items. Errors in slope–intercept form η are carried to
 (a, b, c) by the delta method (``mstep`` lists the parametrisation).
@@ -15,15 +16,29 @@ parameter-recovery thresholds: I_j = Σ_{i answered j} Σ_k (∂P_jk(θ_i)/∂η
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
+from .estep import posterior_blocks
 from .items import ItemParameters
 from .models import PROBABILITY_FLOOR
-from .mstep import NO_PRIORS, Priors, category_derivatives, gradient_and_information, to_internal
+from .mstep import (
+    NO_PRIORS,
+    Priors,
+    category_derivatives,
+    gradient_and_information,
+    prior_terms,
+    to_internal,
+)
 
-PERSON_CHUNK = 2048
+if TYPE_CHECKING:
+    from .responses import IndicatorMatrix
+
+# Persons per block, and answers per gathered part (keeps W and S rows in cache).
+SCORE_BLOCK = 2048
+ANSWER_PART = 16384
 
 
 @dataclass(frozen=True)
@@ -79,54 +94,115 @@ def _invert(info: np.ndarray) -> np.ndarray:
 
 def cross_product_standard_errors(
     items: ItemParameters,
-    weights: np.ndarray,
-    indicator,
+    indicator: IndicatorMatrix,
+    log_probs: np.ndarray,
+    log_prior: np.ndarray,
     nodes: np.ndarray,
     groups: dict,
     etas: dict,
     priors: Priors,
 ) -> ItemStandardErrors:
-    """Per-item XPD standard errors at the final estimates (see module docstring)."""
-    covariances = {}
-    z = indicator.z.tocsc() if sp.issparse(indicator.z) else indicator.z
-    for (model, n_cat), idx in groups.items():
-        eta = etas[(model, n_cat)]
-        m = eta.shape[1]
-        probs, deriv = category_derivatives(model, eta, nodes, n_cat, items.a[idx])
-        scores = deriv / np.maximum(probs, PROBABILITY_FLOOR)[..., None]  # (n, Q, K, m)
-        position = np.full(indicator.n_items, -1)
-        position[idx] = np.arange(len(idx))
-        cols = np.flatnonzero(position[indicator.col_item] >= 0)
-        col_group = position[indicator.col_item[cols]]
-        col_scores = scores[col_group, :, indicator.col_category[cols], :]  # (n_cols, Q, m)
-        z_group = z[:, cols]
-        cross = np.zeros((len(cols), m, m))
-        for start in range(0, indicator.n_persons, PERSON_CHUNK):
-            stop = min(start + PERSON_CHUNK, indicator.n_persons)
-            mask = z_group[start:stop]
-            mask = mask.toarray() if sp.issparse(mask) else mask
-            person_scores = [weights[start:stop] @ col_scores[:, :, p].T for p in range(m)]
+    """Per-item XPD standard errors at the final estimates (see module docstring).
+
+    Persons are visited in blocks; ḡ_ij = Σ_q W_iq S_jk(θ_q) is formed at each answer (i, j, k)
+    as a row-wise dot product of W_i with the score column S_jk = ∂ log P_jk/∂η, so the work is
+    proportional to the number of answers.
+    """
+    scores = {
+        key: _GroupScores(items, indicator, nodes, idx, key, etas[key])
+        for key, idx in groups.items()
+    }
+    info = {key: np.zeros((len(idx),) + 2 * (etas[key].shape[1],)) for key, idx in groups.items()}
+    for block in posterior_blocks(indicator, log_probs, log_prior, SCORE_BLOCK):
+        rows, cols = _answers(block.z)
+        for key, group in scores.items():
+            where = group.position[cols]
+            chosen = where >= 0
+            where, chosen_rows = where[chosen], rows[chosen]
+            m = group.n_parameters
+            g = _person_scores(block.weights, group, chosen_rows, where, sp.issparse(block.z))
+            item_of = group.item_of_column[where]
             for p in range(m):
-                weighted = mask * person_scores[p]
                 for q in range(p, m):
-                    total = np.einsum("ic,ic->c", weighted, person_scores[q])
-                    cross[:, p, q] = total
-                    cross[:, q, p] = total
-        info = np.zeros((len(idx), m, m))
-        np.add.at(info, col_group, cross)
-        info += _prior_curvature(model, eta, priors)
-        covariances[(model, n_cat)] = _invert(info)
+                    total = np.bincount(item_of, g[:, p] * g[:, q], minlength=len(info[key]))
+                    info[key][:, p, q] += total
+                    if q != p:
+                        info[key][:, q, p] += total
+    covariances = {}
+    for key, idx in groups.items():
+        curvature = _prior_curvature(key[0], etas[key], priors, items.a[idx])
+        covariances[key] = _invert(info[key] + curvature)
     return _to_output_errors(items, groups, covariances)
 
 
-def _prior_curvature(model: str, eta: np.ndarray, priors: Priors) -> np.ndarray:
+class _GroupScores:
+    """For one model group: S[m, col, q] = ∂ log P_jk(θ_q)/∂η_m for each of its columns of Z,
+    the position of every column of Z among them (−1 if not in the group) and their items'
+    positions within the group."""
+
+    def __init__(
+        self,
+        items: ItemParameters,
+        indicator: IndicatorMatrix,
+        nodes: np.ndarray,
+        idx: np.ndarray,
+        key: tuple[str, int],
+        eta: np.ndarray,
+    ):
+        model, n_cat = key
+        probs, deriv = category_derivatives(model, eta, nodes, n_cat, items.a[idx])
+        scores = deriv / np.maximum(probs, PROBABILITY_FLOOR)[..., None]  # (n, Q, K, m)
+        in_group = np.zeros(indicator.n_items, dtype=bool)
+        in_group[idx] = True
+        columns = np.flatnonzero(in_group[indicator.col_item])
+        self.item_of_column = _item_position(idx, indicator.col_item[columns])
+        per_column = scores[self.item_of_column, :, indicator.col_category[columns], :]
+        self.n_parameters = eta.shape[1]
+        self.node_scores = np.ascontiguousarray(per_column.transpose(2, 0, 1))  # (m, cols, Q)
+        self.position = np.full(len(indicator.col_item), -1)
+        self.position[columns] = np.arange(len(columns))
+
+
+def _person_scores(
+    weights: np.ndarray, group: _GroupScores, rows: np.ndarray, where: np.ndarray, sparse: bool
+) -> np.ndarray:
+    """ḡ at each answer (row ``rows``, group column ``where``), shape ``(n_answers, m)``.
+
+    Sparse blocks: one row-wise dot product W_i · S_jk per answer (work ∝ answers). Dense blocks
+    (most cells answered): G = W · S for the whole block by BLAS, read off at the answers.
+    """
+    m = group.n_parameters
+    if not sparse:
+        n_nodes = weights.shape[1]
+        flat = group.node_scores.transpose(2, 1, 0).reshape(n_nodes, -1)  # (Q, cols · m)
+        return (weights @ flat).reshape(len(weights), -1, m)[rows, where]
+    g = np.empty((len(where), m))
+    for part in range(0, len(where), ANSWER_PART):
+        span = slice(part, part + ANSWER_PART)
+        person_weights = weights[rows[span]]
+        for p in range(m):
+            g[span, p] = np.einsum("nq,nq->n", person_weights, group.node_scores[p][where[span]])
+    return g
+
+
+def _item_position(idx: np.ndarray, item: np.ndarray) -> np.ndarray:
+    """Position of each ``item`` within the group ``idx`` (sorted item indices)."""
+    return np.searchsorted(idx, item)
+
+
+def _answers(z_block) -> tuple[np.ndarray, np.ndarray]:
+    """(row within the block, column of Z) of every answer in a block of Z."""
+    if sp.issparse(z_block):
+        rows = np.repeat(np.arange(z_block.shape[0]), np.diff(z_block.indptr))
+        return rows, z_block.indices
+    return np.nonzero(z_block)
+
+
+def _prior_curvature(
+    model: str, eta: np.ndarray, priors: Priors, fixed_slope: np.ndarray
+) -> np.ndarray:
     """−∂² log prior / ∂η², the same terms the M-step adds."""
-    n_categories = 2 if model in ("1pl", "2pl", "3pl") else eta.shape[1]
-    zero_counts = np.zeros((eta.shape[0], n_categories, 1))
-    _, info = gradient_and_information(
-        model, eta, zero_counts, np.zeros(1), priors, np.ones(eta.shape[0])
-    )
-    return info
+    return prior_terms(model, eta, priors, fixed_slope)[1]
 
 
 def design_standard_errors(

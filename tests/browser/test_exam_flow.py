@@ -4,22 +4,15 @@ from datetime import timedelta
 
 from talentpool.accounts.service import create_user
 from talentpool.assessment import exam
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.database import utcnow
-from tests.assessment.test_exam import make_scheme
 from tests.conftest import PASSWORD
-from tests.packs import make_item, make_pack
+from tests.exam_bank import make_ready_bank
 
 
 def test_exam_in_the_browser(live_app, live_server, page, tmp_path):
-    live_app.config["EXAM_SCHEME"] = str(make_scheme(tmp_path / "scheme"))
+    make_ready_bank(live_app, tmp_path)
     with live_app.app_context():
-        import_path(make_pack(tmp_path / "packs", "theory-pack", track="theory",
-                              items=[make_item("single_choice", f"t{n}", element="T1.1")
-                                     for n in range(4)]))
-        import_path(make_pack(tmp_path / "packs", "ranking-pack",
-                              items=[make_item("ranking", f"r{n}") for n in range(5)]))
         exam.create_session(5, "Level 5 · browser", utcnow() - timedelta(minutes=5),
                             utcnow() + timedelta(hours=2), None)
         create_user("candidate@example.org", "考生", PASSWORD, Role.TRAINEE)
@@ -45,3 +38,4 @@ def test_exam_in_the_browser(live_app, live_server, page, tmp_path):
     page.get_by_role("button", name="Hand in the exam now").click()
     page.wait_for_selector("text=Feedback per assessment element")
     assert page.locator(".skill-score").count() == 2
+    assert "not attempted" in page.locator("main").inner_text()  # the practical part

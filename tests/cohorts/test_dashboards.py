@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from talentpool.accounts.service import find_user_by_email
+from talentpool.assessment import exam_bank
 from talentpool.assessment.models import Item
 from talentpool.assessment.service import import_path
 from talentpool.auth import Role
@@ -68,8 +69,10 @@ def small_cohort(app, tmp_path, make_user, two_institutions):
         return cohort.id, a.id, b.id
 
 
-def test_progress_numbers(app, small_cohort):
+def test_progress_numbers(app, small_cohort, monkeypatch):
     cohort_id, ann, bob = small_cohort
+    # The level's standard: cut θ 0.8 on both parts.
+    monkeypatch.setattr(exam_bank, "cut_theta", lambda level, part: 0.8)
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
         assert dashboards.elapsed_share(cohort, TODAY) == 0.5
@@ -79,7 +82,7 @@ def test_progress_numbers(app, small_cohort):
         assert not progress[ann].behind
         # Bob: 2 done (the February answer is before the start) → 2 < 8 → behind
         assert progress[bob].done == 2 and progress[bob].behind
-        # Level 5 cuts are 60 → θ_cut = (60 − 50)/12.5 = 0.8 for both parts.
+        # θ_cut = 0.8 for both parts.
         # theory: Φ((0.5 − 0.8)/0.5) = Φ(−0.6) = 0.274253
         # practical (only text_classification): Φ((1.0 − 0.8)/0.4) = Φ(0.5) = 0.691462
         # level: 0.274253 × 0.691462 = 0.189636
@@ -122,3 +125,12 @@ def test_dashboard_page_has_charts(client, auth, small_cohort, two_institutions)
     auth.login(mine.staff_email)
     html = client.get(f"/cohorts/{mine.cohort_id}").get_data(as_text=True)
     assert html.count("<svg") >= 2 and "Ann" in html and "Bob" in html
+
+
+def test_no_pass_prediction_before_the_level_has_a_standard(app, small_cohort):
+    cohort_id, ann, _bob = small_cohort
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        progress = {p.enrolment.user_id: p for p in dashboards.cohort_progress(cohort, TODAY)}
+        assert progress[ann].pass_probability is None
+        assert all(t.pass_probability is None for t in progress[ann].tracks)
