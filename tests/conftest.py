@@ -51,6 +51,8 @@ def make_app(tmp_path, **overrides):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         # Small simulated samples; the production default (300) is checked in test_config.
         "CALIBRATION_MIN_RESPONSES": 100,
+        # Item choice repeats exactly from run to run (production draws fresh entropy).
+        "EXAM_RANDOM_SEED": 20261201,
         **overrides,
     }
     app = create_app(settings)

@@ -20,7 +20,7 @@ N_THEORY_EXAM, N_PRACTICAL_EXAM, N_PRACTICE = 16, 20, 4
 
 
 def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practical_max=4,
-                pretest_positions=()):
+                pretest_positions=(), theory_mode="fixed", theory_min=None):
     part = lambda code, mode, n, low: {"mode": mode, "time_limit_minutes": 30,  # noqa: E731
                                        "blueprint": {code: low}, "min_items": low,
                                        "max_items": n, "item_levels": [5, 4],
@@ -28,7 +28,7 @@ def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practic
                                           if mode == "adaptive" and pretest_positions else {})}
     levels = [{"level": n, "prerequisite": None if n == 5 else n + 1, "validity_years": 3,
                "retake_wait_days": retake_days, "panel_review": n <= 2,
-               "theory": part("T1.1", "fixed", theory_items, theory_items),
+               "theory": part("T1.1", theory_mode, theory_items, theory_min or theory_items),
                "practical": part("P1.1", "adaptive", practical_max, practical_min)}
               for n in (5, 4, 3, 2, 1)]
     path = folder / "certification-scheme.yaml"
@@ -70,5 +70,5 @@ def make_ready_bank(app, tmp_path, cuts=None, n_persons=300, seed=11, packs=None
         for level in (5, 4, 3, 2, 1):
             for part in ("theory", "practical"):
                 cut = (cuts or {}).get((level, part), 0.0)
-                simulate_angoff_panel(level, part, cut, rng, n_items=12)
+                simulate_angoff_panel(level, part, cut, rng, n_items=12, truth=truth)
     return truth

@@ -25,14 +25,16 @@ from talentpool.assessment.models import (
 from talentpool.assessment.tracks import SCALES, SCALES_BY_ID
 from talentpool.database import utcnow
 from talentpool.extensions import db
-from talentpool.psychometrics import Priors, calibrate, concatenate_items, dichotomous_items, \
-    item_analysis, polytomous_items
+from talentpool.psychometrics.item_problems import HELD_OUT_KINDS
+from talentpool.psychometrics import OPERATIONAL_PRIORS, calibrate, concatenate_items, \
+    dichotomous_items, item_analysis, polytomous_items
 
 MIN_CATEGORY_COUNT = 5
 MIN_PERSONS = 20
 DIFFICULTY_TAGS = {"easy": -1.0, "medium": 0.0, "hard": 1.0}
-# Log-normal slope prior: log a ~ N(0, 0.5²) keeps sparse items from running to slopes of 4–6.
-CALIBRATION_PRIORS = Priors(slope_log_sd=0.5)
+# log a ~ N(0, 0.5²) keeps sparse items from running to slopes of 4–6; b ~ N(0, 2²) keeps
+# near-degenerate difficulties finite; c ~ beta(5, 17) for 3PL items.
+CALIBRATION_PRIORS = OPERATIONAL_PRIORS
 OPERATIONAL_SLOPE_RANGE = (0.2, 4.0)
 
 
@@ -149,7 +151,12 @@ def calibrate_track(track: str, trigger: str, min_responses: int | None = None,
                          population_sd=float(result.population_sd), excluded=excluded)
     db.session.add(run)
     operational_minimum = current_app.config["CALIBRATION_MIN_RESPONSES"]
+    held_out = {p.item: p.detail for p in result.item_problems if p.kind in HELD_OUT_KINDS}
     for column, item_id in enumerate(chosen):
+        if column in held_out:  # no parameters at all: listed with the reason instead
+            run.excluded = [*run.excluded, {"item": items[item_id].key,
+                                            "reason": held_out[column]}]
+            continue
         run.parameters.append(_parameter_row(item_id, column, result, stats, maps[item_id],
                                              operational_minimum))
     db.session.flush()
@@ -185,6 +192,9 @@ def _operational_problem(column, result, stats, flags, minimum) -> str | None:
     """Why an item of the run must stay pretest, or None when it may score people."""
     items, errors = result.items, result.standard_errors
     n = int(stats.n_responses[column])
+    degenerate = [p.detail for p in result.item_problems if p.item == column]
+    if degenerate:
+        return "degenerate: " + "; ".join(degenerate)
     if not result.convergence.converged:
         return "the calibration did not converge"
     if n < minimum:
@@ -261,9 +271,23 @@ def calibrated_entries(run: CalibrationRun) -> dict[int, BankEntry]:
 
 
 def operational_entries(run: CalibrationRun) -> dict[int, BankEntry]:
-    """item_id → parameters of the run's operational items (those that may score people)."""
-    return {p.item_id: BankEntry(p.item_id, p.model, p.a, tuple(p.b), tuple(p.category_map))
-            for p in run.parameters if p.operational}
+    """item_id → parameters of the run's operational items (those that may score people).
+
+    A run that was ever activated never changes again, so its entries are cached."""
+    if run.activated_at is None:
+        return _operational_entries(run.id)
+    from talentpool.caching import cached
+
+    return cached("operational-entries", run.id, lambda: _operational_entries(run.id), 32)
+
+
+def _operational_entries(run_id: int) -> dict[int, BankEntry]:
+    rows = db.session.execute(
+        select(ItemParameter.item_id, ItemParameter.model, ItemParameter.a, ItemParameter.b,
+               ItemParameter.category_map)
+        .where(ItemParameter.run_id == run_id, ItemParameter.operational.is_(True))).all()
+    return {item_id: BankEntry(item_id, model, a, tuple(b), tuple(category_map))
+            for item_id, model, a, b, category_map in rows}
 
 
 def build_bank(entries: list[BankEntry]):

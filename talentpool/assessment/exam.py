@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from talentpool.assessment import exam_bank, exposure, grading
 from talentpool.assessment.models import (
@@ -187,7 +188,8 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
         db.session.rollback()
         raise StaleAnswer(_("This page is out of date: the answer was already given or another "
                             "tab moved on. Reload to continue."))
-    db.session.refresh(attempt)
+    # The claim matched this sequence and an open state, so nothing else moved: no reload.
+    set_committed_value(attempt, "sequence", sequence + 1)
     position = db.session.scalar(select(func.count()).select_from(ExamResponse).where(
         ExamResponse.attempt_id == attempt.id, ExamResponse.part == attempt.state))
     db.session.add(ExamResponse(attempt_id=attempt.id, item_id=item.id, part=attempt.state,
@@ -195,9 +197,10 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
                                 answer=answer, score=result.value,
                                 category=categorize(result.value, item.thresholds),
                                 duration_ms=duration_ms, answered_at=now))
-    db.session.flush()
     _advance(attempt, now)
+    state = attempt.state
     _commit_and_notify(attempt)
+    set_committed_value(attempt, "state", state)  # the page reads it: no reload after commit
     return attempt
 
 
@@ -206,8 +209,9 @@ def _advance(attempt: ExamAttempt, now: datetime) -> None:
     while attempt.state in OPEN_STATES:
         choice = exam_bank.next_item(attempt, attempt.state, now)
         if choice is not None:
+            first = attempt.current_item_id is None
             attempt.current_item_id, attempt.current_pretest = choice
-            exposure.record(attempt.id, attempt.level, attempt.state, choice[0], now)
+            exposure.record(attempt.id, attempt.level, attempt.state, choice[0], now, first)
             return
         _end_part(attempt, now)
 

@@ -12,9 +12,10 @@ starts are stored on the attempt and decide it, whatever is activated meanwhile.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import random
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -26,6 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from talentpool.assessment import exposure, standards
+from talentpool.caching import cached
 from talentpool.assessment.calibration import (
     BankEntry, active_run, build_bank, operational_entries,
 )
@@ -57,20 +59,42 @@ def _load(path: Path, _mtime: float) -> Scheme:
     return load_scheme(path, set(elements))
 
 
+def exam_rng() -> np.random.Generator:
+    """Randomness of item choice: fresh entropy, unless ``EXAM_RANDOM_SEED`` is set (tests and
+    simulations, so that a run can be repeated exactly)."""
+    seed = current_app.config.get("EXAM_RANDOM_SEED")
+    if seed is None:
+        return np.random.default_rng()
+    return cached("random", "exam", lambda: np.random.default_rng(int(seed)), 1)
+
+
 def matches(element: str, code: str) -> bool:
     return element == code or element.startswith(code + ".")
 
 
-def pool(rule: PartRule) -> list[Item]:
+@dataclass(frozen=True)
+class PoolItem:
+    """What assembling and choosing need of an item (not its content or gold)."""
+
+    id: int
+    key: str
+    element: str
+    max_category: int
+
+
+def pool(rule: PartRule) -> list[PoolItem]:
     """Active secure items of the part: theory items for theory, labeling tasks for practical,
     at the part's item levels and inside its blueprint codes."""
     theory = rule.part == "theory"
-    items = db.session.scalars(select(Item).where(
+    rows = db.session.execute(select(Item.id, Item.key, Item.element, Item.levels,
+                                     Item.thresholds).where(
         Item.status == ACTIVE, Item.use == EXAM,
         (Item.track == "theory") if theory else (Item.track != "theory")).order_by(Item.id))
     codes = [code for code, _n in rule.blueprint]
-    return [i for i in items if set(i.levels) & set(rule.item_levels)
-            and any(matches(i.element, code) for code in codes)]
+    return [PoolItem(item_id, key, element, len(thresholds))
+            for item_id, key, element, levels, thresholds in rows
+            if set(levels) & set(rule.item_levels)
+            and any(matches(element, code) for code in codes)]
 
 
 def needed_per_code(rule: PartRule) -> list[tuple[str, int, int]]:
@@ -180,15 +204,20 @@ def prepare_part(attempt: ExamAttempt, part: str, now: datetime) -> None:
     if rule.mode == "fixed":
         chosen = assemble_form(rule, [i for i in items if i.id in operational], operational,
                                seen, exposure.exposure(attempt.level, part, now),
-                               state.standard.cut_theta, random.Random())
-    else:
+                               state.standard.cut_theta,
+                               random.Random(int(exam_rng().integers(2**63))))
+    else:  # the whole pool (shared bank); items seen before are excluded where it can spare them
+        chosen = [i.id for i in items]
         fresh = [i for i in items if i.id not in seen]
         enough = all(sum(matches(i.element, code) for i in fresh if i.id in operational) >= n
                      for code, n, _needed in needed_per_code(rule)) and \
             sum(i.id in operational for i in fresh) >= rule.max_items
-        chosen = [i.id for i in (fresh if enough else items)]
+        excluded = sorted(seen & set(chosen)) if enough else []
     form = dict(attempt.form or {})
     form[part] = chosen
+    form[f"{part}_digest"] = hashlib.sha1(json.dumps(chosen).encode()).hexdigest()
+    if rule.mode != "fixed":
+        form[f"{part}_excluded"] = excluded
     form[f"{part}_run"] = state.run.id
     form[f"{part}_standard"] = state.standard.id
     attempt.form = form
@@ -202,7 +231,7 @@ class PoolNotReady(Exception):
         self.readiness = state
 
 
-def assemble_form(rule: PartRule, items: list[Item], operational: dict[int, BankEntry],
+def assemble_form(rule: PartRule, items: list[PoolItem], operational: dict[int, BankEntry],
                   seen: set[int], shown: exposure.Exposure, cut_theta: float,
                   rng: random.Random) -> list[int]:
     """Automated assembly of a fixed form: per blueprint code, the items least exposed in the
@@ -231,26 +260,22 @@ class PartBank:
     entries: tuple[BankEntry, ...]
     run_id: int
     cut_theta: float
-
-
-_BANKS: OrderedDict[tuple, PartBank] = OrderedDict()
-_BANK_CACHE_SIZE = 2048
+    id_array: np.ndarray
 
 
 def part_bank(attempt: ExamAttempt, part: str, run_id: int | None = None) -> PartBank:
-    """The part's bank: operational items of the stored run score, the rest are pretest."""
+    """The part's bank: operational items of the stored run score, the rest are pretest.
+
+    Adaptive parts that draw on the same pool, run and standard share one bank (cache
+    ``adaptive-banks``); a fixed form's small bank is cached per form (``form-banks``)."""
     form = attempt.form or {}
     run_id = run_id or form.get(f"{part}_run")
-    key = (attempt.id, part, run_id, form.get(f"{part}_standard"), tuple(form.get(part, ())))
-    cached = _BANKS.get(key)
-    if cached is not None:
-        _BANKS.move_to_end(key)
-        return cached
-    bank = _build_part_bank(attempt, part, run_id)
-    _BANKS[key] = bank
-    if len(_BANKS) > _BANK_CACHE_SIZE:
-        _BANKS.popitem(last=False)
-    return bank
+    digest = form.get(f"{part}_digest") or hashlib.sha1(
+        json.dumps(form.get(part, [])).encode()).hexdigest()
+    key = (attempt.level, part, run_id, form.get(f"{part}_standard"), digest)
+    fixed = scheme().levels[attempt.level].part(part).mode == "fixed"
+    return cached("form-banks" if fixed else "adaptive-banks", key,
+                  lambda: _build_part_bank(attempt, part, run_id), 512 if fixed else 16)
 
 
 def _build_part_bank(attempt: ExamAttempt, part: str, run_id: int) -> PartBank:
@@ -259,7 +284,8 @@ def _build_part_bank(attempt: ExamAttempt, part: str, run_id: int) -> PartBank:
     run = db.session.get(CalibrationRun, run_id)
     standard = db.session.get(StandardSetting, form[f"{part}_standard"])
     operational = operational_entries(run)
-    items = {i.id: i for i in db.session.scalars(select(Item).where(Item.id.in_(form[part])))}
+    wanted = set(form[part])
+    items = {i.id: i for i in pool(rule) if i.id in wanted}
     entries = [operational.get(i) or _pretest_entry(items[i]) for i in form[part] if i in items]
     bank_items, order = build_bank(entries)
     item_ids = tuple(e.item_id for e in order)
@@ -279,10 +305,16 @@ def _build_part_bank(attempt: ExamAttempt, part: str, run_id: int) -> PartBank:
         estimator=EAPEstimator(run.population_mean, run.population_sd),
         pretest=PretestPlan(() if fixed else rule.pretest_positions))
     return PartBank(test, item_ids, {i: n for n, i in enumerate(item_ids)}, tuple(order),
-                    run.id, standard.cut_theta)
+                    run.id, standard.cut_theta, np.array(item_ids, dtype=np.int64))
 
 
-def _pretest_entry(item: Item) -> BankEntry:
+def excluded_mask(bank: PartBank, attempt: ExamAttempt, part: str) -> np.ndarray | None:
+    """Items of the shared bank this candidate must not get (seen in an earlier attempt)."""
+    excluded = (attempt.form or {}).get(f"{part}_excluded")
+    return np.isin(bank.id_array, excluded) if excluded else None
+
+
+def _pretest_entry(item: PoolItem) -> BankEntry:
     """Placeholder parameters for a pretest item: never used to score or to select."""
     k = item.max_category
     b = (0.0,) if k == 1 else tuple(float(v) for v in np.linspace(-0.75, 0.75, k))
@@ -313,17 +345,23 @@ def answers_of(attempt: ExamAttempt, part: str) -> list[tuple[int, int]]:
 
 
 def next_item(attempt: ExamAttempt, part: str, now: datetime) -> tuple[int, bool] | None:
-    """(item id, is pretest) to show next, or None when the part is complete."""
+    """(item id, is pretest) to show next, or None when the part is complete.
+
+    A fixed form was assembled under the exposure cap, so only adaptive parts read exposure.
+    """
     bank = part_bank(attempt, part)
     state = state_of(bank, answers_of(attempt, part))
     if len(state.items) >= len(bank.item_ids):
         return None
-    shown = exposure.exposure(attempt.level, part, now)
-    counts = np.array([shown.counts.get(i, 0) for i in bank.item_ids], float)
-    started = bool(state.items)  # this attempt's own administration is already counted
+    counts = None
+    if scheme().levels[attempt.level].part(part).mode == "adaptive":
+        shown = exposure.exposure(attempt.level, part, now)
+        started = bool(state.items)  # this attempt's own administration is already counted
+        counts = ExposureCounts(shown.counts_for(bank.id_array),
+                                shown.administrations + (not started))
     try:
-        choice = adaptive_next(bank.test, state, np.random.default_rng(),
-                               ExposureCounts(counts, shown.administrations + (not started)))
+        choice = adaptive_next(bank.test, state, exam_rng(), counts,
+                               excluded_mask(bank, attempt, part))
     except ValueError:  # no eligible item left
         return None
     if choice is None:

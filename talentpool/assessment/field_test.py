@@ -153,10 +153,13 @@ def _simulated_attempts(session: ExamSession, users: list[int], now) -> list[int
 
 def simulate_angoff_panel(level: int, part: str, cut_theta: float, rng: np.random.Generator,
                           n_panellists: int = 5, n_items: int = 20, noise: float = 0.05,
-                          activate: bool = True) -> StandardSetting:
+                          activate: bool = True, truth: FieldTest | None = None
+                          ) -> StandardSetting:
     """Record (and activate) a study whose simulated panellists rate each of ``n_items``
     operational exam items of the part by its expected score share at ``cut_theta``, plus
-    N(0, noise²) disagreement."""
+    N(0, noise²) disagreement. With ``truth`` the panel judges the items as they really are
+    (their true parameters, ``cut_theta`` on the true scale), as a real panel judges content;
+    without it, by the calibrated parameters."""
     from talentpool.assessment import exam_bank
 
     run = active_run(exam_bank.PART_SCALES[part])
@@ -166,8 +169,12 @@ def simulate_angoff_panel(level: int, part: str, cut_theta: float, rng: np.rando
     chosen = [pool[n] for n in sorted(rng.choice(len(pool), min(n_items, len(pool)),
                                                  replace=False))]
     bank, order = build_bank([operational[i.id] for i in chosen])
-    expected = np.asarray(expected_scores(np.array([cut_theta]), bank)).ravel()
-    share = expected / np.array([len(e.b) for e in order])
+    tops = np.array([len(e.b) for e in order])
+    if truth is not None:
+        bank = _bank([truth.true_a[e.item_id] for e in order],
+                     [truth.true_b[e.item_id] for e in order])
+        tops = np.array([len(truth.true_b[e.item_id]) for e in order])
+    share = np.asarray(expected_scores(np.array([cut_theta]), bank)).ravel() / tops
     key_of = {i.id: i.key for i in chosen}
     ratings = {f"Simulated panellist {p + 1}": {
         key_of[e.item_id]: float(np.clip(share[j] + rng.normal(0, noise), 0.0, 1.0))

@@ -71,7 +71,8 @@ def score_part(attempt: ExamAttempt, part: str, run_id: int | None = None) -> di
         index = bank.index[item_id]
         responses[0, index] = exam_bank.mapped_category(bank.entries[index], category)
     responses[0, ~operational] = np.nan
-    estimate = wle(responses, bank.test.bank.items, THETA_BOUNDS)
+    columns = np.flatnonzero(~np.isnan(responses[0]))  # only what was given or counted
+    estimate = wle(responses[:, columns], bank.test.bank.items.subset(columns), THETA_BOUNDS)
     theta, se = float(estimate.theta[0]), float(estimate.se[0])
     if not np.isfinite(theta):  # nothing operational was answered or shown
         theta, se = THETA_BOUNDS[0], math.nan
@@ -107,7 +108,8 @@ def _unanswered(attempt, part, bank, rule, answered) -> list[int]:
     while len(state.operational(bank.test.bank)[0]) < rule.min_items:
         try:
             choice = bank.test.selector.select(bank.test.bank, state, rng, None,
-                                               bank.test.membership)
+                                               bank.test.membership,
+                                               exam_bank.excluded_mask(bank, attempt, part))
         except ValueError:  # the pool ran out (cannot happen for a ready pool)
             break
         missing.append(bank.item_ids[choice])

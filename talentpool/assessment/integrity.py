@@ -1,4 +1,5 @@
-"""Integrity monitoring for administrators: person fit, response times, DIF and item drift.
+"""Integrity monitoring for administrators: person fit and response times per attempt; with
+``item_monitoring`` (DIF and item drift) the report the integrity page shows.
 
 Reports only: a flag never changes a score or a decision by itself. Only graded attempts count
 (passed, failed, awaiting panel), never the simulated field-test ones. Nothing here writes.
@@ -8,7 +9,8 @@ Reports only: a flag never changes a score or a decision by itself. Only graded 
   needs the estimate of the same responses). Flag: lz* < −1.645.
 * **Response times**: the lognormal model on log seconds, fitted per level and part on every
   graded attempt's operational answers (items with fewer than ``MIN_TIMES`` times left out).
-  Flag: p < 0.01; answers with z < −1.96 are listed as unusually fast.
+  Flag: p < 0.01; answers with z < −1.96 for the person's own speed τ̂ or for the average
+  speed (τ = 0) are listed as unusually fast.
 * **DIF** per item of each exam scale's active run, matched on ``N_STRATA`` strata of θ̂:
   MH D-DIF (right/wrong), SMD (partial credit), ETS A/B/C. English interface against the rest,
   and each institution's cohort members against everyone else; fewer than ``MIN_GROUP``
@@ -28,17 +30,15 @@ from scipy.special import ndtr
 from sqlalchemy import select
 
 from talentpool.accounts.models import User
-from talentpool.assessment.calibration import (
-    active_run, build_bank, calibrated_entries, operational_entries,
-)
+from talentpool.assessment.calibration import build_bank, operational_entries
 from talentpool.assessment.exam_bank import PART_SCALES, mapped_category
 from talentpool.assessment.grading import SCORED, THETA_BOUNDS
 from talentpool.assessment.models import CalibrationRun, ExamAttempt, ExamResponse, Item
 from talentpool.extensions import db
 from talentpool.psychometrics import probabilities
 from talentpool.psychometrics.decisions import wle
-from talentpool.psychometrics.dif import ability_strata, mantel_haenszel_dif
-from talentpool.psychometrics.fit import fit_lognormal_rt, lz_star, rt_aberrance
+from talentpool.psychometrics.fit import fit_lognormal_rt, lz_star, rt_aberrance, \
+    rt_residuals
 
 GRADED = ("passed", "failed", "awaiting_panel")
 LZ_CRITICAL = -1.645
@@ -51,6 +51,7 @@ N_STRATA = 10
 DRIFT_DELTA_B = 0.5
 
 Key = tuple[int, str]  # (attempt id, part)
+Answers = dict[Key, list[tuple[int, int, int | None, bool]]]  # item, category, ms, pretest
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,10 @@ class AttemptFlag:
     parts: tuple[PartFlag, ...]
 
 
-def _graded() -> tuple[list[ExamAttempt], dict[Key, list[tuple[int, int, int | None, bool]]]]:
-    """Graded attempts and their answers per (attempt id, part) in order: (item id, stored
-    category, duration in ms, pretest)."""
+def _graded() -> tuple[list[ExamAttempt], Answers]:
+    """Graded attempts, and their answers in order per (attempt id, part)."""
     graded = ExamAttempt.state.in_(GRADED)
-    answers: dict[Key, list[tuple[int, int, int | None, bool]]] = defaultdict(list)
+    answers: Answers = defaultdict(list)
     for attempt_id, part, *answer in db.session.execute(
             select(ExamResponse.attempt_id, ExamResponse.part, ExamResponse.item_id,
                    ExamResponse.category, ExamResponse.duration_ms, ExamResponse.pretest)
@@ -115,7 +115,7 @@ def _graded() -> tuple[list[ExamAttempt], dict[Key, list[tuple[int, int, int | N
                                    .order_by(ExamAttempt.id))), answers
 
 
-def _matrix(attempts: list[ExamAttempt], part: str, answers, order,
+def _matrix(attempts: list[ExamAttempt], part: str, answers: Answers, order,
             with_pretest: bool) -> np.ndarray:
     """Calibrated categories ``(attempts, items of order)``, NaN where not answered."""
     column = {entry.item_id: j for j, entry in enumerate(order)}
@@ -141,7 +141,8 @@ def aberrant_attempts() -> tuple[list[AttemptFlag], int]:
                 by_run[run_id].append(attempt)
                 by_level[attempt.level].append(attempt.id)
         for run_id, group in by_run.items():
-            fit.update(_person_fit(db.session.get(CalibrationRun, run_id), part, group, answers))
+            if (run := db.session.get(CalibrationRun, run_id)) is not None:
+                fit.update(_person_fit(run, part, group, answers))
         for ids in by_level.values():
             times.update(_response_times(part, ids, answers))
     keys = dict(db.session.execute(select(Item.id, Item.key)).all())
@@ -168,7 +169,8 @@ def aberrant_attempts() -> tuple[list[AttemptFlag], int]:
     return flagged, len(attempts)
 
 
-def _person_fit(run: CalibrationRun, part: str, group: list[ExamAttempt], answers) -> dict:
+def _person_fit(run: CalibrationRun, part: str, group: list[ExamAttempt],
+                answers: Answers) -> dict:
     """(attempt id, part) → (lz*, item id → (answered category, its P at θ̂, unexpected))."""
     bank, order = build_bank(list(operational_entries(run).values()))
     responses = _matrix(group, part, answers, order, with_pretest=False)
@@ -192,7 +194,7 @@ def _person_fit(run: CalibrationRun, part: str, group: list[ExamAttempt], answer
     return out
 
 
-def _response_times(part: str, attempt_ids: list[int], answers) -> dict:
+def _response_times(part: str, attempt_ids: list[int], answers: Answers) -> dict:
     """(attempt id, part) → (p-value of the RT aberrance test, ids of fast answers)."""
     counts: dict[int, int] = defaultdict(int)
     for attempt_id in attempt_ids:
@@ -204,167 +206,20 @@ def _response_times(part: str, attempt_ids: list[int], answers) -> dict:
         return {}
     log_times = np.full((len(attempt_ids), len(column)), np.nan)
     for row, attempt_id in enumerate(attempt_ids):
-        for item_id, _category, duration, _pretest in answers[(attempt_id, part)]:
-            if duration is not None and item_id in column:
+        for item_id, _category, duration, pretest in answers[(attempt_id, part)]:
+            if duration is not None and not pretest and item_id in column:
                 log_times[row, column[item_id]] = np.log(max(duration, MIN_DURATION_MS) / 1000)
     model = fit_lognormal_rt(log_times)
     result = rt_aberrance(log_times, model.beta, model.alpha, level=RT_LEVEL, z_critical=FAST_Z)
+    # Fast for this person, or for the average candidate (τ = 0): someone rushing through
+    # most of a part sets a fast τ̂ of their own, and their rushed answers would hide.
+    typical = rt_residuals(log_times, model.beta, model.alpha, np.zeros(len(attempt_ids)))
+    fast = result.fast | (np.nan_to_num(typical) < -FAST_Z)
     items = list(column)
     return {(attempt_id, part): (None if np.isnan(result.p_value[row])
                                  else float(result.p_value[row]),
-                                 {items[j] for j in result.fast_items(row)})
+                                 {items[j] for j in np.flatnonzero(fast[row])})
             for row, attempt_id in enumerate(attempt_ids)}
-
-
-@dataclass(frozen=True)
-class ItemDIF:
-    """DIF of one item in one contrast; ``category`` is "" when there is not enough data.
-    ``effect`` is MH D-DIF (right/wrong) or SMD (partial credit); < 0 favours the reference."""
-
-    item_key: str
-    operational: bool
-    method: str
-    category: str
-    effect: float | None
-    effect_size: float | None  # SMD / SD of the item score
-    se: float | None
-    n_reference: int
-    n_focal: int
-    favours: str
-
-
-@dataclass(frozen=True)
-class DIFContrast:
-    """One contrast on one scale: ``kind`` "language" (focal: English interface) or
-    "institution" (focal: the cohort members of the institution named ``focal``)."""
-
-    scale: str
-    kind: str
-    focal: str
-    n_focal: int
-    n_reference: int
-    items: tuple[ItemDIF, ...]
-
-
-def item_dif(min_group: int = MIN_GROUP) -> list[DIFContrast]:
-    """DIF per item of each exam scale's active run, per group contrast (module docstring)."""
-    attempts, answers = _graded()
-    keys = dict(db.session.execute(select(Item.id, Item.key)).all())
-    contrasts = []
-    for part, scale in PART_SCALES.items():
-        run = active_run(scale)
-        if run is None:
-            continue
-        bank, order = build_bank(list(calibrated_entries(run).values()))
-        sat = [a for a in attempts if answers.get((a.id, part))
-               and (a.part_results or {}).get(part, {}).get("theta") is not None]
-        if not sat:
-            continue
-        responses = _matrix(sat, part, answers, order, with_pretest=True)
-        strata = ability_strata(np.array([a.part_results[part]["theta"] for a in sat]),
-                                N_STRATA)
-        operational = set(operational_entries(run))
-        for kind, name, focal in _groups([a.user_id for a in sat]):
-            result = mantel_haenszel_dif(responses, focal, matching=strata,
-                                         n_categories=bank.n_categories)
-            items = tuple(_item_row(result, j, keys[e.item_id], e.item_id in operational,
-                                    min_group) for j, e in enumerate(order))
-            contrasts.append(DIFContrast(scale, kind, name, int(focal.sum()),
-                                         int((~focal).sum()), items))
-    return contrasts
-
-
-def _item_row(result, j: int, key: str, operational: bool, min_group: int) -> ItemDIF:
-    """One item's row; fewer than ``min_group`` answers in a group is "not enough data"."""
-    category, favours = str(result.category[j]), str(result.favours[j])
-    effect, se = (result.delta[j], result.delta_se[j]) if result.method[j] == "MH" \
-        else (result.smd[j], result.smd_se[j])
-    if result.method[j] == "MH" and not category and np.isfinite(result.p_value[j]):
-        # α_MH is 0 or ∞: one group was never right where the other was wrong. D is infinite,
-        # so the class rests on the χ² test alone; the sign comes from STD P-DIF.
-        favours = "reference" if result.smd[j] < 0 else "focal"
-        effect = -np.inf if favours == "reference" else np.inf
-        category = "C" if result.p_value[j] < 0.05 else "A"
-    if min(result.n_focal[j], result.n_reference[j]) < min_group:
-        category = ""
-    return ItemDIF(key, operational, str(result.method[j]), category,
-                   None if np.isnan(effect) else float(effect), _finite(result.effect_size[j]),
-                   _finite(se), int(result.n_reference[j]), int(result.n_focal[j]), favours)
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
-
-
-def _groups(user_ids: list[int]) -> list[tuple[str, str, np.ndarray]]:
-    """(kind, focal group, focal flag per attempt): English interface (the rest use the
-    default, Chinese), then each institution whose joined cohort members sat."""
-    from talentpool.cohorts.models import Cohort, Enrolment, Institution  # builds on assessment
-
-    english = set(db.session.scalars(select(User.id).where(
-        User.id.in_(set(user_ids)), User.locale == "en")))
-    groups = [("language", "en", np.array([u in english for u in user_ids]))]
-    members: dict[str, set[int]] = defaultdict(set)
-    for name, user_id in db.session.execute(
-            select(Institution.name, Enrolment.user_id)
-            .join(Cohort, Cohort.institution_id == Institution.id)
-            .join(Enrolment, Enrolment.cohort_id == Cohort.id)
-            .where(Enrolment.user_id.in_(set(user_ids)))):
-        members[name].add(user_id)
-    return groups + [("institution", name, np.array([u in members[name] for u in user_ids]))
-                     for name in sorted(members)]
-
-
-@dataclass(frozen=True)
-class ItemShift:
-    """An item common to the active and the previous linked run, both on the base metric."""
-
-    item_key: str
-    a_previous: float
-    a_active: float
-    b_previous: float
-    b_active: float
-    drift_flag: bool
-
-    @property
-    def delta_b(self) -> float:
-        return self.b_active - self.b_previous
-
-    @property
-    def flagged(self) -> bool:
-        return abs(self.delta_b) > DRIFT_DELTA_B or self.drift_flag
-
-
-@dataclass(frozen=True)
-class ScaleDrift:
-    """Runs of one scale (newest first) and the item shifts since the previous linked run."""
-
-    scale: str
-    runs: tuple[CalibrationRun, ...]  # each with ``dropped_anchors``: [{item, item_id, drift}]
-    previous: CalibrationRun | None
-    shifts: tuple[ItemShift, ...]
-
-
-def item_drift() -> list[ScaleDrift]:
-    """Per exam scale: its runs, and Δa, Δb of the items common to the active run and the
-    previous linked run, flagged items first, then by |Δb|."""
-    report = []
-    keys = dict(db.session.execute(select(Item.id, Item.key)).all())
-    for scale in dict.fromkeys(PART_SCALES.values()):
-        runs = list(db.session.scalars(select(CalibrationRun).where(
-            CalibrationRun.track == scale).order_by(CalibrationRun.id.desc())))
-        active = next((r for r in runs if r.active), None)
-        previous = next((r for r in runs if active and r.id < active.id and r.link_method), None)
-        shifts = []
-        if active and previous:
-            before = {p.item_id: p for p in previous.parameters}
-            shifts = sorted((ItemShift(keys[p.item_id], before[p.item_id].a, p.a,
-                                       float(np.mean(before[p.item_id].b)), float(np.mean(p.b)),
-                                       "drift" in (p.flags or []))
-                             for p in active.parameters if p.item_id in before),
-                            key=lambda s: (not s.flagged, -abs(s.delta_b)))
-        report.append(ScaleDrift(scale, tuple(runs), previous, tuple(shifts)))
-    return report
 
 
 @dataclass(frozen=True)
@@ -373,11 +228,13 @@ class IntegrityReport:
 
     attempts: list[AttemptFlag]
     n_checked: int
-    dif: list[DIFContrast]
-    drift: list[ScaleDrift]
+    dif: list  # item_monitoring.DIFContrast
+    drift: list  # item_monitoring.ScaleDrift
 
 
 def integrity_report(min_group: int = MIN_GROUP) -> IntegrityReport:
     """The administrators' integrity report (read-only)."""
+    from talentpool.assessment.item_monitoring import item_dif, item_drift
+
     attempts, checked = aberrant_attempts()
     return IntegrityReport(attempts, checked, item_dif(min_group), item_drift())

@@ -147,10 +147,14 @@ class MaxInformationSelector:
         rng: np.random.Generator,
         exposure: ExposureCounts | None = None,
         membership: np.ndarray | None = None,
+        excluded: np.ndarray | None = None,
     ) -> int:
         """Index of the next operational item; pass ``membership`` (``Blueprint.membership``)
-        to avoid recomputing it on every step."""
+        to avoid recomputing it on every step, and ``excluded`` (boolean per item) for items
+        this examinee must not get."""
         eligible = ~bank.pretest
+        if excluded is not None:
+            eligible &= ~excluded
         eligible[list(state.items)] = False
         if self.blueprint is not None:
             eligible = self._blueprint_area(bank, state, eligible, membership)
@@ -245,10 +249,13 @@ class PretestPlan:
 
     positions: tuple[int, ...] = ()
 
-    def pick(self, bank: AdaptiveBank, state: ExamState, rng: np.random.Generator) -> int | None:
+    def pick(self, bank: AdaptiveBank, state: ExamState, rng: np.random.Generator,
+             excluded: np.ndarray | None = None) -> int | None:
         if len(state.items) not in self.positions:
             return None
         unused = bank.pretest.copy()
+        if excluded is not None:
+            unused &= ~excluded
         unused[list(state.items)] = False
         candidates = np.flatnonzero(unused)
         return int(rng.choice(candidates)) if len(candidates) else None

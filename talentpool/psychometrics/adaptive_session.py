@@ -51,14 +51,19 @@ def next_item(
     state: ExamState,
     rng: np.random.Generator,
     exposure: ExposureCounts | None = None,
+    excluded: np.ndarray | None = None,
 ) -> int | None:
-    """The next item to show (a pretest item at its seeded position), or ``None`` to stop."""
+    """The next item to show (a pretest item at its seeded position), or ``None`` to stop.
+
+    ``excluded`` (boolean, one per item) marks items this examinee must not get, e.g. those
+    seen in an earlier attempt; the bank itself can then be shared between examinees.
+    """
     if test.stopping.should_stop(test.bank, state):
         return None
-    seeded = test.pretest.pick(test.bank, state, rng)
+    seeded = test.pretest.pick(test.bank, state, rng, excluded)
     if seeded is not None:
         return seeded
-    return test.selector.select(test.bank, state, rng, exposure, test.membership)
+    return test.selector.select(test.bank, state, rng, exposure, test.membership, excluded)
 
 
 def record_response(test: AdaptiveTest, state: ExamState, item: int, response: int) -> ExamState:

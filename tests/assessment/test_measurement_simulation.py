@@ -1,7 +1,13 @@
 """The certification's measurement, checked by simulation with known truth through the
 product's own services: simulated candidates of known ability sit real sessions (exam service,
-scoring, grading), on a bank calibrated by the product from a simulated field test and a
-standard recorded from a simulated Angoff panel. Slow: CI runs these once."""
+scoring, grading) on a bank the product calibrated from a simulated field test, against
+standards recorded from simulated Angoff panels. Slow: CI runs these once.
+
+Both parts here are adaptive tests of 10–60 items that stop when the 95 % interval excludes
+the cut. Shorter tests cannot reach 92 % correct decisions for a population around the cut
+(measured: a 20-item fixed form classifies 87 % correctly, adaptive parts of 10–30 items 88–90 %,
+because the SE at the cut stays above 0.3); the official theory papers have 190–200 questions.
+"""
 
 from datetime import timedelta
 
@@ -13,82 +19,100 @@ from talentpool.assessment import exam, exposure, grading
 from talentpool.assessment.calibration import active_run
 from talentpool.assessment.field_test import simulate_field_test, simulate_sitting
 from talentpool.auth import Role
+from talentpool.certification.service import add_certificate
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from tests.exam_bank import make_ready_bank
 
 pytestmark = pytest.mark.slow
 
-CUT = 0.5
-# Realistic lengths: a 20-item theory form and an adaptive practical part of 8–16 items.
-SCHEME = {"theory_items": 20, "practical_min": 8, "practical_max": 16}
-PACKS = {"n_theory": 90, "n_practical": 70, "practical_type": "single_choice"}
+CUTS = {5: 0.3, 4: 0.8}  # levels have their own cuts
+SCHEME = {"theory_mode": "adaptive", "theory_min": 10, "theory_items": 60,
+          "practical_min": 10, "practical_max": 60}
+PACKS = {"n_theory": 250, "n_practical": 250, "practical_type": "single_choice"}
+PARTS = ("theory", "practical")
 
 
 @pytest.fixture
 def measured(app, tmp_path):
-    cuts = {(level, part): CUT for level in (5, 4, 3, 2, 1) for part in ("theory", "practical")}
-    truth = make_ready_bank(app, tmp_path, cuts=cuts, n_persons=500, packs=PACKS, **SCHEME)
-    return truth
+    cuts = {(level, part): CUTS.get(level, 1.0) for level in (5, 4, 3, 2, 1) for part in PARTS}
+    return make_ready_bank(app, tmp_path, cuts=cuts, n_persons=500, packs=PACKS, **SCHEME)
 
 
-def candidates(n, prefix):
+def candidates(n, prefix, holding=None):
+    """Trainee accounts (holding a certificate of level ``holding`` when given)."""
     rows = [User(email=f"{prefix}{k}@example.org", display_name=f"Sim {k}", password_hash="!",
                  role=Role.TRAINEE) for k in range(n)]
     db.session.add_all(rows)
+    db.session.flush()
+    if holding:
+        for user in rows:
+            add_certificate(user, holding, 80, 80)
     db.session.commit()
     return [u.id for u in rows]
 
 
-def session(level=5):
+def session(level):
     now = utcnow()
     return exam.create_session(level, "sim", now - timedelta(hours=1), now + timedelta(days=1),
                                None).public_id
 
 
+def sit(users, level, thetas, rng, truth):
+    """Each simulated candidate sits once; returns {part: [(true θ, passed the part)]}."""
+    sitting = session(level)
+    outcomes = {part: [] for part in PARTS}
+    for user_id, theta in zip(users, thetas, strict=True):
+        attempt = simulate_sitting(user_id, sitting, float(theta), rng, truth)
+        for part in PARTS:
+            outcomes[part].append((theta, grading.passes(attempt.part_results[part]["score"])))
+    return outcomes
+
+
 def test_decisions_at_the_cut_are_even_and_accurate_and_exposure_stays_capped(app, measured):
     rng = np.random.default_rng(2026)
     with app.test_request_context():
-        sitting = session()
-        at_cut = candidates(300, "cut")
-        passes = {"theory": [], "practical": []}
-        for user_id in at_cut:
-            attempt = simulate_sitting(user_id, sitting, CUT, rng, measured)
-            for part in passes:
-                passes[part].append(grading.passes(attempt.part_results[part]["score"]))
-        for part, outcomes in passes.items():
-            assert 0.40 <= np.mean(outcomes) <= 0.60, (part, np.mean(outcomes))
-        population = rng.normal(0.0, 1.0, 700)
-        right = {"theory": [], "practical": []}
-        for user_id, theta in zip(candidates(len(population), "pop"), population, strict=True):
-            attempt = simulate_sitting(user_id, sitting, float(theta), rng, measured)
-            for part in right:
-                decided = grading.passes(attempt.part_results[part]["score"])
-                right[part].append(decided == (theta >= CUT))
-        for part, outcomes in right.items():
-            print(f"{part}: P(pass | θ = cut) {np.mean(passes[part]):.3f}, "
-                  f"accuracy {np.mean(outcomes):.3f}")
-        for part, outcomes in right.items():
-            assert np.mean(outcomes) >= 0.92, (part, np.mean(outcomes))
-        for part in ("theory", "practical"):  # 1,000 forms of level 5
-            shown = exposure.exposure(5, part, utcnow())
-            assert shown.administrations == 1000
-            assert max(shown.counts.values()) / shown.administrations <= 0.25 + 0.01, part
+        at_cut = sit(candidates(200, "cut"), 5, np.full(200, CUTS[5]), rng, measured)
+        population = rng.normal(0.0, 1.0, 400)
+        level5 = sit(candidates(400, "pop"), 5, population, rng, measured)
+        stronger = rng.normal(0.6, 1.0, 400)
+        level4 = sit(candidates(400, "four", holding=5), 4, stronger, rng, measured)
+        report = {}
+        for level, outcomes in ((5, level5), (4, level4)):
+            for part in PARTS:
+                right = [passed == (theta >= CUTS[level]) for theta, passed in outcomes[part]]
+                report[(level, part)] = np.mean(right)
+        for part in PARTS:
+            share = np.mean([passed for _theta, passed in at_cut[part]])
+            print(f"level 5 {part}: P(pass | θ = cut) {share:.3f}")
+            assert 0.40 <= share <= 0.60, (part, share)
+        print({key: round(value, 3) for key, value in report.items()})
+        assert all(value >= 0.92 for value in report.values()), report
+        for level, forms in ((5, 600), (4, 400)):  # 1,000 forms across levels
+            for part in PARTS:
+                shown = exposure.exposure(level, part, utcnow())
+                assert shown.administrations == forms
+                highest = max(shown.counts.values()) / shown.administrations
+                print(f"level {level} {part}: highest exposure {highest:.3f}")
+                assert highest <= exposure.EXPOSURE_CAP + 0.01, (level, part, highest)
 
 
 def test_recalibration_with_a_stronger_cohort_keeps_identical_answers_within_a_point(
         app, measured):
     rng = np.random.default_rng(7)
     with app.test_request_context():
-        sitting = session()
+        sitting = session(5)
         attempts = [simulate_sitting(u, sitting, float(t), rng, measured)
-                    for u, t in zip(candidates(60, "link"), rng.normal(0.3, 1.0, 60), strict=True)]
-        base = {part: active_run(part) for part in ("theory", "practical")}
+                    for u, t in zip(candidates(60, "link"), rng.normal(0.3, 1.0, 60),
+                                    strict=True)]
+        base = {part: active_run(part) for part in PARTS}
         simulate_field_test(400, rng, theta_mean=1.0)  # a stronger cohort joins; recalibrate
         for part, run in base.items():
             new = active_run(part)
             assert new.id != run.id and new.link_method == "stocking-lord", new.link_problem
             before = [grading.score_part(a, part)["score"] for a in attempts]
             after = [grading.score_part(a, part, new.id)["score"] for a in attempts]
-            assert np.mean(np.abs(np.subtract(after, before))) <= 1.0, (part, new.link_a,
-                                                                        new.link_b)
+            shift = np.mean(np.abs(np.subtract(after, before)))
+            print(f"{part}: mean |change| {shift:.2f} points, A {new.link_a:.3f}, "
+                  f"B {new.link_b:.3f}, {len(new.anchors)} anchors")
+            assert shift <= 1.0, (part, shift)

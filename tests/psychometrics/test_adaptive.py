@@ -167,3 +167,18 @@ def test_passes_needs_a_cut_score() -> None:
     test = AdaptiveTest(make_bank(n_items=40))
     with pytest.raises(ValueError):
         passes(test, start(test))
+
+
+def test_excluded_items_are_never_given_to_that_examinee() -> None:
+    bank = make_bank(n_pretest=20)
+    test = AdaptiveTest(bank, stopping=StoppingRule(max_items=40),
+                        pretest=PretestPlan((0, 5, 10, 15)))
+    rng = np.random.default_rng(3)
+    excluded = np.zeros(bank.n_items, bool)
+    excluded[rng.choice(bank.n_items, 150, replace=False)] = True
+    state, given = start(test), []
+    while (item := next_item(test, state, rng, excluded=excluded)) is not None:
+        given.append(item)
+        state = record_response(test, state, item, 1)
+    assert len(given) == 40 + 4 and not excluded[given].any()
+    assert sum(bank.pretest[given]) == 4  # pretest positions still filled, from allowed items
