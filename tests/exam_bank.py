@@ -58,7 +58,8 @@ def bank_packs(root, n_theory=N_THEORY_EXAM, n_practical=N_PRACTICAL_EXAM,
             make_pack(root, "practical-pack", items=practical))
 
 
-def make_ready_bank(app, tmp_path, cuts=None, n_persons=300, seed=11, packs=None, **scheme):
+def make_ready_bank(app, tmp_path, cuts=None, n_persons=300, seed=11, packs=None,
+                    panel_items=12, **scheme):
     """Import, field-test, calibrate and set standards; returns the field test's truth."""
     app.config["EXAM_SCHEME"] = str(make_scheme(tmp_path / "scheme", **scheme))
     app.config["CALIBRATION_MIN_RESPONSES"] = 200
@@ -70,5 +71,5 @@ def make_ready_bank(app, tmp_path, cuts=None, n_persons=300, seed=11, packs=None
         for level in (5, 4, 3, 2, 1):
             for part in ("theory", "practical"):
                 cut = (cuts or {}).get((level, part), 0.0)
-                simulate_angoff_panel(level, part, cut, rng, n_items=12, truth=truth)
+                simulate_angoff_panel(level, part, cut, rng, n_items=panel_items, truth=truth)
     return truth

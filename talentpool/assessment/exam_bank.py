@@ -39,7 +39,7 @@ from talentpool.assessment.packs import load_elements
 from talentpool.assessment.scheme import LevelRule, PartRule, Scheme, load_scheme
 from talentpool.extensions import db
 from talentpool.psychometrics import (
-    AdaptiveTest, Blueprint, EAPEstimator, ExamState, ExposureCounts, MaxInformationSelector,
+    AdaptiveTest, Blueprint, ExamState, ExposureCounts, MaxInformationSelector, WLEEstimator,
     PretestPlan, StoppingRule, adaptive_bank, item_information, next_item as adaptive_next,
 )
 
@@ -302,7 +302,7 @@ def _build_part_bank(attempt: ExamAttempt, part: str, run_id: int) -> PartBank:
         stopping=StoppingRule(max_items=length, min_items=length if fixed else rule.min_items,
                               cut_score=standard.cut_theta,
                               classification=None if fixed else "ci"),
-        estimator=EAPEstimator(run.population_mean, run.population_sd),
+        estimator=WLEEstimator(run.population_mean, run.population_sd),
         pretest=PretestPlan(() if fixed else rule.pretest_positions))
     return PartBank(test, item_ids, {i: n for n, i in enumerate(item_ids)}, tuple(order),
                     run.id, standard.cut_theta, np.array(item_ids, dtype=np.int64))
@@ -322,8 +322,8 @@ def _pretest_entry(item: PoolItem) -> BankEntry:
 
 
 def state_of(bank: PartBank, answers: list[tuple[int, int]]) -> ExamState:
-    """The exam state from (item id, stored category) pairs in answer order; θ̂ is the EAP
-    used to choose items (decisions use their own estimator, see grading)."""
+    """The exam state from (item id, stored category) pairs in answer order; θ̂ is the WLE
+    that chooses items and stops the test, the same estimator that decides (see grading)."""
     given = [(bank.index[i], mapped_category(bank.entries[bank.index[i]], c))
              for i, c in answers if i in bank.index]
     state = ExamState(tuple(i for i, _c in given), tuple(c for _i, c in given))

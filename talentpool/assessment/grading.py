@@ -7,8 +7,9 @@ so a displayed 60 always passes and a 59 always fails. 12.5 points are one logit
 standard error is 12.5·SE(θ̂).
 
 **Estimator.** θ̂ is Warm's weighted likelihood estimate within [−4, 4] over the part's
-operational items: unlike the EAP used to choose items, it does not shrink towards the
-population mean, so a candidate exactly at the cut passes about half the time.
+operational items: unlike an EAP it does not shrink towards the population mean, so a candidate
+exactly at the cut passes about half the time. Adaptive parts choose items and stop with the
+same estimator, so the stop and the decision agree.
 
 **What counts.** Unanswered items score in the lowest category: every unanswered item of a
 fixed form, and in an adaptive part the item on screen and, up to the part's minimum length,

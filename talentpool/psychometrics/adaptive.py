@@ -38,6 +38,7 @@ class AdaptiveBank:
     pretest: np.ndarray
     nodes: np.ndarray = field(repr=False)
     log_probs: np.ndarray = field(repr=False)  # (n_items, n_nodes, max_K)
+    information: np.ndarray = field(repr=False, default=None)  # (n_items, n_nodes)
 
     @property
     def n_items(self) -> int:
@@ -55,8 +56,10 @@ def adaptive_bank(
     content = np.full(items.n_items, "", dtype=object) if content is None else np.asarray(content)
     pretest = np.zeros(items.n_items, bool) if pretest is None else np.asarray(pretest, bool)
     log_probs = np.log(np.maximum(probabilities(nodes, items), PROBABILITY_FLOOR))
+    information = np.ascontiguousarray(np.asarray(item_information(nodes, items)).T)
     return AdaptiveBank(
-        items, content, pretest, nodes, np.ascontiguousarray(log_probs.transpose(1, 0, 2))
+        items, content, pretest, nodes, np.ascontiguousarray(log_probs.transpose(1, 0, 2)),
+        information,
     )
 
 
@@ -95,6 +98,44 @@ class EAPEstimator:
         theta = float(weights @ bank.nodes)
         se = float(np.sqrt(max(weights @ bank.nodes**2 - theta**2, 0.0)))
         return theta, se
+
+
+@dataclass(frozen=True)
+class WLEEstimator:
+    """θ̂ = the maximiser of the weighted likelihood log L(θ) + ½·log I(θ) within ``bounds`` and
+    SE = 1/√I(θ̂): Warm's WLE for 2PL and GPCM items (for other models a close approximation of
+    the root ``decisions.wle`` solves), with no pull towards the population mean, so a
+    confidence-interval stop agrees with a pass/fail decision made by WLE (in the product's
+    simulations an EAP stop with a WLE decision passed 63–72 % of candidates exactly at a cut
+    above the population mean). Found on the bank's precomputed grid, refined by a parabola
+    through the best node and its neighbours: microseconds per step. Before the first answer
+    the state is (prior_mean, prior_sd)."""
+
+    prior_mean: float = 0.0
+    prior_sd: float = 1.0
+    bounds: tuple[float, float] = (-4.0, 4.0)
+
+    def estimate(
+        self, bank: AdaptiveBank, items: np.ndarray, responses: np.ndarray
+    ) -> tuple[float, float]:
+        if not len(items):
+            return self.prior_mean, self.prior_sd
+        inside = np.flatnonzero((bank.nodes >= self.bounds[0]) & (bank.nodes <= self.bounds[1]))
+        information = bank.information[items][:, inside].sum(axis=0)
+        objective = bank.log_probs[items][:, inside, :][
+            np.arange(len(items)), :, np.asarray(responses, dtype=int)].sum(axis=0)
+        objective = objective + 0.5 * np.log(np.maximum(information, 1e-12))
+        best = int(np.argmax(objective))
+        nodes = bank.nodes[inside]
+        theta = float(nodes[best])
+        if 0 < best < len(nodes) - 1:
+            left, middle, right = objective[best - 1: best + 2]
+            curvature = left - 2 * middle + right
+            if curvature < 0:
+                step = nodes[1] - nodes[0]
+                theta += float(0.5 * step * (left - right) / curvature)
+        info = float(np.interp(theta, nodes, information))
+        return theta, 1.0 / np.sqrt(max(info, 1e-12))
 
 
 @dataclass(frozen=True)

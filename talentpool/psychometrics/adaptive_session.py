@@ -14,6 +14,7 @@ import numpy as np
 from .adaptive import (
     AdaptiveBank,
     EAPEstimator,
+    WLEEstimator,
     ExamState,
     ExposureCounts,
     MaxInformationSelector,
@@ -30,7 +31,7 @@ class AdaptiveTest:
     bank: AdaptiveBank
     selector: MaxInformationSelector = field(default_factory=MaxInformationSelector)
     stopping: StoppingRule = field(default_factory=StoppingRule)
-    estimator: EAPEstimator = field(default_factory=EAPEstimator)
+    estimator: EAPEstimator | WLEEstimator = field(default_factory=EAPEstimator)
     pretest: PretestPlan = field(default_factory=PretestPlan)
     membership: np.ndarray | None = field(default=None, repr=False)
 

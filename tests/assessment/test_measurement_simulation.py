@@ -36,7 +36,11 @@ PARTS = ("theory", "practical")
 @pytest.fixture
 def measured(app, tmp_path):
     cuts = {(level, part): CUTS.get(level, 1.0) for level in (5, 4, 3, 2, 1) for part in PARTS}
-    return make_ready_bank(app, tmp_path, cuts=cuts, n_persons=500, packs=PACKS, **SCHEME)
+    # A field test of 1,000 and panels rating 60 items each: with 500 people and 12 rated items
+    # the cut itself was off by about 0.15 logits (item-estimation error of the few rated
+    # items), and candidates at the true cut passed 69 % of the time.
+    return make_ready_bank(app, tmp_path, cuts=cuts, n_persons=1000, packs=PACKS,
+                           panel_items=60, **SCHEME)
 
 
 def candidates(n, prefix, holding=None):

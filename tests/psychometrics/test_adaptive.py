@@ -182,3 +182,32 @@ def test_excluded_items_are_never_given_to_that_examinee() -> None:
         state = record_response(test, state, item, 1)
     assert len(given) == 40 + 4 and not excluded[given].any()
     assert sum(bank.pretest[given]) == 4  # pretest positions still filled, from allowed items
+
+
+@pytest.mark.slow
+def test_a_wle_stop_and_decision_pass_examinees_at_the_cut_about_half_the_time() -> None:
+    """The confidence-interval stop and the decision use the same WLE, so an examinee exactly
+    at a cut above the population mean passes about half the time."""
+    from talentpool.psychometrics import WLEEstimator
+
+    bank, cut = make_bank(n_items=300, seed=8), 0.8
+    test = AdaptiveTest(bank, MaxInformationSelector(randomesque=3, max_exposure_rate=None),
+                        StoppingRule(max_items=30, min_items=8, cut_score=cut,
+                                     classification="ci"), WLEEstimator())
+    result = simulate_adaptive_tests(test, np.full(300, cut), np.random.default_rng(9))
+    assert 0.40 <= np.mean(result.passed) <= 0.60, np.mean(result.passed)
+    assert np.all(np.isfinite(result.theta)) and np.all(result.se < 1.0)
+
+
+def test_the_adaptive_wle_agrees_with_the_decision_estimator() -> None:
+    from talentpool.psychometrics import WLEEstimator
+    from talentpool.psychometrics.decisions import wle
+
+    bank, rng = make_bank(seed=12), np.random.default_rng(13)
+    for n in (1, 5, 20, 40):
+        items = rng.choice(270, n, replace=False)  # the right/wrong items of the bank
+        responses = rng.integers(0, 2, n)
+        theta, se = WLEEstimator().estimate(bank, items, responses)
+        exact = wle(responses[None, :].astype(float), bank.items.subset(items))
+        assert theta == pytest.approx(exact.theta[0], abs=0.01)
+        assert se == pytest.approx(exact.se[0], rel=0.02)
