@@ -40,7 +40,9 @@ def measured(app, tmp_path):
     # A field test of 1,000 and panels rating 60 items each: with 500 people and 12 rated items
     # the cut itself was off by about 0.15 logits (item-estimation error of the few rated
     # items), and candidates at the true cut passed 69 % of the time.
-    app.config["EXPOSURE_REFRESH_SECONDS"] = 0  # exact counts: the run repeats exactly
+    # One process sits every candidate, so counting its own showings keeps exposure exact
+    # without re-reading the window on every answer; the run repeats exactly.
+    app.config["EXPOSURE_REFRESH_SECONDS"] = 10**9
     return make_ready_bank(app, tmp_path, cuts=cuts, n_persons=1000, packs=PACKS,
                            panel_items=60, **SCHEME)
 

@@ -23,7 +23,7 @@ def test_a_pretest_item_becomes_operational_from_exam_answers_alone(app, tmp_pat
     from talentpool.assessment.field_test import simulate_sitting
 
     make_ready_bank(app, tmp_path, pretest_positions=[1])
-    emails = [make_user(Role.TRAINEE) for _ in range(110)]
+    emails = [make_user(Role.TRAINEE) for _ in range(160)]
     with app.test_request_context():
         _theory, practical = bank_packs(tmp_path / "v1")
         import yaml
@@ -46,7 +46,7 @@ def test_a_pretest_item_becomes_operational_from_exam_answers_alone(app, tmp_pat
         assert answers == len(emails)  # one pretest showing per sitting
         assert db.session.scalar(select(func.count()).select_from(Response).where(
             Response.item_id == new.id)) == 0  # never in practice
-        app.config["CALIBRATION_MIN_RESPONSES"] = 100
+        app.config["CALIBRATION_MIN_RESPONSES"] = 150
         run = calibrate_track("practical", "test")
         assert run.active and run.link_method == "stocking-lord", run.link_problem
         parameter = next(p for p in run.parameters if p.item_id == new.id)
