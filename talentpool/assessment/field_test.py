@@ -84,7 +84,7 @@ def simulate_field_test(n_persons: int, rng: np.random.Generator,
         chosen = [n for n, i in enumerate(items) if (i.track == "theory") == is_theory]
         if not chosen:
             continue
-        bank = _bank([a[n] for n in chosen], [b[n] for n in chosen])
+        bank = parameter_bank([a[n] for n in chosen], [b[n] for n in chosen])
         answers = simulate_responses(persons_theta, bank, rng)
         for column, n in enumerate(chosen):
             item = items[n]
@@ -119,7 +119,8 @@ def simulate_field_test(n_persons: int, rng: np.random.Generator,
                      {i.id: v for i, v in zip(items, b, strict=True)}, runs)
 
 
-def _bank(a: list[float], b: list[tuple[float, ...]]):
+def parameter_bank(a: list[float], b: list[tuple[float, ...]]):
+    """A bank of right/wrong (2PL) and graded-response items from slopes and thresholds."""
     dichotomous = [n for n, v in enumerate(b) if len(v) == 1]
     if len(dichotomous) == len(b):
         return dichotomous_items(np.array(a), np.array([v[0] for v in b]))
@@ -171,7 +172,7 @@ def simulate_angoff_panel(level: int, part: str, cut_theta: float, rng: np.rando
     bank, order = build_bank([operational[i.id] for i in chosen])
     tops = np.array([len(e.b) for e in order])
     if truth is not None:
-        bank = _bank([truth.true_a[e.item_id] for e in order],
+        bank = parameter_bank([truth.true_a[e.item_id] for e in order],
                      [truth.true_b[e.item_id] for e in order])
         tops = np.array([len(truth.true_b[e.item_id]) for e in order])
     share = np.asarray(expected_scores(np.array([cut_theta]), bank)).ravel() / tops
@@ -188,7 +189,8 @@ def simulate_angoff_panel(level: int, part: str, cut_theta: float, rng: np.rando
 def simulate_sitting(user_id: int, session_public_id: str, theta: float,
                      rng: np.random.Generator, truth: FieldTest | None = None, now=None,
                      respond: Responder | None = None):
-    """A simulated candidate of ability ``theta`` sits a session through the exam service:
+    """A simulated candidate of ability ``theta`` (one θ, or one per part) sits a session
+    through the exam service:
     each item is answered with the gold answer with the model's probability of success
     (``truth``'s parameters, else the active calibration's), otherwise with an empty answer.
     ``respond(item, probability of success, rng)`` → (answers right?, duration in ms or None)
@@ -201,7 +203,8 @@ def simulate_sitting(user_id: int, session_public_id: str, theta: float,
     while attempt.state in ("theory", "practical"):
         item = db.session.get(Item, attempt.current_item_id)
         a, b = _parameters_of(item, attempt.state, truth)
-        success = 1.0 / (1.0 + np.exp(-a * (theta - float(np.mean(b)))))
+        ability = theta[attempt.state] if isinstance(theta, dict) else theta
+        success = 1.0 / (1.0 + np.exp(-a * (ability - float(np.mean(b)))))
         scorer = get_scorer(item.type_id)
         right, duration_ms = (rng.random() < success, None) if respond is None \
             else respond(item, float(success), rng)

@@ -15,14 +15,19 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from scipy.optimize import brentq
+
 from talentpool.accounts.models import User
-from talentpool.assessment import exam, exposure, grading
-from talentpool.assessment.calibration import active_run
-from talentpool.assessment.field_test import simulate_field_test, simulate_sitting
+from talentpool.assessment import exam, exam_bank, exposure, grading, standards
+from talentpool.assessment.calibration import active_run, build_bank, operational_entries
+from talentpool.assessment.field_test import (
+    parameter_bank, simulate_field_test, simulate_sitting,
+)
 from talentpool.auth import Role
 from talentpool.certification.service import add_certificate
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.psychometrics import expected_scores
 from tests.exam_bank import make_ready_bank
 
 pytestmark = pytest.mark.slow
@@ -71,16 +76,39 @@ def sit(users, level, thetas, rng, truth):
     sitting = session(level)
     outcomes = {part: [] for part in PARTS}
     for user_id, theta in zip(users, thetas, strict=True):
-        attempt = simulate_sitting(user_id, sitting, float(theta), rng, truth)
+        attempt = simulate_sitting(user_id, sitting, theta, rng, truth)
         for part in PARTS:
-            outcomes[part].append((theta, grading.passes(attempt.part_results[part]["score"])))
+            ability = theta[part] if isinstance(theta, dict) else theta
+            outcomes[part].append((ability,
+                                   grading.passes(attempt.part_results[part]["score"])))
     return outcomes
+
+
+def true_cut(level, part, truth):
+    """The true ability the level's active standard sets: where the true test characteristic
+    curve of the part's operational pool reaches the calibrated curve's value at the cut θ.
+
+    The panel's cut carries the estimation error of the items it rated; this maps the standard
+    actually in force onto the true scale, so that the decision rule is judged on its own."""
+    rule = exam_bank.scheme().levels[level].part(part)
+    operational = operational_entries(active_run(part))
+    pool = [i for i in exam_bank.pool(rule) if i.id in operational]
+    calibrated, order = build_bank([operational[i.id] for i in pool])
+    target = expected_scores(np.array([standards.active_standard(level, part).cut_theta]),
+                             calibrated).sum()
+    real = parameter_bank([truth.true_a[e.item_id] for e in order],
+                 [truth.true_b[e.item_id] for e in order])
+    return brentq(lambda t: expected_scores(np.array([t]), real).sum() - target, -6.0, 6.0)
 
 
 def test_decisions_at_the_cut_are_even_and_accurate_and_exposure_stays_capped(app, measured):
     rng = np.random.default_rng(2026)
     with app.test_request_context():
-        at_cut = sit(candidates(200, "cut"), 5, np.full(200, CUTS[5]), rng, measured)
+        cuts = {(level, part): true_cut(level, part, measured) for level in (5, 4)
+                for part in PARTS}
+        print({key: round(value, 3) for key, value in cuts.items()})
+        at_cut = sit(candidates(200, "cut"), 5,
+                     [{part: cuts[(5, part)] for part in PARTS}] * 200, rng, measured)
         population = rng.normal(0.0, 1.0, 400)
         level5 = sit(candidates(400, "pop"), 5, population, rng, measured)
         stronger = rng.normal(0.6, 1.0, 400)
@@ -88,7 +116,8 @@ def test_decisions_at_the_cut_are_even_and_accurate_and_exposure_stays_capped(ap
         report = {}
         for level, outcomes in ((5, level5), (4, level4)):
             for part in PARTS:
-                right = [passed == (theta >= CUTS[level]) for theta, passed in outcomes[part]]
+                right = [passed == (theta >= cuts[(level, part)])
+                         for theta, passed in outcomes[part]]
                 report[(level, part)] = np.mean(right)
         for part in PARTS:
             share = np.mean([passed for _theta, passed in at_cut[part]])
