@@ -9,9 +9,6 @@ relative spread of ≈ 13 %); a wrong transformation or criterion misses by far 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,7 +28,6 @@ from talentpool.psychometrics.standard_errors import design_standard_errors
 
 from .factories import make_items, rms
 
-ROOT = Path(__file__).resolve().parents[2]
 METHODS = {"mean_sigma": mean_sigma, "stocking_lord": stocking_lord, "haebara": haebara}
 TRUE_A, TRUE_B = 1.3, -0.4
 
@@ -242,21 +238,3 @@ def test_banks_must_hold_the_same_common_items() -> None:
     swapped = concatenate_items(base.subset(np.arange(12, 30)), base.subset(np.arange(12)))
     with pytest.raises(ValueError, match="common item 0 differs"):
         haebara(swapped, base)
-
-
-def test_linking_module_pulls_in_no_web_stack() -> None:
-    code = (
-        "import sys\n"
-        "import talentpool.psychometrics.linking\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('flask', 'sqlalchemy'))))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-    )
-    assert result.stdout.strip() == ""

@@ -9,9 +9,6 @@ relative spread of ≈ 8 %).
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,7 +25,6 @@ from talentpool.psychometrics.standard_setting import angoff, bookmark, item_map
 
 from .factories import make_items, rms
 
-ROOT = Path(__file__).resolve().parents[2]
 TRUE_CUT = 0.3
 PANEL_SD = 0.25
 RATING_NOISE = 0.08
@@ -198,21 +194,3 @@ def test_bookmark_outside_the_booklet_names_the_panellist() -> None:
         bookmark(np.array([3, 10, 4]), pages)
     with pytest.raises(ValueError, match="bookmark of panellist 2 is 2.5"):
         bookmark(np.array([3, 4, 2.5]), pages)
-
-
-def test_standard_setting_module_pulls_in_no_web_stack() -> None:
-    code = (
-        "import sys\n"
-        "import talentpool.psychometrics.standard_setting\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('flask', 'sqlalchemy'))))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-    )
-    assert result.stdout.strip() == ""
