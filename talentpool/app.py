@@ -27,6 +27,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_models()
     register_extensions(app)
+    register_input_checks(app)
     register_blueprints(app)
     register_template_context(app)
     register_cli(app)
@@ -69,6 +70,13 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=current_locale,
                    default_translation_directories="translations")
+
+
+def register_input_checks(app: Flask) -> None:
+    """Refuse text no database can store before any view runs (talentpool.input_guard)."""
+    from talentpool.input_guard import register_input_guard
+
+    register_input_guard(app)
 
 
 def register_blueprints(app: Flask) -> None:

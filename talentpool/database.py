@@ -63,6 +63,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def rfc3339(moment: datetime | None) -> str | None:
+    """A stored (naive UTC) time as RFC 3339 with its offset, e.g. 2026-12-01T08:00:00+00:00."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Install the WAL / busy-timeout / foreign-key / immediate-transaction hooks."""
     if engine.dialect.name != "sqlite":

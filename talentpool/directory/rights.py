@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,20 +11,18 @@ from talentpool.accounts.service import AccountError
 from talentpool.assessment.models import ExamAttempt
 from talentpool.certification.public import status_record
 from talentpool.certification.service import certificates_of, withdraw_certificates_of
-from talentpool.database import utcnow
+from talentpool.database import rfc3339, utcnow
 from talentpool.directory import employers
 from talentpool.directory.placement import tier_of
 from talentpool.directory.profiles import consent_history, profile_of
 from talentpool.extensions import db
+from talentpool.input_guard import scrubbed
 from talentpool.practice.models import Response, SkillEstimate
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
-
-
 def export_data(user: User) -> dict:
-    """Everything stored about the person, as one JSON document."""
+    """Everything stored about the person, as one JSON document (rows stored before text was
+    checked on input are made encodable, so an old answer can never break the export)."""
     profile, tier = profile_of(user.id), tier_of(user.id)
     responses = db.session.scalars(select(Response).where(Response.user_id == user.id)
                                    .order_by(Response.id))
@@ -34,26 +30,26 @@ def export_data(user: User) -> dict:
                                    .order_by(SkillEstimate.id))
     attempts = db.session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == user.id)
                                   .order_by(ExamAttempt.id))
-    return {
-        "exported_at": _iso(utcnow()),
+    return scrubbed({
+        "exported_at": rfc3339(utcnow()),
         "account": {"email": user.email, "display_name": user.display_name,
                     "role": user.role.value, "locale": user.locale,
-                    "created_at": _iso(user.created_at)},
+                    "created_at": rfc3339(user.created_at)},
         "practice_responses": [{"id": r.public_id, "track": r.track, "mode": r.mode,
                                 "answer": r.answer, "score": r.score,
-                                "created_at": _iso(r.created_at)}
+                                "created_at": rfc3339(r.created_at)}
                                for r in responses],
         "skill_estimates": [{"track": e.track, "score": e.score, "score_se": e.score_se,
                              "n_items": e.n_items, "provisional": e.provisional,
-                             "computed_at": _iso(e.computed_at)} for e in estimates],
+                             "computed_at": rfc3339(e.computed_at)} for e in estimates],
         "exam_attempts": [{"id": a.public_id, "level": a.level, "state": a.state,
-                           "started_at": _iso(a.started_at), "finished_at": _iso(a.finished_at),
+                           "started_at": rfc3339(a.started_at), "finished_at": rfc3339(a.finished_at),
                            "theory_score": a.theory_score, "practical_score": a.practical_score,
                            "panel_score": a.panel_score} for a in attempts],
         "certificates": [status_record(c.serial, c) for c in certificates_of(user.id)],
         "tier": None if tier is None else {"tier": tier.tier, "reasons": tier.reasons,
                                            "next_steps": tier.next_steps,
-                                           "computed_at": _iso(tier.computed_at)},
+                                           "computed_at": rfc3339(tier.computed_at)},
         "profile": None if profile is None else {
             "id": profile.public_id, "listed": profile.listed, "pool_name": profile.pool_name,
             "headline": profile.headline, "region": profile.region,
@@ -62,14 +58,15 @@ def export_data(user: User) -> dict:
             "share_region": profile.share_region, "share_languages": profile.share_languages,
             "share_real_name": profile.share_real_name},
         "consents": [{"action": c.action, "fields": c.fields, "notice_version": c.notice_version,
-                      "at": _iso(c.at)} for c in consent_history(user.id)],
+                      "at": rfc3339(c.at)} for c in consent_history(user.id)],
         "contact_requests": [{"organisation": r.organisation_name, "message": r.message,
-                              "status": r.status, "created_at": _iso(r.created_at),
-                              "answered_at": _iso(r.answered_at)}
+                              "status": r.status, "created_at": rfc3339(r.created_at),
+                              "answered_at": rfc3339(r.answered_at)}
                              for r in employers.received_requests(profile)],
         "profile_views": [{"organisation": v.organisation_name, "channel": v.channel,
-                           "at": _iso(v.at)} for v in employers.views_of(profile, limit=100_000)],
-    }
+                           "at": rfc3339(v.at)}
+                          for v in employers.views_of(profile, limit=100_000)],
+    })
 
 
 def delete_account(user: User, password: str) -> None:
