@@ -15,6 +15,7 @@ from talentpool.accounts.forms import (
 )
 from talentpool.auth import Role, role_required
 from talentpool.extensions import login_manager
+from talentpool.urls import local_path
 
 SESSION_KEY = "sid"
 
@@ -27,9 +28,7 @@ def load_user(user_id: str):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.home")
+    return local_path(target) or url_for("home.home")
 
 
 def _sign_in(user) -> None:

@@ -11,6 +11,7 @@ from talentpool.assessment import bank, bp, calibration
 from talentpool.assessment.models import ACTIVE, RETIRED
 from talentpool.assessment.tracks import SCALES, SCALES_BY_ID
 from talentpool.auth import Role, role_required
+from talentpool.urls import back_path
 
 
 @bp.get("/")
@@ -82,6 +83,6 @@ def activate(public_id: str):
         if str(error) == "no such calibration run":
             abort(404)
         flash(_("This run cannot be activated: %(reason)s", reason=str(error)), "error")
-        return redirect(request.referrer or url_for("bank.index"))
+        return redirect(back_path(request.referrer, request.host) or url_for("bank.index"))
     flash(_("Calibration run activated."), "success")
     return redirect(url_for("bank.track", track_id=run.track))

@@ -13,6 +13,7 @@ from talentpool.cohorts import pages as cohorts_pages
 from talentpool.directory import panels as directory_panels
 from talentpool.practice import service as practice
 from talentpool.practice import skills
+from talentpool.urls import local_path
 
 HOME_TEMPLATES = {
     Role.TRAINEE: "home/trainee.html",
@@ -52,10 +53,7 @@ def home():
 def language():
     """Switch the interface language."""
     service.choose_locale(request.form.get("lang", ""))
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.landing")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("home.landing"))
 
 
 @bp.get("/healthz")
