@@ -98,10 +98,11 @@ def register_trainee(email: str, display_name: str, password: str,
 
 
 def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
-    """Check a login; failures are counted per account and per address, across workers."""
+    """Check a login. The attempt is counted before the password is checked (throttle.claim),
+    per account and address and per address, across workers."""
     now = now or utcnow()
     email = normalise_email(email)
-    wait = throttle.retry_after_minutes(email, address, now)
+    claimed, wait = throttle.claim_login(email, address, now)
     if wait is not None:
         raise ThrottledError(_("Too many failed logins. Try again in %(minutes)d minutes, "
                                "or reset your password.", minutes=wait))
@@ -109,11 +110,9 @@ def authenticate(email: str, password: str, address: str, now: datetime | None =
     if user is None:
         verify_password(_dummy_hash(), password)
     if user is None or not verify_password(user.password_hash, password) or not user.active:
-        throttle.record_failure(throttle.ACCOUNT, email, now)
-        throttle.record_failure(throttle.ADDRESS, address, now)
-        db.session.commit()
-        raise AccountError(_("Wrong e-mail address or password."))
-    throttle.clear_account_failures(email)
+        raise AccountError(_("Wrong e-mail address or password."))  # the claim stays: a failure
+    throttle.release(claimed)
+    throttle.clear_account(email, address)
     db.session.commit()
     return user
 

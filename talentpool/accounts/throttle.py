@@ -1,7 +1,19 @@
-"""Failed-attempt throttling per account and per network address, shared by all workers."""
+"""Failed-attempt throttling, shared by all workers through the database.
+
+Counting and recording are one step: an attempt first records itself (committed), then counts
+the records in the window, its own included, and is evaluated only when that count is within
+the limit. However many attempts run at once, at most ``limit`` of them are evaluated per
+window: the last of them to count sees every evaluated attempt's record. A refused attempt
+removes its record again, so waiting out the window always helps.
+
+Logins are counted per account *and address* (so nobody can lock a victim out by guessing from
+elsewhere) and per address over all accounts. A completed password reset clears the account's
+records on every address.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -10,9 +22,18 @@ from sqlalchemy import delete, func, select
 from talentpool.accounts.models import LoginFailure
 from talentpool.extensions import db
 
-ACCOUNT = "account"
-ADDRESS = "address"
-RESET = "reset"
+ACCOUNT = "account"  # key: account_key(email, address)
+ADDRESS = "address"  # key: the address
+RESET = "reset"  # key: the address asking for reset links
+
+
+def account_key(email: str, address: str) -> str:
+    """The key of one account tried from one address (fits the 254-character column)."""
+    return f"{_account_prefix(email)}{address}"[:254]
+
+
+def _account_prefix(email: str) -> str:
+    return hashlib.sha256(email.encode("utf-8")).hexdigest() + "|"
 
 
 def _window(now: datetime) -> datetime:
@@ -20,41 +41,58 @@ def _window(now: datetime) -> datetime:
 
 
 def failures_since(kind: str, key: str, since: datetime) -> int:
-    """Number of failures recorded for ``(kind, key)`` after ``since``."""
+    """Number of records for ``(kind, key)`` after ``since``."""
     query = select(func.count()).where(
-        LoginFailure.kind == kind, LoginFailure.key == key, LoginFailure.at > since
-    )
+        LoginFailure.kind == kind, LoginFailure.key == key, LoginFailure.at > since)
     return db.session.scalar(query) or 0
 
 
-def retry_after_minutes(email: str, address: str, now: datetime) -> int | None:
-    """Minutes to wait before another login attempt is allowed, or None if not throttled."""
-    cfg = current_app.config
+def _minutes_until_free(kind: str, key: str, now: datetime) -> int:
+    oldest = db.session.scalar(select(func.min(LoginFailure.at)).where(
+        LoginFailure.kind == kind, LoginFailure.key == key, LoginFailure.at > _window(now)))
+    free_at = (oldest or now) + timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
+    return max(1, int((free_at - now).total_seconds() // 60) + 1)
+
+
+def claim(limits: list[tuple[str, str, int]], now: datetime) -> tuple[list[int], int | None]:
+    """Record one attempt under every ``(kind, key, limit)`` and commit, then count.
+
+    Returns the ids of the records and None when the attempt may be evaluated, or the minutes
+    to wait when any limit is exceeded (the records are then removed again; committed)."""
+    rows = [LoginFailure(kind=kind, key=key, at=now) for kind, key, _limit in limits]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids = [row.id for row in rows]
     since = _window(now)
-    limits = ((ACCOUNT, email, cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-              (ADDRESS, address, cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]))
     for kind, key, limit in limits:
-        if failures_since(kind, key, since) >= limit:
-            oldest = db.session.scalar(
-                select(func.min(LoginFailure.at)).where(
-                    LoginFailure.kind == kind, LoginFailure.key == key, LoginFailure.at > since
-                )
-            )
-            free_at = oldest + timedelta(minutes=cfg["LOGIN_THROTTLE_MINUTES"])
-            return max(1, int((free_at - now).total_seconds() // 60) + 1)
-    return None
+        if failures_since(kind, key, since) > limit:
+            wait = _minutes_until_free(kind, key, now)
+            release(ids)
+            db.session.commit()
+            return ids, wait
+    return ids, None
 
 
-def record_failure(kind: str, key: str, now: datetime) -> None:
-    """Add one failure (the caller commits)."""
-    db.session.add(LoginFailure(kind=kind, key=key, at=now))
+def claim_login(email: str, address: str, now: datetime) -> tuple[list[int], int | None]:
+    """``claim`` for one login attempt (per account and address, and per address)."""
+    cfg = current_app.config
+    return claim([(ACCOUNT, account_key(email, address), cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+                  (ADDRESS, address, cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])], now)
 
 
-def clear_account_failures(email: str) -> None:
-    """Forget an account's failures after a successful login (the caller commits)."""
-    db.session.execute(
-        delete(LoginFailure).where(LoginFailure.kind == ACCOUNT, LoginFailure.key == email)
-    )
+def release(ids: list[int]) -> None:
+    """Remove the records of an attempt that turned out not to be a failure (caller commits)."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(ids)))
+
+
+def clear_account(email: str, address: str | None = None) -> None:
+    """Forget an account's failures: from ``address`` after a login there, or from every
+    address after a password reset (the caller commits)."""
+    if address is not None:
+        condition = LoginFailure.key == account_key(email, address)
+    else:
+        condition = LoginFailure.key.startswith(_account_prefix(email))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.kind == ACCOUNT, condition))
 
 
 def purge_before(cutoff: datetime) -> int:

@@ -35,10 +35,9 @@ def external_url(endpoint: str, **values) -> str:
 def request_password_reset(email: str, address: str, now: datetime | None = None) -> None:
     """Mail (or log) a reset link if the account exists; the answer is the same either way."""
     now = now or utcnow()
-    since = now - timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
-    if throttle.failures_since(throttle.RESET, address, since) >= RESET_REQUESTS_PER_ADDRESS:
+    _claimed, wait = throttle.claim([(throttle.RESET, address, RESET_REQUESTS_PER_ADDRESS)], now)
+    if wait is not None:
         raise ThrottledError(_("Too many reset requests from your network. Try again later."))
-    throttle.record_failure(throttle.RESET, address, now)
     user = find_user_by_email(email)
     if user is None or not user.active:
         db.session.commit()
@@ -83,6 +82,7 @@ def reset_password(raw: str, new_password: str, now: datetime | None = None) -> 
                              "Request a new one."))
     set_password(user, new_password)
     revoke_sessions(user)
+    throttle.clear_account(user.email)  # the login message promises that a reset helps
     db.session.commit()
     return user
 
