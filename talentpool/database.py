@@ -11,6 +11,7 @@ wait.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, MetaData, event
@@ -70,10 +71,24 @@ def rfc3339(moment: datetime | None) -> str | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
+def private_file(path: str | None) -> None:
+    """Create ``path`` (a SQLite file) readable and writable by its owner only, or narrow an
+    existing file's mode to 0600. Memory databases have no file."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+    except FileNotFoundError:
+        return  # its folder does not exist yet; SQLite reports that on connect
+
+
 def configure_sqlite(engine: Engine) -> None:
-    """Install the WAL / busy-timeout / foreign-key / immediate-transaction hooks."""
+    """Install the WAL / busy-timeout / foreign-key / immediate-transaction hooks, and keep the
+    database file private to its owner (SQLite gives its -wal and -shm files the same mode)."""
     if engine.dialect.name != "sqlite":
         return
+    private_file(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001

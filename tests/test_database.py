@@ -2,11 +2,14 @@
 
 import threading
 
+import pytest
+
 from sqlalchemy import func, select
 
 from talentpool.accounts import service
 from talentpool.accounts.models import User
 from talentpool.extensions import db
+from tests.conftest import server_database_url
 
 
 def test_concurrent_writers_all_succeed(app):
@@ -34,3 +37,23 @@ def test_concurrent_writers_all_succeed(app):
     assert errors == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 40
+
+
+def test_sqlite_files_are_private_to_their_owner(tmp_path):
+    import stat
+
+    from tests.conftest import make_app
+
+    if server_database_url():
+        pytest.skip("a server database has no file")
+    path = tmp_path / "private.db"
+    path.write_bytes(b"")
+    path.chmod(0o644)  # an existing file is narrowed too
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context():
+        db.session.execute(db.text("create table t (x integer)"))
+        db.session.commit()
+        for name in ("private.db", "private.db-wal", "private.db-shm"):
+            mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
+            assert mode == 0o600, (name, oct(mode))
+        db.engine.dispose()
