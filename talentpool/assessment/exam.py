@@ -21,13 +21,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from talentpool.assessment import exam_bank, exposure, grading
 from talentpool.assessment.models import (
-    OPEN_STATES, ExamAttempt, ExamResponse, ExamSession, Item, PanelReview,
+    OPEN_STATES, ExamAttempt, ExamResponse, ExamSession, Item,
 )
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.scoring import ScoringError, categorize, get_scorer
-
-PANEL_CUT = 60.0
 
 
 class ExamError(Exception):
@@ -151,7 +149,7 @@ def start_attempt(user_id: int, session_public_id: str, now: datetime | None = N
         raise ExamError(_("This exam cannot start now: its item pool or standard is not ready. "
                           "Please contact the exam office.")) from None
     _advance(attempt, now)
-    _commit_and_notify(attempt)
+    commit_and_notify(attempt)
     return attempt
 
 
@@ -199,7 +197,7 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
                                 duration_ms=duration_ms, answered_at=now))
     _advance(attempt, now)
     state = attempt.state
-    _commit_and_notify(attempt)
+    commit_and_notify(attempt)
     set_committed_value(attempt, "state", state)  # the page reads it: no reload after commit
     return attempt
 
@@ -263,7 +261,7 @@ def finish(attempt: ExamAttempt, sequence: int, now: datetime | None = None) -> 
     db.session.refresh(attempt)
     if attempt.state in OPEN_STATES:
         _end_part(attempt, now, start_next=False)
-    _commit_and_notify(attempt)
+    commit_and_notify(attempt)
     return attempt
 
 
@@ -281,7 +279,7 @@ def close_overdue_attempt(attempt_id: int, now: datetime) -> None:
         _end_part(attempt, now, ended_at=attempt.part_deadline)
         if attempt.state in OPEN_STATES:
             _advance(attempt, now)
-    _commit_and_notify(attempt)
+    commit_and_notify(attempt)
 
 
 def close_overdue(now: datetime | None = None) -> str:
@@ -304,10 +302,10 @@ def _grade(attempt: ExamAttempt, now: datetime) -> None:
     attempt.state = "passed" if parts_passed else "failed"
     attempt.passed = parts_passed
     if parts_passed:
-        _add_certificate(attempt, None, now)
+        issue_certificate(attempt, None, now)
 
 
-def _commit_and_notify(attempt: ExamAttempt) -> None:
+def commit_and_notify(attempt: ExamAttempt) -> None:
     """The use case's one commit; then, for a new certificate, the signal to other domains."""
     issued = db.session.info.pop("certificate_issued_for", None)
     db.session.commit()
@@ -317,37 +315,7 @@ def _commit_and_notify(attempt: ExamAttempt) -> None:
         notify_certificate_change(attempt.user_id)
 
 
-def awaiting_panel() -> list[ExamAttempt]:
-    return list(db.session.scalars(select(ExamAttempt).where(
-        ExamAttempt.state == "awaiting_panel").order_by(ExamAttempt.finished_at)))
-
-
-def record_panel(attempt_public_id: str, reviewer_id: int, score: float, comment: str,
-                 now: datetime | None = None) -> ExamAttempt:
-    """Record the panel review of a level 2 or 1 attempt; the certificate follows a pass."""
-    now = now or utcnow()
-    attempt = db.session.scalar(select(ExamAttempt).where(
-        ExamAttempt.public_id == attempt_public_id))
-    if attempt is None or attempt.state != "awaiting_panel":
-        raise ExamError(_("This attempt is not waiting for a panel review."))
-    if not 0 <= score <= 100 or not comment.strip():
-        raise ExamError(_("Give a score from 0 to 100 and a comment."))
-    db.session.add(PanelReview(attempt_id=attempt.id, reviewer_id=reviewer_id, score=score,
-                               comment=comment.strip()[:4000], created_at=now))
-    attempt.panel_score = score
-    attempt.passed = score >= PANEL_CUT
-    attempt.state = "passed" if attempt.passed else "failed"
-    if attempt.passed:
-        _add_certificate(attempt, score, now)
-    try:
-        _commit_and_notify(attempt)
-    except IntegrityError:
-        db.session.rollback()
-        raise ExamError(_("This attempt is not waiting for a panel review.")) from None
-    return attempt
-
-
-def _add_certificate(attempt: ExamAttempt, panel_score: float | None, now: datetime) -> None:
+def issue_certificate(attempt: ExamAttempt, panel_score: float | None, now: datetime) -> None:
     """Sign the certificate of a passed attempt into the current transaction."""
     from talentpool.accounts.models import User
     from talentpool.certification.service import add_certificate

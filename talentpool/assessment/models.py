@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentpool.accounts.models import new_public_id
+from talentpool.accounts.models import User, new_public_id
 from talentpool.database import JSONType, utcnow
 from talentpool.extensions import db
 
@@ -261,6 +261,25 @@ class PanelReview(db.Model):
     score: Mapped[float]
     comment: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SessionAppointment(db.Model):
+    """A person appointed to a duty at one session by whoever runs it (today: ``panel``, the
+    综合评审 of levels 2 and 1). Only appointed people see and decide that session's reviews."""
+
+    __table_args__ = (UniqueConstraint("session_id", "user_id", "duty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    duty: Mapped[str] = mapped_column(String(16))
+    appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                   ondelete="SET NULL"))
+    appointed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    session: Mapped[ExamSession] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class StandardSetting(db.Model):

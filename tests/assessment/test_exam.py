@@ -238,28 +238,6 @@ def test_level_4_needs_a_level_5_certificate(app, tmp_path, bank, make_user):
         assert exam.eligibility_problem(user.id, 4, now) is None
 
 
-def test_panel_review_levels_issue_after_the_panel(app, bank, make_user):
-    email = make_user()
-    staff = make_user(Role.INSTITUTION_STAFF)
-    with app.test_request_context():
-        from talentpool.certification.service import issue_certificate
-
-        user = find_user_by_email(email)
-        issue_certificate(user, 3, 80, 80)
-        now = utcnow()
-        session = exam.create_session(2, "Level 2", now - timedelta(hours=1),
-                                      now + timedelta(hours=1), None)
-        attempt = exam.start_attempt(user.id, session.public_id)
-        while attempt.state in ("theory", "practical"):
-            exam.submit_answer(attempt, attempt.sequence, gold_for(attempt.current_item_id))
-        assert attempt.state == "awaiting_panel" and attempt.certificate_serial is None
-        reviewer = find_user_by_email(staff)
-        done = exam.record_panel(attempt.public_id, reviewer.id, 72, "Clear, well-argued work.")
-        assert done.state == "passed" and done.certificate_serial
-        with pytest.raises(exam.ExamError):
-            exam.record_panel(attempt.public_id, reviewer.id, 72, "again")
-
-
 def test_element_feedback_only_after_the_session_closes(app, bank, make_user):
     email = make_user()
     with app.test_request_context():
