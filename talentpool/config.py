@@ -76,6 +76,7 @@ def load_config() -> dict:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         "LOGIN_THROTTLE_MINUTES": _int("LOGIN_THROTTLE_MINUTES", 15),
         "PASSWORD_RESET_HOURS": _int("PASSWORD_RESET_HOURS", 1),
+        "SIGNUP_LINK_HOURS": _int("SIGNUP_LINK_HOURS", 24),
         "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
         # scrypt is Werkzeug's default: slow by design. Tests lower it for speed.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),

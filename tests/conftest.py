@@ -132,3 +132,21 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+def mailed_link(app, to: str, fragment: str) -> str:
+    """The path of the last link containing ``fragment`` mailed to ``to`` (the app logs mail
+    without a MAIL_SERVER and keeps it in its outbox)."""
+    for address, _subject, body in reversed(app.extensions.get("mail_outbox", [])):
+        if address == to and fragment in body:
+            url = next(word for word in body.split() if fragment in word)
+            return url[url.index(fragment):]
+    raise AssertionError(f"no mail to {to} with a link containing {fragment}")
+
+
+def confirm_signup(app, client, email: str):
+    """Follow the sign-up link mailed to ``email`` and create the account; the reply."""
+    link = mailed_link(app, email, "/accounts/signup/")
+    page = client.get(link)
+    assert page.status_code == 200, page.status_code
+    return client.post(link, data={"csrf_token": csrf_from(page.get_data(as_text=True))})

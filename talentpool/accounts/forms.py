@@ -52,6 +52,11 @@ class SignupForm(StrongPasswordMixin, FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[_required(), valid_email])
     password = PasswordField(_l("Password"), validators=[_required()])
     confirm = PasswordField(_l("Repeat the password"), validators=_confirm())
+    next = HiddenField()
+
+
+class ConfirmSignupForm(FlaskForm):
+    """A button that creates the account of a confirmed sign-up (GET never writes)."""
 
 
 class ResetRequestForm(FlaskForm):

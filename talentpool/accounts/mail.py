@@ -1,8 +1,11 @@
-"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise the message is logged."""
+"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise the message is logged (and the last
+100 are kept in ``app.extensions["mail_outbox"]`` as (to, subject, body), where tests and a
+local trial read the links)."""
 
 from __future__ import annotations
 
 import smtplib
+from collections import deque
 from email.message import EmailMessage
 
 from flask import current_app
@@ -14,6 +17,8 @@ def send_mail(to: str, subject: str, body: str) -> None:
     if not cfg["MAIL_SERVER"]:
         current_app.logger.warning("No MAIL_SERVER configured; mail to %s: %s\n%s",
                                    to, subject, body)
+        current_app.extensions.setdefault("mail_outbox", deque(maxlen=100)).append(
+            (to, str(subject), str(body)))
         return
     message = EmailMessage()
     message["From"] = cfg["MAIL_FROM"]

@@ -117,3 +117,21 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PendingSignup(db.Model):
+    """A sign-up waiting for its e-mail link (only the token's SHA-256 is stored).
+
+    The account is created when the link is used, so the sign-up page answers the same whether
+    or not an account already uses the address (that account's owner is mailed instead).
+    ``next_path`` is where the new account goes first (a cohort's join page, say)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    next_path: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

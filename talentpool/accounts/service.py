@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from talentpool.accounts import throttle
-from talentpool.accounts.models import LoginSession, PasswordResetToken, User
+from talentpool.accounts.models import LoginSession, PasswordResetToken, PendingSignup, User
 from talentpool.accounts.passwords import hash_password, password_problem, verify_password
 from talentpool.auth import Role
 from talentpool.database import utcnow
@@ -66,21 +66,32 @@ def create_user(email: str, display_name: str, password: str, role: Role,
     return user
 
 
-def add_user(email: str, display_name: str, password: str, role: Role,
-             locale: str | None = None) -> User:
-    """Check and add a new account to the session (the caller commits)."""
-    email = normalise_email(email)
-    display_name = display_name.strip()
+def signup_problem(email: str, display_name: str, password: str) -> str | None:
+    """What is wrong with a new account's address, name or password, or None."""
+    email, display_name = normalise_email(email), display_name.strip()
     problem = email_problem(email) or password_problem(password, email=email, name=display_name)
     if problem:
-        raise AccountError(problem)
+        return problem
     if not display_name or len(display_name) > 80:
-        raise AccountError(_("Enter a name of 1 to 80 characters."))
+        return _("Enter a name of 1 to 80 characters.")
+    return None
+
+
+def add_user(email: str, display_name: str, password: str | None, role: Role,
+             locale: str | None = None, password_hash: str | None = None) -> User:
+    """Check and add a new account to the session (the caller commits). ``password_hash``
+    replaces ``password`` for a password that was checked and hashed earlier."""
+    email = normalise_email(email)
+    display_name = display_name.strip()
+    problem = (email_problem(email) if password_hash
+               else signup_problem(email, display_name, password or ""))
+    if problem:
+        raise AccountError(problem)
     if find_user_by_email(email):
         raise AccountError(_("An account with this e-mail address already exists. "
                              "Log in or reset your password."))
-    user = User(email=email, display_name=display_name, password_hash=hash_password(password),
-                role=role, locale=locale)
+    user = User(email=email, display_name=display_name,
+                password_hash=password_hash or hash_password(password), role=role, locale=locale)
     db.session.add(user)
     try:
         db.session.flush()
@@ -200,6 +211,8 @@ def purge_expired(now: datetime | None = None) -> str:
     sessions = db.session.execute(delete(LoginSession).where(
         (LoginSession.revoked_at.is_not(None)) | (LoginSession.created_at < now - timedelta(days=30))))
     failures = throttle.purge_before(now - timedelta(days=1))
+    signups = db.session.execute(delete(PendingSignup).where(PendingSignup.expires_at <= now))
     db.session.commit()
-    return (f"deleted {tokens.rowcount} reset tokens, {sessions.rowcount} sessions, "
+    return (f"deleted {tokens.rowcount} reset tokens, {signups.rowcount} pending sign-ups, "
+            f"{sessions.rowcount} sessions, "
             f"{failures} login failures")

@@ -8,10 +8,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from talentpool.accounts import bp, service, tokens
+from talentpool.accounts import bp, service, signups, tokens
 from talentpool.accounts.forms import (
-    AcceptInvitationForm, ChangePasswordForm, InvitationForm, LoginForm, ResetPasswordForm,
-    ResetRequestForm, SignupForm,
+    AcceptInvitationForm, ChangePasswordForm, ConfirmSignupForm, InvitationForm, LoginForm,
+    ResetPasswordForm, ResetRequestForm, SignupForm,
 )
 from talentpool.auth import Role, role_required
 from talentpool.extensions import login_manager
@@ -71,19 +71,40 @@ def logout():
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
-    """Create a trainee account."""
-    form = SignupForm()
+    """Ask for a trainee account; the e-mail link creates it."""
+    form = SignupForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = service.register_trainee(form.email.data, form.display_name.data,
-                                            form.password.data, session.get("lang"))
+            email = signups.request_signup(form.email.data, form.display_name.data,
+                                           form.password.data, request.remote_addr or "unknown",
+                                           session.get("lang"), form.next.data)
         except service.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            _sign_in(user)
-            flash(_("Welcome to talentpool, %(name)s.", name=user.display_name), "success")
-            return redirect(url_for("home.home"))
+            return render_template("accounts/signup_sent.html", email=email,
+                                   hours=current_app.config["SIGNUP_LINK_HOURS"])
     return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/signup/<token>", methods=["GET", "POST"])
+def confirm_signup(token: str):
+    """Finish a sign-up from its e-mail link (the account is created on the button press)."""
+    try:
+        pending = signups.live_signup(token)
+    except service.AccountError as error:
+        return render_template("accounts/link_invalid.html", message=str(error),
+                               retry_url=url_for("accounts.signup")), 410
+    form = ConfirmSignupForm()
+    if form.validate_on_submit():
+        try:
+            user, next_path = signups.confirm_signup(token)
+        except service.AccountError as error:
+            return render_template("accounts/link_invalid.html", message=str(error),
+                                   retry_url=url_for("accounts.login")), 409
+        _sign_in(user)
+        flash(_("Welcome to talentpool, %(name)s.", name=user.display_name), "success")
+        return redirect(local_path(next_path) or url_for("home.home"))
+    return render_template("accounts/confirm_signup.html", form=form, pending=pending)
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -12,10 +12,11 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from talentpool.accounts import signups
 from talentpool.accounts.mail import send_mail
 from talentpool.accounts.models import User
 from talentpool.accounts.service import AccountError, add_user, find_user_by_email, token_digest
@@ -128,16 +129,16 @@ def join(code: str, user: User) -> Cohort:
     return cohort
 
 
-def sign_up_and_join(code: str, email: str, display_name: str, password: str) -> User:
-    """Create a trainee account from the join page and enrol it; one commit."""
-    cohort = open_cohort(code)
+def sign_up_and_join(code: str, email: str, display_name: str, password: str, address: str,
+                     locale: str | None = None) -> str:
+    """A visitor of the join page asks for a trainee account; its e-mail link creates it and
+    brings the new trainee back to this join page to join. Returns the normalised address."""
+    open_cohort(code)
     try:
-        user = add_user(email, display_name, password, Role.TRAINEE)
+        return signups.request_signup(email, display_name, password, address, locale,
+                                      next_path=url_for("cohorts.join", code=code))
     except AccountError as error:
         raise CohortError(str(error)) from None
-    _link(cohort, user, "link")
-    db.session.commit()
-    return user
 
 
 def _link(cohort: Cohort, user: User, source: str) -> None:

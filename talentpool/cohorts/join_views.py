@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,14 +29,15 @@ def join(code: str):
     signup = JoinSignupForm()
     if signup.validate_on_submit():
         try:
-            enrolment.sign_up_and_join(code, signup.email.data, signup.display_name.data,
-                                       signup.password.data)
+            email = enrolment.sign_up_and_join(code, signup.email.data, signup.display_name.data,
+                                               signup.password.data,
+                                               request.remote_addr or "unknown",
+                                               session.get("lang"))
         except CohortError as error:
             signup.email.errors.append(str(error))
         else:
-            flash(_("Your account is ready and you joined %(cohort)s. Log in to start.",
-                    cohort=cohort.name), "success")
-            return redirect(url_for("accounts.login"))
+            return render_template("accounts/signup_sent.html", email=email,
+                                   hours=current_app.config["SIGNUP_LINK_HOURS"])
     return render_template("cohorts/join.html", cohort=cohort, form=None, signup=signup)
 
 

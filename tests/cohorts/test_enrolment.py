@@ -15,7 +15,7 @@ from talentpool.auth import Role
 from talentpool.cohorts import roster
 from talentpool.cohorts.models import Enrolment
 from talentpool.extensions import db
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import PASSWORD, confirm_signup, csrf_from
 
 MESSY = ("姓名,邮箱,手机,地区,备注\n"
          "王小明,wang@example.org,13800138000,北京,第一排\n"
@@ -131,9 +131,16 @@ def test_join_link_for_signed_in_trainee_and_for_new_sign_up(app, client, auth, 
     client.post(f"/join/{code}", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
     auth.logout()
     page = client.get(f"/join/{code}")
-    client.post(f"/join/{code}", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                       "display_name": "新学员", "email": "new@example.org",
-                                       "password": PASSWORD, "confirm": PASSWORD})
+    sent = client.post(f"/join/{code}", data={
+        "csrf_token": csrf_from(page.get_data(as_text=True)), "display_name": "新学员",
+        "email": "new@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    assert "new@example.org" in sent.get_data(as_text=True)
+    assert ("new@example.org", True) not in enrolments(app, mine.cohort_id)
+    # The mailed link creates the account and brings the trainee back to join, by choice.
+    created = confirm_signup(app, client, "new@example.org")
+    assert created.headers["Location"] == f"/join/{code}"
+    page = client.get(f"/join/{code}")
+    client.post(f"/join/{code}", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
     joined = enrolments(app, mine.cohort_id)
     assert (trainee, True) in joined and ("new@example.org", True) in joined
     with app.app_context():
