@@ -1,9 +1,12 @@
 """Enrolment use cases: roster upload, personal enrolment links, the cohort's open join link.
 
 Re-uploading a roster changes nothing: a row whose e-mail is already in the cohort is
-counted as "already enrolled". A row naming an existing trainee account is linked at once;
-any other row gets a personal link (valid INVITATION_DAYS) that creates the trainee account
-with the roster's e-mail address when the person sets a password.
+counted as "already enrolled". Every other row is an invitation with a personal link (valid
+INVITATION_DAYS), whether or not an account uses the address, so staff learn nothing about
+accounts: a person without an account creates one by setting a password; the owner of an
+existing trainee account logs in and accepts or declines. Until then the institution sees only
+what its staff typed. A trainee can leave a cohort at any time; the cohort then keeps only a
+count of people who left.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ class EnrolmentReport:
     """What an upload did, row by row."""
 
     encoding: str
-    linked: list[str] = field(default_factory=list)
     invited: list[tuple[str, str, str]] = field(default_factory=list)  # name, e-mail, link
     unchanged: list[str] = field(default_factory=list)
     problems: list[roster_file.RowProblem] = field(default_factory=list)
@@ -58,32 +60,20 @@ def enrol_roster(cohort: Cohort, data: bytes) -> EnrolmentReport:
         if row.email in present:
             report.unchanged.append(row.email)
             continue
-        user = find_user_by_email(row.email)
-        if user is not None and user.role is not Role.TRAINEE:
-            report.problems.append(roster_file.RowProblem(
-                row.line, f"{row.name}, {row.email}",
-                _("This e-mail address belongs to an account that is not a trainee.")))
-            continue
-        enrolment = Enrolment(cohort_id=cohort.id, email=row.email, name=row.name,
-                              phone=row.phone, region=row.region, source="roster")
-        if user is not None:
-            enrolment.user_id, enrolment.joined_at = user.id, utcnow()
-            report.linked.append(row.email)
-        else:
-            raw = secrets.token_urlsafe(32)
-            enrolment.token_hash = token_digest(raw)
-            enrolment.token_expires_at = utcnow() + timedelta(
-                days=current_app.config["INVITATION_DAYS"])
-            link = external_url("cohorts.accept_enrolment", token=raw)
-            report.invited.append((row.name, row.email, link))
-            mails.append((row.email, link))
-        db.session.add(enrolment)
+        raw = secrets.token_urlsafe(32)
+        db.session.add(Enrolment(
+            cohort_id=cohort.id, email=row.email, name=row.name, phone=row.phone,
+            region=row.region, source="roster", token_hash=token_digest(raw),
+            token_expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])))
+        link = external_url("cohorts.accept_enrolment", token=raw)
+        report.invited.append((row.name, row.email, link))
+        mails.append((row.email, link))
         present.add(row.email)
     db.session.commit()
     for email, link in mails:
         send_mail(email, _("Your training cohort on talentpool"),
-                  _("%(institution)s enrolled you in the cohort %(cohort)s. Open this link to "
-                    "set your password and start training:\n%(link)s",
+                  _("%(institution)s invites you to the cohort %(cohort)s. Open this link to "
+                    "accept or decline; without an account you set a password there:\n%(link)s",
                     institution=cohort.institution.name, cohort=cohort.name, link=link))
     return report
 
@@ -108,6 +98,52 @@ def accept_enrolment(raw: str, display_name: str, password: str) -> User:
     row.user_id, row.joined_at, row.token_hash = user.id, utcnow(), None
     db.session.commit()
     return user
+
+
+def invitation_for(user: User, cohort_public_id: str) -> Enrolment:
+    """The open invitation of ``user`` (by e-mail) to a live cohort, or CohortError."""
+    row = db.session.scalar(select(Enrolment).join(Cohort).where(
+        Cohort.public_id == cohort_public_id, Enrolment.email == user.email,
+        Enrolment.user_id.is_(None), Cohort.archived_at.is_(None)))
+    if row is None:
+        raise CohortError(_("There is no open invitation to this cohort for %(email)s.",
+                            email=user.email))
+    return row
+
+
+def answer_invitation(user: User, cohort_public_id: str, accept: bool) -> Enrolment | None:
+    """The signed-in trainee accepts (joins) or declines (the row is removed); one commit."""
+    if user.role is not Role.TRAINEE:
+        raise CohortError(_("Only trainee accounts can join a cohort."))
+    row = invitation_for(user, cohort_public_id)
+    if accept:
+        row.user_id, row.joined_at, row.token_hash = user.id, utcnow(), None
+    else:
+        db.session.delete(row)
+        row = None
+    db.session.commit()
+    return row
+
+
+def open_invitations(user: User) -> list[Enrolment]:
+    """Invitations waiting for the trainee's answer (personal links not yet used)."""
+    return list(db.session.scalars(select(Enrolment).join(Cohort).where(
+        Enrolment.email == user.email, Enrolment.user_id.is_(None),
+        Cohort.archived_at.is_(None)).order_by(Enrolment.created_at)))
+
+
+def leave(user: User, cohort_public_id: str) -> Cohort:
+    """The trainee leaves a cohort: the row goes, the cohort counts one more leaver; one commit.
+    Staff of the institution see nothing more of the person through this cohort."""
+    row = db.session.scalar(select(Enrolment).join(Cohort).where(
+        Cohort.public_id == cohort_public_id, Enrolment.user_id == user.id))
+    if row is None:
+        raise CohortError(_("You are not in this cohort."))
+    cohort = row.cohort
+    cohort.left_count = (cohort.left_count or 0) + 1
+    db.session.delete(row)
+    db.session.commit()
+    return cohort
 
 
 def open_cohort(code: str) -> Cohort:

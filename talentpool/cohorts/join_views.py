@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from talentpool.auth import Role
+from talentpool.auth import Role, role_required
 from talentpool.cohorts import bp, enrolment
 from talentpool.cohorts.forms import AcceptEnrolmentForm, ConfirmForm, JoinSignupForm
-from talentpool.cohorts.service import CohortError
+from talentpool.cohorts.service import CohortError, cohorts_of_trainee
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
@@ -43,11 +43,14 @@ def join(code: str):
 
 @bp.route("/enrol/<token>", methods=["GET", "POST"])
 def accept_enrolment(token: str):
-    """A personal enrolment link: set a password to create the trainee account."""
+    """A personal enrolment link: the invited account accepts or declines; without an account,
+    setting a password creates one and joins."""
     try:
         row = enrolment.live_enrolment(token)
     except CohortError as error:
         return render_template("cohorts/link_invalid.html", message=str(error)), 404
+    if current_user.is_authenticated:
+        return _answer_as_signed_in(row)
     form = AcceptEnrolmentForm(display_name=row.name)
     form.known_email = row.email
     if form.validate_on_submit():
@@ -58,4 +61,61 @@ def accept_enrolment(token: str):
         else:
             flash(_("Your account is ready. Log in with %(email)s.", email=row.email), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("cohorts/accept_enrolment.html", form=form, enrolment=row)
+    return render_template("cohorts/accept_enrolment.html", form=form, enrolment=row,
+                           login_url=url_for("accounts.login", next=request.path))
+
+
+def _answer_as_signed_in(row):
+    form = ConfirmForm()
+    if current_user.email != row.email:
+        return render_template("cohorts/invitation.html", enrolment=row, form=None), 403
+    if form.validate_on_submit():
+        return _answer(row.cohort.public_id, request.form.get("answer") == "accept")
+    return render_template("cohorts/invitation.html", enrolment=row, form=form)
+
+
+def _answer(cohort_public_id: str, accept: bool):
+    try:
+        row = enrolment.answer_invitation(current_user, cohort_public_id, accept)
+    except CohortError as error:
+        flash(str(error), "error")
+    else:
+        if row is not None:
+            flash(_("You joined %(cohort)s.", cohort=row.cohort.name), "success")
+        else:
+            flash(_("Invitation declined. The institution sees nothing of your data."), "info")
+    return redirect(url_for("cohorts.my_cohorts"))
+
+
+@bp.get("/my/cohorts")
+@role_required(Role.TRAINEE)
+def my_cohorts():
+    """Invitations to answer, and the institutions that can see one's training data."""
+    return render_template("cohorts/mine.html", form=ConfirmForm(),
+                           invitations=enrolment.open_invitations(current_user),
+                           cohorts=cohorts_of_trainee(current_user.id))
+
+
+@bp.post("/my/cohorts/<public_id>/answer")
+@role_required(Role.TRAINEE)
+def answer_invitation(public_id: str):
+    """Accept or decline an invitation to a cohort."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _answer(public_id, request.form.get("answer") == "accept")
+
+
+@bp.post("/my/cohorts/<public_id>/leave")
+@role_required(Role.TRAINEE)
+def leave_cohort(public_id: str):
+    """Leave a cohort: its institution no longer sees one's data."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        cohort = enrolment.leave(current_user, public_id)
+    except CohortError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("You left %(cohort)s. %(institution)s no longer sees your training data.",
+                cohort=cohort.name, institution=cohort.institution.name), "success")
+    return redirect(url_for("cohorts.my_cohorts"))

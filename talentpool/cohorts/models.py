@@ -76,6 +76,7 @@ class Cohort(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    left_count: Mapped[int] = mapped_column(default=0, server_default="0")  # trainees who left
 
     institution: Mapped[Institution] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort",

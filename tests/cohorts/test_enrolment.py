@@ -25,8 +25,8 @@ MESSY = ("姓名,邮箱,手机,地区,备注\n"
          ",nobody@example.org,,,\n"                           # no name
          "钱七,qian@example.org,call me,,\n"                  # bad phone
          ",,,,\n"                                             # blank line: skipped
-         "{existing},{existing_email},,广州,\n"               # existing trainee: linked
-         "Staff,{staff_email},,,\n")                          # not a trainee account
+         "{existing},{existing_email},,广州,\n"               # existing trainee: invited
+         "Staff,{staff_email},,,\n")                          # any account: invited too
 
 
 def upload(client, cohort_id: str, data: bytes, filename: str = "roster.csv"):
@@ -55,19 +55,19 @@ def test_messy_roster_in_each_encoding(app, client, auth, make_user, two_institu
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     for line, reason in ((4, "Duplicate of line 2"), (5, "not-an-email is not a valid"),
-                         (6, "The name is missing"), (7, "call me is not a phone number"),
-                         (10, "not a trainee")):
+                         (6, "The name is missing"), (7, "call me is not a phone number")):
         assert re.search(rf"<td>{line}</td>.*?{reason}", html, re.S), (line, reason)
     assert "备注" in html  # the extra column is named as ignored
-    assert enrolments(app, mine.cohort_id) == sorted([
-        (mine.trainee_email, True), ("wang@example.org", False), ("li@example.org", False),
-        (existing, True)])
-    assert "王小明" in html and "/enrol/" in html  # a personal link per new trainee
+    # Existing accounts are invited like everyone else (nobody joins without consent, and the
+    # report does not tell staff who has an account).
+    invited = sorted([(mine.trainee_email, True), ("wang@example.org", False),
+                      ("li@example.org", False), (existing, False), (staff, False)])
+    assert enrolments(app, mine.cohort_id) == invited
+    assert "王小明" in html and html.count("/enrol/") == 4  # a personal link per new row
+    assert "not a trainee" not in html
 
     again = upload(client, mine.cohort_id, text.encode(encoding)).get_data(as_text=True)
-    assert enrolments(app, mine.cohort_id) == sorted([
-        (mine.trainee_email, True), ("wang@example.org", False), ("li@example.org", False),
-        (existing, True)])
+    assert enrolments(app, mine.cohort_id) == invited
     assert "/enrol/" not in again  # nothing new, no new links
 
 
