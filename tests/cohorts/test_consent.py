@@ -124,5 +124,5 @@ def test_a_trainee_sees_who_can_see_their_data_and_can_leave(app, client, auth,
     login_as(client, auth, mine.staff_email)
     assert trainee_page(client, mine.cohort_id, mine.trainee_id).status_code == 404
     enrol_page = client.get(f"/cohorts/{mine.cohort_id}/enrol").get_data(as_text=True)
-    assert "1 trainee left this cohort" in enrol_page
+    assert "Trainees who left this cohort: 1" in enrol_page
     assert mine.trainee_email not in enrol_page
