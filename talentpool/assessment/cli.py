@@ -61,13 +61,13 @@ def readiness_command() -> None:
 
 def _print_readiness() -> bool:
     """Print every level's readiness; True when every level could open."""
-    from talentpool.assessment import exam_bank
+    from talentpool.assessment import pools
 
-    scheme = exam_bank.scheme()
+    scheme = pools.scheme()
     everything_ready = True
     for level in sorted(scheme.levels, reverse=True):
         for part in ("theory", "practical"):
-            state = exam_bank.readiness(scheme.levels[level], part)
+            state = pools.readiness(scheme.levels[level], part)
             everything_ready &= state.ready
             status = "ready" if state.ready else "not ready"
             click.echo(f"level {level} {part}: {status} ({state.operational} operational, "

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from talentpool.assessment import exam_bank, exposure, grading
+from talentpool.assessment import exam_bank, exposure, grading, pools
 from talentpool.assessment.models import (
     OPEN_STATES, ExamAttempt, ExamResponse, ExamSession, Item,
 )
@@ -45,13 +45,13 @@ class DeadlinePassed(ExamError):
 def create_session(level: int, title: str, opens_at: datetime, closes_at: datetime,
                    creator_id: int | None, cohort_id: int | None = None) -> ExamSession:
     """Schedule a sitting after checking the scheme and that the item pools are large enough."""
-    rule = exam_bank.scheme().levels.get(level)
+    rule = pools.scheme().levels.get(level)
     if rule is None:
         raise ExamError(_("The level must be 1, 2, 3, 4 or 5."))
     if closes_at <= opens_at:
         raise ExamError(_("The session must close after it opens."))
     problems = [p for part in ("theory", "practical")
-                for p in exam_bank.readiness(rule, part).problems]
+                for p in pools.readiness(rule, part).problems]
     if problems:
         raise ExamError(_("Level %(level)d cannot open yet: %(problems)s", level=level,
                           problems=" ".join(problems)))
@@ -65,7 +65,7 @@ def create_session(level: int, title: str, opens_at: datetime, closes_at: dateti
 
 def eligibility_problem(user_id: int, level: int, now: datetime) -> str | None:
     """Why the person may not sit this level now, or None."""
-    rule = exam_bank.scheme().levels[level]
+    rule = pools.scheme().levels[level]
     held = exam_bank.held_levels(user_id, now)
     if level in held:
         return _("You already hold a valid level %(level)d certificate.", level=level)
@@ -130,7 +130,7 @@ def start_attempt(user_id: int, session_public_id: str, now: datetime | None = N
     problem = eligibility_problem(user_id, session.level, now)
     if problem:
         raise ExamError(problem)
-    rule = exam_bank.scheme().levels[session.level]
+    rule = pools.scheme().levels[session.level]
     attempt = ExamAttempt(session_id=session.id, user_id=user_id, level=session.level,
                           state="theory", started_at=now, part_started_at=now,
                           part_deadline=now + timedelta(minutes=rule.theory.time_limit_minutes))
@@ -158,7 +158,7 @@ def current_item(attempt: ExamAttempt) -> Item | None:
 
 
 def deadline_with_grace(attempt: ExamAttempt) -> datetime:
-    return attempt.part_deadline + timedelta(seconds=exam_bank.scheme().grace_seconds)
+    return attempt.part_deadline + timedelta(seconds=pools.scheme().grace_seconds)
 
 
 def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
@@ -226,11 +226,11 @@ def _end_part(attempt: ExamAttempt, now: datetime, start_next: bool = True,
     part = attempt.state
     _record_part(attempt, part)
     attempt.current_item_id, attempt.current_pretest = None, False
-    rule = exam_bank.scheme().levels[attempt.level]
+    rule = pools.scheme().levels[attempt.level]
     start = min(ended_at or now, attempt.part_deadline)  # an overdue part's clock kept running
     practical_deadline = start + timedelta(minutes=rule.practical.time_limit_minutes)
     if part == "theory" and start_next and now <= practical_deadline + timedelta(
-            seconds=exam_bank.scheme().grace_seconds):
+            seconds=pools.scheme().grace_seconds):
         attempt.state, attempt.part_started_at = "practical", start
         attempt.part_deadline = practical_deadline
         exam_bank.prepare_part(attempt, "practical", now)
@@ -294,7 +294,7 @@ def close_overdue(now: datetime | None = None) -> str:
 
 def _grade(attempt: ExamAttempt, now: datetime) -> None:
     """Decide pass/fail from the shown part scores and add the certificate (no commit)."""
-    rule = exam_bank.scheme().levels[attempt.level]
+    rule = pools.scheme().levels[attempt.level]
     parts_passed = grading.verdict(attempt)
     if parts_passed and rule.panel_review:
         attempt.state = "awaiting_panel"
@@ -320,7 +320,7 @@ def issue_certificate(attempt: ExamAttempt, panel_score: float | None, now: date
     from talentpool.accounts.models import User
     from talentpool.certification.service import add_certificate
 
-    rule = exam_bank.scheme().levels[attempt.level]
+    rule = pools.scheme().levels[attempt.level]
     results = attempt.part_results or {}
     decision = {part: {key: results.get(part, {}).get(key)
                        for key in ("score", "score_se", "theta", "se", "run", "standard")}
@@ -347,7 +347,7 @@ def element_feedback(attempt: ExamAttempt, now: datetime) -> list[dict] | None:
 
 def progress(attempt: ExamAttempt) -> tuple[int, int]:
     """(answered in this part, the part's maximum length)."""
-    rule = exam_bank.scheme().levels[attempt.level].part(attempt.state)
+    rule = pools.scheme().levels[attempt.level].part(attempt.state)
     answered = db.session.scalar(select(func.count()).select_from(ExamResponse).where(
         ExamResponse.attempt_id == attempt.id, ExamResponse.part == attempt.state))
     if rule.mode == "fixed":

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from talentpool.assessment import exam, exam_bank, panels
+from talentpool.assessment import exam, panels, pools
 from talentpool.assessment.service import asset_urls
 from talentpool.auth import Role, role_required
 from talentpool.database import utcnow
@@ -120,7 +120,7 @@ def sessions_admin():
 
     sessions = list(db.session.scalars(select(ExamSession)
                                        .order_by(ExamSession.opens_at.desc())))
-    levels = exam_bank.scheme().levels
+    levels = pools.scheme().levels
     appointed = {s.id: panels.panel_of(s.id) for s in sessions
                  if s.level in levels and levels[s.level].panel_review}
     return render_template("exams/admin.html", sessions=sessions, panels=appointed,

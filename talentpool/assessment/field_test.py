@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from talentpool.accounts.models import User
-from talentpool.assessment import standards
+from talentpool.assessment import pools, standards
 from talentpool.assessment.calibration import (
     DIFFICULTY_TAGS, CalibrationError, active_run, build_bank, calibrate_track,
     operational_entries,
@@ -161,12 +161,11 @@ def simulate_angoff_panel(level: int, part: str, cut_theta: float, rng: np.rando
     N(0, noise²) disagreement. With ``truth`` the panel judges the items as they really are
     (their true parameters, ``cut_theta`` on the true scale), as a real panel judges content;
     without it, by the calibrated parameters."""
-    from talentpool.assessment import exam_bank
 
-    run = active_run(exam_bank.PART_SCALES[part])
-    rule = exam_bank.scheme().levels[level].part(part)
+    run = active_run(pools.PART_SCALES[part])
+    rule = pools.scheme().levels[level].part(part)
     operational = operational_entries(run)
-    pool = [i for i in exam_bank.pool(rule) if i.id in operational]
+    pool = [i for i in pools.pool(rule) if i.id in operational]
     chosen = [pool[n] for n in sorted(rng.choice(len(pool), min(n_items, len(pool)),
                                                  replace=False))]
     bank, order = build_bank([operational[i.id] for i in chosen])
@@ -218,8 +217,7 @@ def simulate_sitting(user_id: int, session_public_id: str, theta: float,
 def _parameters_of(item: Item, part: str, truth: FieldTest | None) -> tuple[float, tuple]:
     if truth is not None:
         return truth.true_a[item.id], truth.true_b[item.id]
-    from talentpool.assessment import exam_bank
 
-    run = active_run(exam_bank.PART_SCALES[part])
+    run = active_run(pools.PART_SCALES[part])
     parameter = next((p for p in run.parameters if p.item_id == item.id), None) if run else None
     return (parameter.a, tuple(parameter.b)) if parameter else (1.0, (0.0,))

@@ -24,7 +24,7 @@ import math
 import numpy as np
 from sqlalchemy import select
 
-from talentpool.assessment import exam_bank, exposure
+from talentpool.assessment import exam_bank, exposure, pools
 from talentpool.assessment.models import ExamAttempt, ExamResponse
 from talentpool.psychometrics import record_response
 from talentpool.psychometrics.decisions import wle
@@ -57,7 +57,7 @@ def score_part(attempt: ExamAttempt, part: str, run_id: int | None = None) -> di
         return {"status": NOT_ATTEMPTED, "score": 0, "score_se": None, "items": 0,
                 "answered": 0, "points": 0.0, "right": 0}
     bank = exam_bank.part_bank(attempt, part, run_id)
-    rule = exam_bank.scheme().levels[attempt.level].part(part)
+    rule = pools.scheme().levels[attempt.level].part(part)
     rows = db.session.execute(
         select(ExamResponse.item_id, ExamResponse.category, ExamResponse.score)
         .where(ExamResponse.attempt_id == attempt.id, ExamResponse.part == part,

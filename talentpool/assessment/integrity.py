@@ -31,7 +31,8 @@ from sqlalchemy import select
 
 from talentpool.accounts.models import User
 from talentpool.assessment.calibration import build_bank, operational_entries
-from talentpool.assessment.exam_bank import PART_SCALES, mapped_category
+from talentpool.assessment.exam_bank import mapped_category
+from talentpool.assessment.pools import PART_SCALES
 from talentpool.assessment.grading import SCORED, THETA_BOUNDS
 from talentpool.assessment.models import CalibrationRun, ExamAttempt, ExamResponse, Item
 from talentpool.extensions import db

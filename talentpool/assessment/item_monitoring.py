@@ -22,7 +22,7 @@ from talentpool.accounts.models import User
 from talentpool.assessment.calibration import (
     active_run, build_bank, calibrated_entries, operational_entries,
 )
-from talentpool.assessment.exam_bank import PART_SCALES
+from talentpool.assessment.pools import PART_SCALES
 from talentpool.assessment.integrity import (
     DRIFT_DELTA_B, MIN_GROUP, N_STRATA, _graded, _matrix,
 )

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from talentpool.assessment import exam_bank, standards
+from talentpool.assessment import pools, standards
 from talentpool.assessment.exam_views import exams_bp
 from talentpool.assessment.models import ExamAttempt
 from talentpool.auth import Role, role_required
@@ -38,8 +38,8 @@ def standards_admin():
             flash(_("Study recorded: cut θ %(cut).2f (standard error %(se).2f). Review it, "
                     "then activate it.", cut=study.cut_theta, se=study.cut_se), "success")
             return redirect(url_for("exams.standards_admin"))
-    scheme = exam_bank.scheme()
-    rows = [(exam_bank.readiness(scheme.levels[level], part),
+    scheme = pools.scheme()
+    rows = [(pools.readiness(scheme.levels[level], part),
              decision_quality(level, part))
             for level in sorted(scheme.levels, reverse=True) for part in ("theory", "practical")]
     return render_template("exams/standards.html", rows=rows, studies=standards.studies())
@@ -55,7 +55,7 @@ def activate_standard(public_id: str):
         flash(str(error), "error")
     else:
         flash(_("Level %(level)d %(part)s now passes at cut θ %(cut).2f.", level=study.level,
-                part=exam_bank.part_name(study.part), cut=study.cut_theta), "success")
+                part=pools.part_name(study.part), cut=study.cut_theta), "success")
     return redirect(url_for("exams.standards_admin"))
 
 

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from talentpool.assessment import exam_bank
+from talentpool.assessment import pools
 from talentpool.assessment.models import AssessmentElement, ExamAttempt, Item
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.cohorts.models import Cohort, Enrolment
@@ -111,7 +111,7 @@ def level_pass_probability(cohort: Cohort, current: dict) -> float | None:
     plan = [t for t in cohort.tracks if t in TRACKS_BY_ID]
     if not any(t in current for t in plan):
         return None
-    cuts = {part: exam_bank.cut_theta(cohort.target_level, part)
+    cuts = {part: pools.cut_theta(cohort.target_level, part)
             for part in ("theory", "practical")}
     if any(cut is None for cut in cuts.values()):
         return None  # no standard set for the level yet: nothing honest to predict
@@ -131,7 +131,7 @@ def level_pass_probability(cohort: Cohort, current: dict) -> float | None:
 def _cut_theta(cohort: Cohort, track: str) -> float | None:
     """The level's cut for the track's part, or None while the level has no standard."""
     part = "practical" if TRACKS_BY_ID[track].practical else "theory"
-    return exam_bank.cut_theta(cohort.target_level, part)
+    return pools.cut_theta(cohort.target_level, part)
 
 
 def joined(cohort: Cohort) -> list[Enrolment]:

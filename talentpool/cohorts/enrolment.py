@@ -22,7 +22,7 @@ from sqlalchemy import select
 from talentpool.accounts import signups
 from talentpool.accounts.mail import send_mail
 from talentpool.accounts.models import User
-from talentpool.accounts.service import AccountError, add_user, find_user_by_email, token_digest
+from talentpool.accounts.service import AccountError, add_user, token_digest
 from talentpool.accounts.tokens import external_url
 from talentpool.auth import Role
 from talentpool.cohorts import roster as roster_file

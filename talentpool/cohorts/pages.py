@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from talentpool import charts
 from talentpool.accounts.models import User
-from talentpool.assessment import exam_bank
+from talentpool.assessment import pools
 from talentpool.assessment.models import ExamSession
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.cohorts import dashboards, service
@@ -26,7 +26,7 @@ def _track_name(track: str) -> str:
 
 def _cut(cohort: Cohort) -> float:
     """The level's practical cut on the 0–100 skill scale (60 while no standard is active)."""
-    cut = exam_bank.cut_theta(cohort.target_level, "practical")
+    cut = pools.cut_theta(cohort.target_level, "practical")
     return 60.0 if cut is None else skills.report_score(cut)
 
 

@@ -19,7 +19,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from talentpool import charts
-from talentpool.assessment import exam_bank
+from talentpool.assessment import pools
 from talentpool.practice import skills
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.cohorts import dashboards
@@ -128,7 +128,7 @@ def cohort_pdf(cohort: Cohort, today: date) -> bytes:
                   _image(charts.daily_bar_chart([d for d, _n in volume], [n for _d, n in volume],
                                                 y_label="answers", png=True), width)]
     summary = dashboards.track_summary(progress)
-    cut_theta = exam_bank.cut_theta(cohort.target_level, "practical")
+    cut_theta = pools.cut_theta(cohort.target_level, "practical")
     cut = 60.0 if cut_theta is None else skills.report_score(cut_theta)
     if summary:
         story += [Paragraph("各方向平均能力（95%区间）Mean skill per track (95% interval)", HEADING),

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from talentpool.accounts.service import find_user_by_email
 from talentpool.assessment import exam, grading
-from talentpool.assessment.calibration import active_run
 from talentpool.assessment.field_test import simulate_field_test, simulate_sitting
 from talentpool.assessment.service import import_path
 from talentpool.auth import Role

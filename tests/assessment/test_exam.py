@@ -12,7 +12,6 @@ from talentpool.accounts.service import find_user_by_email
 from talentpool.assessment import exam
 from talentpool.assessment.field_test import FIELD_TEST_STATE
 from talentpool.assessment.models import ExamAttempt, ExamResponse, Item
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.database import utcnow
 from talentpool.extensions import db

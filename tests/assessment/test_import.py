@@ -1,7 +1,6 @@
 """Importing packs: idempotent, versioned, items retired never deleted, responses kept."""
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from talentpool.assessment.models import RETIRED, ExamPack, Item

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from talentpool.accounts.service import find_user_by_email
-from talentpool.assessment import exam, exam_bank, exposure
+from talentpool.assessment import exam, exposure, pools
 from talentpool.assessment.models import EXAM, PRACTICE, ExamAttempt, Item, ItemAdministration
 from talentpool.assessment.service import PackImportError, import_path
 from talentpool.auth import Role
@@ -120,7 +120,7 @@ def test_retakes_get_new_items_and_exposure_stays_under_the_cap(app, make_user, 
     and no item is shown in more than a quarter of the level's theory administrations."""
     emails = [make_user(Role.TRAINEE) for _ in range(40)]
     with app.test_request_context():
-        level = exam_bank.scheme().levels[5]
+        level = pools.scheme().levels[5]
         level_wait = level.retake_wait_days
         now = utcnow()
         for n, email in enumerate(emails):
@@ -155,13 +155,13 @@ def test_a_level_without_a_standard_or_enough_items_cannot_open(app, ready):
         now = utcnow()
         with pytest.raises(exam.ExamError, match="standard|标准"):
             exam.create_session(4, "x", now, now + timedelta(hours=1), None)
-        state = exam_bank.readiness(exam_bank.scheme().levels[4], "practical")
+        state = pools.readiness(pools.scheme().levels[4], "practical")
         assert not state.ready and any("标准" in p or "standard" in p for p in state.problems)
         for item in db.session.scalars(select(Item).where(Item.use == EXAM,
                                                           Item.track == "theory")).all()[:6]:
             item.status = "retired"
         db.session.commit()
-        state = exam_bank.readiness(exam_bank.scheme().levels[5], "theory")
+        state = pools.readiness(pools.scheme().levels[5], "theory")
         assert any(re.search(r"T1\.1\D+10\D+12\D", p) for p in state.problems), state.problems
         with pytest.raises(exam.ExamError, match="T1.1"):
             exam.create_session(5, "x", now, now + timedelta(hours=1), None)

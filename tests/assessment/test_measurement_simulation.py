@@ -18,7 +18,7 @@ import pytest
 from scipy.optimize import brentq
 
 from talentpool.accounts.models import User
-from talentpool.assessment import exam, exam_bank, exposure, grading, standards
+from talentpool.assessment import exam, exposure, grading, pools, standards
 from talentpool.assessment.calibration import active_run, build_bank, operational_entries
 from talentpool.assessment.field_test import (
     parameter_bank, simulate_field_test, simulate_sitting,
@@ -90,9 +90,9 @@ def true_cut(level, part, truth):
 
     The panel's cut carries the estimation error of the items it rated; this maps the standard
     actually in force onto the true scale, so that the decision rule is judged on its own."""
-    rule = exam_bank.scheme().levels[level].part(part)
+    rule = pools.scheme().levels[level].part(part)
     operational = operational_entries(active_run(part))
-    pool = [i for i in exam_bank.pool(rule) if i.id in operational]
+    pool = [i for i in pools.pool(rule) if i.id in operational]
     calibrated, order = build_bank([operational[i.id] for i in pool])
     target = expected_scores(np.array([standards.active_standard(level, part).cut_theta]),
                              calibrated).sum()

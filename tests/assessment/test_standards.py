@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from talentpool.assessment import exam_bank, standards
+from talentpool.assessment import pools, standards
 from talentpool.assessment.calibration import active_run, build_bank, operational_entries
 from talentpool.assessment.field_test import simulate_angoff_panel
 from talentpool.assessment.models import Item, StandardSetting
@@ -24,9 +24,9 @@ def bank(app, tmp_path):
 
 
 def exam_keys(part="theory"):
-    rule = exam_bank.scheme().levels[5].part(part)
+    rule = pools.scheme().levels[5].part(part)
     operational = operational_entries(active_run(part))
-    return [i.key for i in exam_bank.pool(rule) if i.id in operational]
+    return [i.key for i in pools.pool(rule) if i.id in operational]
 
 
 def test_the_panel_cut_is_recovered_through_the_service(app, bank):
