@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from talentpool.accounts.service import find_user_by_email
-from talentpool.assessment import exam_bank
+from talentpool.assessment import pools
 from talentpool.assessment.models import Item
 from talentpool.assessment.service import import_path
 from talentpool.auth import Role
@@ -72,7 +72,7 @@ def small_cohort(app, tmp_path, make_user, two_institutions):
 def test_progress_numbers(app, small_cohort, monkeypatch):
     cohort_id, ann, bob = small_cohort
     # The level's standard: cut θ 0.8 on both parts.
-    monkeypatch.setattr(exam_bank, "cut_theta", lambda level, part: 0.8)
+    monkeypatch.setattr(pools, "cut_theta", lambda level, part: 0.8)
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
         assert dashboards.elapsed_share(cohort, TODAY) == 0.5

@@ -40,7 +40,7 @@ def test_csv_exports_escape_formulas(client, auth, make_user, two_institutions):
 def test_cohort_sessions_are_for_its_trainees_only(app, make_user, two_institutions, monkeypatch):
     mine, theirs = two_institutions
     outsider = make_user(Role.TRAINEE)
-    monkeypatch.setattr(exam_bank, "readiness", lambda rule, part: pools.Readiness(
+    monkeypatch.setattr(pools, "readiness", lambda rule, part: pools.Readiness(
         rule.level, part, (), 0, 0, None, None))  # scheduling only: no bank needed
     with app.app_context():
         cohort = db.session.scalar(select(Cohort).where(Cohort.public_id == mine.cohort_id))
@@ -61,7 +61,7 @@ def test_cohort_sessions_are_for_its_trainees_only(app, make_user, two_instituti
 
 def test_schedule_session_from_the_dashboard(app, client, auth, two_institutions, monkeypatch):
     mine, _other = two_institutions
-    monkeypatch.setattr(exam_bank, "readiness", lambda rule, part: pools.Readiness(
+    monkeypatch.setattr(pools, "readiness", lambda rule, part: pools.Readiness(
         rule.level, part, (), 0, 0, None, None))  # scheduling only: no bank needed
     auth.login(mine.staff_email)
     page = client.get(f"/cohorts/{mine.cohort_id}").get_data(as_text=True)
