@@ -15,6 +15,7 @@ from talentpool.accounts.forms import (
 )
 from talentpool.auth import Role, role_required
 from talentpool.extensions import login_manager
+from talentpool.security_headers import no_referrer
 
 SESSION_KEY = "sid"
 
@@ -123,6 +124,7 @@ def request_reset():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@no_referrer
 def reset_password(token: str):
     """Choose a new password with a reset link."""
     try:
@@ -144,6 +146,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@no_referrer
 def accept_invitation(token: str):
     """Create an invited account."""
     try:
@@ -165,6 +168,7 @@ def accept_invitation(token: str):
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
+@no_referrer
 @role_required(Role.ADMIN)
 def invitations():
     """Invite institution staff, employers and administrators."""

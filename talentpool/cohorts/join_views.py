@@ -10,9 +10,11 @@ from talentpool.auth import Role
 from talentpool.cohorts import bp, enrolment
 from talentpool.cohorts.forms import AcceptEnrolmentForm, ConfirmForm, JoinSignupForm
 from talentpool.cohorts.service import CohortError
+from talentpool.security_headers import no_referrer
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
+@no_referrer
 def join(code: str):
     """Join a cohort: a signed-in trainee confirms; a visitor signs up on the spot."""
     try:
@@ -41,6 +43,7 @@ def join(code: str):
 
 
 @bp.route("/enrol/<token>", methods=["GET", "POST"])
+@no_referrer
 def accept_enrolment(token: str):
     """A personal enrolment link: set a password to create the trainee account."""
     try:

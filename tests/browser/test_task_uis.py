@@ -67,9 +67,11 @@ def register_harness(app) -> None:
                                text=lambda value: localised(value, locale))
 
     def harness_asset(name: str):
-        """The scene image, the sign and the audio clip."""
+        """The scene image, the sign, the audio clip and the page's script."""
         if name == "tone.wav":
             return send_file(io.BytesIO(audio), mimetype="audio/wav")
+        if name == "harness.js":
+            return send_file(HARNESS / name, mimetype="text/javascript")
         return send_file(HARNESS / ("sign.svg" if name == "sign.svg" else "scene.svg"),
                          mimetype="image/svg+xml")
 
