@@ -49,7 +49,7 @@ def _attributes(declarations: str) -> str:
 
 
 def without_inline_style(svg: str) -> str:
-    """Rewrite ``style="…"`` attributes and the ``*{…}`` style element as presentation attributes."""
+    """Rewrite ``style="…"`` attributes and the ``*{…}`` rule as SVG presentation attributes."""
     rule = STYLE_ELEMENT.search(svg)
     if rule:
         svg = svg[:rule.start()] + svg[rule.end():]

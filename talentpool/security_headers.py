@@ -2,20 +2,22 @@
 
 The policy allows no inline script or style: pages load their JavaScript and CSS from
 ``static/``, pass data to scripts in ``data-*`` attributes or ``<script type="application/json">``
-blocks, and embed charts as ``data:`` images. A header a view set itself is left alone, so a
-page can tighten (or a download replace) any of them.
+blocks, and draw charts as inline SVG styled by presentation attributes (``talentpool.charts``).
+A header a view set itself is left alone, so a page can tighten (or a download replace) any of
+them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",  # charts are SVG data: images
+    "img-src 'self' data:",  # data: images cannot run script; kept for small inline images
     "media-src 'self'",  # transcription audio comes from the pack's assets
     "object-src 'none'",
     "base-uri 'self'",

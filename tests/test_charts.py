@@ -72,4 +72,5 @@ def test_every_style_declaration_becomes_the_same_attribute():
 
 def test_a_property_with_no_svg_attribute_is_refused():
     with pytest.raises(ValueError, match="mix-blend-mode"):
-        charts.without_inline_style('<svg><path style="fill: red; mix-blend-mode: multiply"/></svg>')
+        charts.without_inline_style(
+            '<svg><path style="fill: red; mix-blend-mode: multiply"/></svg>')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 
+from talentpool.auth import Role
 from tests.conftest import make_app
 
 
@@ -79,6 +80,14 @@ def test_pages_with_a_secret_in_the_address_send_no_referrer(client):
         assert response.status_code in (404, 410), url
         assert response.headers["Referrer-Policy"] == "no-referrer", url
         assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_page_that_shows_a_fresh_link_sends_no_referrer(client, auth, make_user):
+    auth.login(make_user(Role.ADMIN))
+    response = client.get("/accounts/invitations")
+    assert response.status_code == 200
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert client.get("/home").headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
 def test_a_header_the_view_set_is_kept(app):
