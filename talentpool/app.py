@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from talentpool.config import PROJECT_ROOT, load_config
 from talentpool.database import configure_sqlite
 from talentpool.extensions import babel, csrf, db, login_manager, migrate
+from talentpool.security_headers import register_security_headers
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -29,6 +30,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_extensions(app)
     register_input_checks(app)
     register_blueprints(app)
+    register_security_headers(app)
     register_template_context(app)
     register_cli(app)
     register_signals()

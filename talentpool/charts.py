@@ -2,12 +2,16 @@
 
 Text stays text in the SVG (``svg.fonttype = none``), so the browser renders Chinese labels
 with its own fonts. Figures are created per call, never through pyplot's global state, so
-concurrent requests do not share a figure.
+concurrent requests do not share a figure. The SVG carries no ``style`` attribute or element:
+the Content-Security-Policy forbids inline style, so matplotlib's styling is rewritten as SVG
+presentation attributes, which draw the same.
 """
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import warnings
 from collections.abc import Sequence
 
@@ -24,6 +28,38 @@ from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen
 INK, MUTED, BRAND, BAND, CUT = "#14212b", "#687884", "#0f5c8c", "#c4def0", "#b3261e"
 
 
+# The properties matplotlib writes; each is also an SVG presentation attribute.
+PRESENTATION_ATTRIBUTES = frozenset({
+    "clip-path", "fill", "fill-opacity", "fill-rule", "font-family", "font-size", "font-style",
+    "font-weight", "opacity", "stroke", "stroke-dasharray", "stroke-dashoffset",
+    "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "stroke-width",
+    "text-anchor"})
+STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+# matplotlib's only rule: ``*{stroke-linejoin: round; stroke-linecap: butt}``. Both properties are
+# inherited, so on the root element they reach every shape that does not set its own.
+STYLE_ELEMENT = re.compile(r'\s*<style type="text/css">\*\{([^}]*)\}</style>')
+
+
+def _attributes(declarations: str) -> str:
+    pairs = [part.split(":", 1) for part in declarations.split(";") if part.strip()]
+    names = {name.strip() for name, _value in pairs}
+    if unknown := names - PRESENTATION_ATTRIBUTES:
+        raise ValueError(f"matplotlib wrote style properties with no SVG attribute: {unknown}")
+    return "".join(f' {name.strip()}="{html.escape(value.strip())}"' for name, value in pairs)
+
+
+def without_inline_style(svg: str) -> str:
+    """Rewrite ``style="…"`` attributes and the ``*{…}`` rule as SVG presentation attributes."""
+    rule = STYLE_ELEMENT.search(svg)
+    if rule:
+        svg = svg[:rule.start()] + svg[rule.end():]
+        svg = svg.replace("<svg ", "<svg" + _attributes(html.unescape(rule.group(1))) + " ", 1)
+    svg = STYLE_ATTRIBUTE.sub(lambda match: _attributes(html.unescape(match.group(1))), svg)
+    if "<style" in svg or " style=" in svg:
+        raise ValueError("matplotlib wrote a style the chart cannot carry under the CSP")
+    return svg
+
+
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
     with warnings.catch_warnings():
@@ -32,7 +68,7 @@ def _svg(figure: Figure) -> str:
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         figure.savefig(buffer, format="svg", bbox_inches="tight")
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return without_inline_style(text[text.index("<svg"):])
 
 
 def _axes(width: float, height: float, y_label: str):

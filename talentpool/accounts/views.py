@@ -15,6 +15,7 @@ from talentpool.accounts.forms import (
 )
 from talentpool.auth import Role, role_required
 from talentpool.extensions import login_manager
+from talentpool.security_headers import no_referrer
 from talentpool.urls import local_path
 
 SESSION_KEY = "sid"
@@ -87,6 +88,7 @@ def signup():
 
 
 @bp.route("/signup/<token>", methods=["GET", "POST"])
+@no_referrer
 def confirm_signup(token: str):
     """Finish a sign-up from its e-mail link (the account is created on the button press)."""
     try:
@@ -143,6 +145,7 @@ def request_reset():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@no_referrer
 def reset_password(token: str):
     """Choose a new password with a reset link."""
     try:
@@ -164,6 +167,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@no_referrer
 def accept_invitation(token: str):
     """Create an invited account."""
     try:
@@ -185,6 +189,7 @@ def accept_invitation(token: str):
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
+@no_referrer
 @role_required(Role.ADMIN)
 def invitations():
     """Invite institution staff, employers and administrators."""

@@ -10,9 +10,11 @@ from talentpool.auth import Role, role_required
 from talentpool.cohorts import bp, enrolment
 from talentpool.cohorts.forms import AcceptEnrolmentForm, ConfirmForm, JoinSignupForm
 from talentpool.cohorts.service import CohortError, cohorts_of_trainee
+from talentpool.security_headers import no_referrer
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
+@no_referrer
 def join(code: str):
     """Join a cohort: a signed-in trainee confirms; a visitor signs up on the spot."""
     try:
@@ -42,6 +44,7 @@ def join(code: str):
 
 
 @bp.route("/enrol/<token>", methods=["GET", "POST"])
+@no_referrer
 def accept_enrolment(token: str):
     """A personal enrolment link: the invited account accepts or declines; without an account,
     setting a password creates one and joins."""

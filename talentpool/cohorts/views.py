@@ -19,6 +19,7 @@ from talentpool.cohorts.forms import (
 )
 from talentpool.cohorts.models import INSTITUTION_ADMIN
 from talentpool.database import utcnow
+from talentpool.security_headers import no_referrer
 
 staff_only = role_required(Role.INSTITUTION_STAFF)
 
@@ -141,6 +142,7 @@ def archive(public_id: str):
 
 
 @bp.route("/cohorts/<public_id>/enrol", methods=["GET", "POST"])
+@no_referrer
 @staff_only
 def enrol(public_id: str):
     """Enrol trainees: the open join link and the roster upload with its row report."""

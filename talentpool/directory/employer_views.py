@@ -23,6 +23,7 @@ from talentpool.directory.profiles import DirectoryError
 from talentpool.directory.search import ACTIVE_WITHIN, SORTS, SearchQuery, search
 from talentpool.directory.shortlist_export import shortlist_csv
 from talentpool.directory.tiers import load_rules
+from talentpool.security_headers import no_referrer
 
 
 def verified_employer(view):
@@ -176,6 +177,7 @@ def shortlist_export(shortlist_id: str):
 
 
 @bp.route("/talent/tokens", methods=["GET", "POST"])
+@no_referrer
 @verified_employer
 def tokens_page():
     """Create and revoke API tokens."""

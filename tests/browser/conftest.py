@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -61,3 +62,16 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     yield context.new_page()
     context.close()
+
+
+def wait_until(page, expression: str, timeout_ms: int = 10_000) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    ``page.wait_for_function`` evaluates its predicate from a string inside the page, which the
+    site's Content-Security-Policy (no 'unsafe-eval') refuses; ``page.evaluate`` is not affected.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(50)

@@ -29,7 +29,7 @@ def test_exam_in_the_browser(live_app, live_server, page, tmp_path):
     assert "Question 1" in page.locator(".exam-bar").inner_text()
     page.keyboard.press("3")  # the third option
     page.get_by_role("button", name="Save answer and continue").click()
-    page.wait_for_function("document.querySelector('.exam-bar').innerText.includes('Question 2')")
+    page.locator(".exam-bar", has_text="Question 2").wait_for()
     url = page.url
     page.goto(f"{live_server}/home")  # leave, as if the browser were closed
     page.goto(url)

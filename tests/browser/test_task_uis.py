@@ -18,6 +18,7 @@ from flask import render_template, request, send_file, session
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from talentpool.scoring import categorize, get_scorer
+from tests.browser.conftest import wait_until
 from tests.browser.task_examples import OCR_IMAGE, make_ocr_transcription
 from tests.scoring.examples import EXAMPLES, make_bbox_review
 
@@ -67,9 +68,11 @@ def register_harness(app) -> None:
                                text=lambda value: localised(value, locale))
 
     def harness_asset(name: str):
-        """The scene image, the sign and the audio clip."""
+        """The scene image, the sign, the audio clip and the page's script."""
         if name == "tone.wav":
             return send_file(io.BytesIO(audio), mimetype="audio/wav")
+        if name == "harness.js":
+            return send_file(HARNESS / name, mimetype="text/javascript")
         return send_file(HARNESS / ("sign.svg" if name == "sign.svg" else "scene.svg"),
                          mimetype="image/svg+xml")
 
@@ -89,7 +92,7 @@ class Harness:
     def open(self, sample: str, lang: str = "en") -> None:
         self.sample = sample
         self.page.goto(f"{self.base_url}/_harness/{sample}?lang={lang}")
-        self.page.wait_for_function("window.__mounted === true")
+        wait_until(self.page, "window.__mounted === true")
 
     def answer(self):
         return self.page.evaluate("window.__ctl.getAnswer()")
@@ -340,17 +343,17 @@ def test_bbox_zoom_keeps_image_coordinates_and_clamps(harness):
 def test_transcription_player_transcript_and_character_diff(harness):
     harness.open("transcription")
     page, ui = harness.page, harness.task()
-    page.wait_for_function("document.querySelector('#task audio').readyState >= 1")
+    wait_until(page, "document.querySelector('#task audio').readyState >= 1")
     assert ui.locator(".tp-time").inner_text().endswith("0:12")
     ui.get_by_label("Speed").select_option("0.5")
     assert page.evaluate("document.querySelector('#task audio').playbackRate") == 0.5
     ui.get_by_role("button", name="Play").click()
-    page.wait_for_function("!document.querySelector('#task audio').paused")
+    wait_until(page, "!document.querySelector('#task audio').paused")
     assert ui.get_by_role("button", name="Pause").get_attribute("aria-pressed") == "true"
     transcript = ui.get_by_label("Transcript")
     transcript.click()
     page.keyboard.press("Control+Space")  # pauses while the cursor stays in the transcript
-    page.wait_for_function("document.querySelector('#task audio').paused")
+    wait_until(page, "document.querySelector('#task audio').paused")
     page.evaluate("document.querySelector('#task audio').currentTime = 8")
     page.keyboard.press("Control+BracketLeft")
     assert page.evaluate("document.querySelector('#task audio').currentTime") == pytest.approx(3)
@@ -379,8 +382,8 @@ def test_transcription_of_an_image(harness):
     harness.open("ocr")
     ui = harness.task()
     image = ui.get_by_role("img", name="Image to transcribe")
-    harness.page.wait_for_function(
-        "document.querySelector('#task .tp-stimulus-image img').naturalWidth > 0")
+    wait_until(
+        harness.page, "document.querySelector('#task .tp-stimulus-image img').naturalWidth > 0")
     assert image.get_attribute("src") == "/_harness/assets/sign.svg"
     assert ui.locator("audio").count() == 0
     ui.get_by_label("Transcript").fill("DATA annotation done rihgt")
