@@ -71,6 +71,9 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
     click.echo("Demo accounts (e-mail / password):")
     for login in logins:
         click.echo(f"  {login.role.value:<18} {login.email:<32} {login.password}")
+    if not app.config["MAIL_SERVER"]:
+        click.echo("No MAIL_SERVER is set: mails (sign-up, reset and invitation links) are "
+                   "printed here.")
     if seed_only:
         return
     from werkzeug.serving import run_simple
