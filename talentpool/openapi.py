@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from flask import Flask, abort, jsonify
+from flask import Flask, abort, current_app, json, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
@@ -80,13 +80,23 @@ def _refuse_invalid(_request, _response, error, _instance, _adapter) -> None:
     abort(response)
 
 
+def _hide_broken_answer(_request, response, error, _instance, _adapter) -> None:
+    """An answer that breaks its own model is a 500 with the usual body; details go to the log."""
+    if error is None:
+        return
+    current_app.logger.error("API answer on %s breaks its model: %s", request.path, error)
+    response.set_data(json.dumps({"error": _("Something went wrong on our side. It has been "
+                                             "logged; please try again."), "status": 500}))
+
+
 api = SpecTree(
     "flask", mode="strict", title="talentpool API", version="1.1.0",
     description="Every public JSON API of talentpool: the employer talent API (bearer tokens "
     "with scopes), certificate status, signed credentials and their verification, and key "
     "discovery. Timestamps are RFC 3339 in UTC. Errors are JSON objects with `error` and "
     "`status` (and `field` when a request field is at fault).",
-    page_templates={}, before=_refuse_invalid, validation_error_status=400,
+    page_templates={}, before=_refuse_invalid, after=_hide_broken_answer,
+    validation_error_status=400,
     validation_error_model=ApiError, naming_strategy=lambda model: model.__name__,
     nested_naming_strategy=lambda _parent, child: child,
     security_schemes=[SecurityScheme(name=BEARER, data=SecuritySchemeData(

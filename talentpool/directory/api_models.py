@@ -99,6 +99,9 @@ _CARD_EXAMPLE = {
                       "TP-HHWE-5G8E-TDJ8-7ZEQ-4T2H-07PJ-S48Q"}]}
 
 
+_SHARED = "Only if the trainee shares it."
+
+
 class Profile(BaseModel):
     """A listed profile with the fields its trainee consented to show, and nothing else."""
 
@@ -112,9 +115,9 @@ class Profile(BaseModel):
     skills: list[Skill]
     availability: Availability
     last_active: str | None = Field(pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM.")
-    region: str | SkipJsonSchema[None] = Field(None, description="Only if the trainee shares it.")
-    languages: list[Language] | SkipJsonSchema[None] = Field(None, description="Only if the trainee shares them.")
-    real_name: str | SkipJsonSchema[None] = Field(None, description="Only if the trainee shares it.")
+    region: str | SkipJsonSchema[None] = Field(None, description=_SHARED)
+    languages: list[Language] | SkipJsonSchema[None] = Field(None, description=_SHARED)
+    real_name: str | SkipJsonSchema[None] = Field(None, description=_SHARED)
     certificates: list[CertificateSummary] | SkipJsonSchema[None] = Field(
         None, description="Valid certificates (left out of shortlist entries).")
     contact: Contact | SkipJsonSchema[None] = Field(
