@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.home import bp as home_bp
     from talentpool.practice import bp as practice_bp
     from talentpool.home.errors import register_error_handlers
+    from talentpool.openapi import register_openapi
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exams_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(cohorts_bp)
+    register_openapi(app)
     register_error_handlers(app)
 
 

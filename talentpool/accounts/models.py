@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
@@ -16,6 +17,14 @@ from talentpool.extensions import db
 def new_public_id() -> str:
     """A random, unguessable id for URLs (never the integer primary key)."""
     return secrets.token_urlsafe(12)
+
+
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def is_public_id(text: object) -> bool:
+    """Whether ``text`` has the shape of a public id; other text (NUL …) never reaches a query."""
+    return isinstance(text, str) and _PUBLIC_ID.fullmatch(text) is not None
 
 
 ROLE_TYPE = Enum(

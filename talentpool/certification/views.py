@@ -8,13 +8,18 @@ from functools import wraps
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from spectree import Response
 
 from talentpool.certification import bp, keys, service, throttle
+from talentpool.certification.api_models import (
+    CertificateStatus, CredentialUpload, Jwks, SignedCredential, VerificationAnswer,
+)
 from talentpool.certification.public import status_record
 from talentpool.certification.serials import normalise_serial
 from talentpool.database import utcnow
 from talentpool.extensions import csrf
 from talentpool.home.errors import render_error
+from talentpool.openapi import CERTIFICATES, DISCOVERY, api, error_responses
 
 DEFAULT_CREDENTIAL_MAX_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
@@ -71,8 +76,15 @@ def verify_page(serial: str):
 
 @bp.get("/api/v1/certificates/<serial>")
 @rate_limited
+@api.validate(tags=[CERTIFICATES], security={}, operation_id="certificateStatus",
+              resp=Response(HTTP_200=CertificateStatus, HTTP_404=(
+                  CertificateStatus, "No certificate has this serial (same keys, null)."),
+                  **error_responses(429)))
 def status_api(serial: str):
-    """JSON status of a serial (404 with the same keys when unknown)."""
+    """JSON status of a serial (404 with the same keys when unknown).
+
+    The serial may be typed in any case, with or without dashes.
+    """
     certificate = service.find_certificate(serial)
     response = jsonify(status_record(serial, certificate))
     response.status_code = 200 if certificate else 404
@@ -81,6 +93,8 @@ def status_api(serial: str):
 
 @bp.get("/api/v1/certificates/<serial>/credential")
 @rate_limited
+@api.validate(tags=[CERTIFICATES], security={}, operation_id="certificateCredential",
+              resp=Response(HTTP_200=SignedCredential, **error_responses(404, 429)))
 def credential_api(serial: str):
     """The signed Open Badges credential of a certificate, exactly as issued."""
     certificate = service.find_certificate(serial)
@@ -133,8 +147,18 @@ def parse_strict_json(raw: bytes) -> object:
 @csrf.exempt
 @bp.post("/api/v1/credentials/verify")
 @rate_limited
+# The body is parsed strictly below (no NaN, no duplicate names, a depth limit), so the model
+# only documents it; spectree's own parsing would let those through.
+@api.validate(json=CredentialUpload, skip_validation=True, tags=[CERTIFICATES], security={},
+              operation_id="verifyCredential",
+              resp=Response(HTTP_200=VerificationAnswer, **error_responses(400, 413, 429)))
 def verify_upload():
-    """Check an uploaded credential JSON: signature, key and status."""
+    """Check an uploaded credential JSON: signature, key and status.
+
+    The body is the credential as issued: one JSON object in UTF-8, without NaN or duplicate
+    names, at most 32 levels deep. A credential that fails the checks is still a 200, with
+    `verified` false and the reason in `signature`, `key` and `status`.
+    """
     limit = int(current_app.config.get("CREDENTIAL_MAX_BYTES", DEFAULT_CREDENTIAL_MAX_BYTES))
     if (request.content_length or 0) > limit:
         return render_error(413, _("A credential must be at most %(kb)d KB.", kb=limit // 1024))
@@ -157,6 +181,8 @@ def verify_upload():
 
 
 @bp.get("/.well-known/jwks.json")
+@api.validate(tags=[DISCOVERY], security={}, operation_id="signingKeys",
+              resp=Response(HTTP_200=Jwks))
 def jwks():
     """The public keys that sign credentials (every key, so old credentials keep verifying)."""
     response = jsonify(keys.jwks())

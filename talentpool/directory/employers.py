@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from talentpool.accounts.models import User
+from talentpool.accounts.models import User, is_public_id
 from talentpool.database import utcnow
 from talentpool.directory.models import (
     ContactRequest, EmployerMember, EmployerOrganisation, ProfileView, SavedSearch, Shortlist,
@@ -74,8 +74,10 @@ def set_verified(public_id: str, verified: bool, admin: User) -> EmployerOrganis
 
 def listed_profile(public_id: str) -> TalentProfile | None:
     """A listed profile by public id; unlisted and unknown ids look the same (None)."""
+    if not is_public_id(public_id):
+        return None
     return db.session.scalar(select(TalentProfile).where(
-        TalentProfile.public_id == (public_id or "")[:32], TalentProfile.listed.is_(True)))
+        TalentProfile.public_id == public_id, TalentProfile.listed.is_(True)))
 
 
 def record_view(profile: TalentProfile, employer: User, channel: str = "page") -> None:
@@ -95,8 +97,10 @@ def shortlists_of(owner_id: int) -> list[Shortlist]:
 
 def find_shortlist(owner_id: int, public_id: str) -> Shortlist | None:
     """One of the employer's own shortlists; another employer's is None."""
+    if not is_public_id(public_id):
+        return None
     return db.session.scalar(select(Shortlist).where(
-        Shortlist.public_id == (public_id or "")[:32], Shortlist.owner_id == owner_id))
+        Shortlist.public_id == public_id, Shortlist.owner_id == owner_id))
 
 
 def create_shortlist(owner: User, name: str) -> Shortlist:

@@ -46,7 +46,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        body, code = render_error(error.code or 500)
+        response = app.make_response((body, code))
+        # Headers the status needs keep their place: Allow on 405, WWW-Authenticate on 401 …
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -1,4 +1,7 @@
-"""POST /api/v1/credentials/verify: answers for good credentials, refusals for bad input."""
+"""POST /api/v1/credentials/verify: answers for good credentials, refusals for bad input.
+
+Every answer is checked against the OpenAPI document (``ConformingClient``).
+"""
 
 import json
 from datetime import datetime
@@ -6,6 +9,12 @@ from datetime import datetime
 import pytest
 
 from talentpool.certification import service
+from tests.api_conformance import ConformingClient
+
+
+@pytest.fixture(autouse=True)
+def conforming(app):
+    app.test_client_class = ConformingClient
 
 
 def credential_of(client, serial) -> dict:
@@ -97,4 +106,13 @@ def test_oversized_uploads_are_413(app, client):
 
 
 def test_verify_endpoint_accepts_only_post(client):
-    assert client.get("/api/v1/credentials/verify").status_code == 405
+    answer = client.get("/api/v1/credentials/verify")
+    assert answer.status_code == 405 and "POST" in answer.headers["Allow"].split(", ")
+
+
+def test_status_and_keys_answers_carry_rfc3339_times(client, make_certificate):
+    issued = make_certificate()
+    record = client.get(f"/api/v1/certificates/{issued.serial}").get_json()
+    for name in ("issued_at", "valid_until"):
+        assert datetime.fromisoformat(record[name]).utcoffset().total_seconds() == 0
+    assert client.get("/.well-known/jwks.json").get_json()["keys"]

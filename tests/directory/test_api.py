@@ -1,23 +1,26 @@
-"""Employer JSON API: bearer tokens, scopes, revocation, CSRF, privacy, OpenAPI."""
+"""Employer JSON API: bearer tokens, scopes, revocation, CSRF, privacy, input validation.
+
+Every answer is checked against the OpenAPI document (``ConformingClient``).
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
+import pytest
+
+from tests.api_conformance import ConformingClient
 from tests.directory.conftest import form_post
+
+
+@pytest.fixture(autouse=True)
+def conforming(app):
+    app.test_client_class = ConformingClient
 
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
-
-
-def test_openapi_document_describes_the_api(client):
-    document = client.get("/api/v1/openapi.json").get_json()
-    assert document["openapi"].startswith("3.1")
-    assert {"/search", "/profiles/{profile_id}", "/shortlists",
-            "/shortlists/{shortlist_id}", "/shortlists/{shortlist_id}/entries"} <= set(
-                document["paths"])
-    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
 def test_search_with_a_token_returns_only_consented_fields(app, pool):
@@ -107,12 +110,100 @@ def test_shortlists_through_the_api_are_private_to_their_owner(app, pool):
     assert bad.status_code == 400 and "error" in bad.get_json()
 
 
-def test_cookie_requests_to_the_api_are_not_csrf_exempt(pool):
+def test_cookie_sessions_cannot_act_through_the_api(pool):
     employer = pool.employer()
     client = pool.client(employer.email)  # logged in with a session cookie, no bearer token
     response = client.post("/api/v1/talent/shortlists", json={"name": "via cookie"})
-    assert response.status_code == 400
+    assert response.status_code == 401 and response.get_json()["status"] == 401
     assert client.get("/api/v1/talent/shortlists").status_code == 401
+    assert "via cookie" not in client.get("/talent/shortlists").get_data(as_text=True)
+
+
+def test_token_requests_without_a_valid_token_are_401_not_a_csrf_refusal(app, pool):
+    client = app.test_client()
+    for headers in ({}, bearer("tp_forged"), {"Authorization": "Basic eDp5"}):
+        for url in ("/api/v1/talent/shortlists", "/api/v1/talent/shortlists/x/entries"):
+            response = client.post(url, json={"name": "x", "profile_id": "x"}, headers=headers)
+            assert response.status_code == 401, (url, headers)
+
+
+@pytest.mark.parametrize("body", [b"[null]", b"1", b'"x"', b"null", b"[]", b"{", b""])
+def test_a_body_that_is_not_one_json_object_is_a_400_naming_the_body(app, pool, body):
+    token = pool.token(pool.employer(), ["shortlist:write"])
+    response = app.test_client().post("/api/v1/talent/shortlists", data=body,
+                                      content_type="application/json", headers=bearer(token))
+    assert response.status_code == 400
+    assert response.get_json()["field"] == "body" and response.get_json()["status"] == 400
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"name": {}}, "name"), ({"name": 5}, "name"), ({"name": ["a"]}, "name"),
+    ({"name": "   "}, "name"), ({"name": "x" * 81}, "name"), ({"name": "a\x00b"}, "name"),
+    ({}, "name"),
+])
+def test_wrong_types_are_refused_not_turned_into_text(app, pool, body, field):
+    employer = pool.employer()
+    token = pool.token(employer, ["shortlist:write", "shortlist:read"])
+    client = app.test_client()
+    response = client.post("/api/v1/talent/shortlists", json=body, headers=bearer(token))
+    assert response.status_code == 400 and response.get_json()["field"] == field
+    assert field in response.get_json()["error"]
+    read = pool.token(employer, ["shortlist:read"])
+    assert client.get("/api/v1/talent/shortlists", headers=bearer(read)).get_json() == {
+        "shortlists": []}
+
+
+@pytest.mark.parametrize("query, field", [
+    ("track=nope", "track"), ("tier=legend", "tier"), ("language=xx", "language"),
+    ("availability=sometimes", "availability"), ("sort=random", "sort"),
+    ("active_days=8", "active_days"), ("min_level=abc", "min_level"), ("min_level=9", "min_level"),
+    ("min_skill=5.0", "min_skill"), ("page=0", "page"), ("region=" + "x" * 41, "region"),
+])
+def test_unknown_enum_values_and_bad_numbers_in_search_are_a_400(app, pool, query, field):
+    token = pool.token(pool.employer(), ["search:read"])
+    response = app.test_client().get(f"/api/v1/talent/search?{query}", headers=bearer(token))
+    assert response.status_code == 400 and response.get_json()["field"] == field
+
+
+def test_shortlist_entries_refuse_bad_types_unknown_people_and_duplicates(app, pool):
+    person = pool.trainee()
+    token = pool.token(pool.employer(), ["shortlist:write"])
+    client = app.test_client()
+    shortlist_id = client.post("/api/v1/talent/shortlists", json={"name": "Team"},
+                               headers=bearer(token)).get_json()["id"]
+    url = f"/api/v1/talent/shortlists/{shortlist_id}/entries"
+    wrong = client.post(url, json={"profile_id": 5}, headers=bearer(token))
+    assert wrong.status_code == 400 and wrong.get_json()["field"] == "profile_id"
+    assert client.post(url, json={"profile_id": "nobody"}, headers=bearer(token)).status_code \
+        == 404
+    assert client.post(url, json={"profile_id": person.profile_id},
+                       headers=bearer(token)).status_code == 201
+    again = client.post(url, json={"profile_id": person.profile_id}, headers=bearer(token))
+    assert again.status_code == 409 and again.get_json()["error"]
+
+
+def test_timestamps_carry_a_utc_offset(app, pool):
+    token = pool.token(pool.employer(), ["shortlist:write"])
+    created = app.test_client().post("/api/v1/talent/shortlists", json={"name": "Team"},
+                                     headers=bearer(token)).get_json()["created_at"]
+    assert created.endswith("Z") and datetime.fromisoformat(created).utcoffset().total_seconds() \
+        == 0
+
+
+def test_ids_that_cannot_be_public_ids_are_404_without_a_query(app, pool):
+    token = pool.token(pool.employer(), ["search:read"])
+    client = app.test_client()
+    for odd in ("a%00b", "x" * 33, "%F0%9F%98%80"):
+        assert client.get(f"/api/v1/talent/profiles/{odd}", headers=bearer(token)).status_code \
+            == 404
+
+
+def test_method_not_allowed_names_the_allowed_methods(client):
+    api = client.delete("/api/v1/talent/search")
+    assert api.status_code == 405 and api.is_json
+    assert set(api.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    page = client.put("/accounts/login")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"]
 
 
 def test_unknown_and_unlisted_profiles_look_the_same(app, pool):

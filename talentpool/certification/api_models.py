@@ -1,0 +1,119 @@
+"""Response models of the public certificate APIs and the key set; they make their document."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+
+Status = Literal["valid", "expired", "revoked", "superseded", "unknown"]
+_SERIAL = "TP-HHWE-5G8E-TDJ8-7ZEQ-4T2H-07PJ-S48Q"
+_SITE = "https://talentpool.example.org"
+
+
+class Bilingual(BaseModel):
+    zh: str
+    en: str
+
+
+class CertificateStatus(BaseModel):
+    """What the printed certificate shows, and its status; an unknown serial has nulls."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "serial": _SERIAL, "status": "valid", "holder_name": "王小明",
+        "occupation": {"zh": "人工智能训练师", "en": "Artificial Intelligence Trainer"},
+        "occupation_code": "4-04-05-05", "work_type": {"zh": "数据标注员", "en": "Data Annotator"},
+        "level": 4, "level_name": {"zh": "四级/中级工", "en": "Level 4 / Intermediate"},
+        "theory_score": 82, "practical_score": 74, "panel_score": None,
+        "issuer": "talentpool", "issued_at": "2026-11-02T08:30:00Z",
+        "valid_until": "2029-11-02T08:30:00Z", "revoked_at": None, "revocation_reason": None,
+        "verify_url": f"{_SITE}/verify/{_SERIAL}",
+        "credential_url": f"{_SITE}/api/v1/certificates/{_SERIAL}/credential"}]})
+
+    serial: str
+    status: Status
+    holder_name: str | None
+    occupation: Bilingual | None
+    occupation_code: str | None
+    work_type: Bilingual | None
+    level: int | None = Field(ge=1, le=5)
+    level_name: Bilingual | None
+    theory_score: int | None = Field(ge=0, le=100)
+    practical_score: int | None = Field(ge=0, le=100)
+    panel_score: int | None = Field(ge=0, le=100)
+    issuer: str | None
+    issued_at: AwareDatetime | None = Field(description="RFC 3339, UTC.")
+    valid_until: AwareDatetime | None = Field(description="RFC 3339, UTC.")
+    revoked_at: AwareDatetime | None = Field(description="RFC 3339, UTC; set when revoked.")
+    revocation_reason: str | None
+    verify_url: str | None = Field(json_schema_extra={"format": "uri"})
+    credential_url: str | None = Field(json_schema_extra={"format": "uri"})
+
+
+class Proof(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["DataIntegrityProof"]
+    cryptosuite: Literal["eddsa-jcs-2022"]
+    verificationMethod: str = Field(description="`<site>/.well-known/jwks.json#<kid>`.")
+    proofPurpose: str
+    proofValue: str = Field(description="Multibase base58-btc Ed25519 signature.")
+
+
+class SignedCredential(BaseModel):
+    """An Open Badges 3.0 credential (W3C VC Data Model 2.0) with an eddsa-jcs-2022 proof."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "@context": ["https://www.w3.org/ns/credentials/v2",
+                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": f"{_SITE}/api/v1/certificates/{_SERIAL}/credential",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "validFrom": "2026-11-02T08:30:00Z", "validUntil": "2029-11-02T08:30:00Z",
+        "issuer": {"id": _SITE, "type": ["Profile"], "name": "talentpool"},
+        "credentialSubject": {"type": ["AchievementSubject"]},
+        "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+                  "verificationMethod": f"{_SITE}/.well-known/jwks.json#20261102-1a2b3c4d",
+                  "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"}}]})
+
+    context: list[str] = Field(alias="@context")
+    id: str
+    type: list[str]
+    proof: Proof
+
+
+class CredentialUpload(RootModel[dict[str, Any]]):
+    """Any JSON object: the credential to check, as it was issued (at most 64 KB by default)."""
+
+
+class VerificationAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"verified": True, "signature": "valid", "key": "active", "kid": "20261102-1a2b3c4d",
+         "status": "valid", "certificate": CertificateStatus.model_config[
+             "json_schema_extra"]["examples"][0]}]})
+
+    verified: bool = Field(description="Signature valid and certificate valid.")
+    signature: Literal["valid", "invalid", "missing", "unsupported"]
+    key: Literal["active", "retired", "unknown"]
+    kid: str | None = Field(description="The key id the proof names, if any.")
+    status: Literal["valid", "expired", "revoked", "superseded", "unknown", "tampered"]
+    certificate: CertificateStatus | None = Field(
+        description="The certificate's status record, if the credential names a known one.")
+
+
+class Jwk(BaseModel):
+    kty: Literal["OKP"]
+    crv: Literal["Ed25519"]
+    x: str = Field(description="The public key, unpadded base64url.")
+    kid: str
+    use: Literal["sig"]
+    alg: Literal["EdDSA"]
+
+
+class Jwks(BaseModel):
+    """Every signing key (RFC 7517, OKP keys per RFC 8037), the signing one first."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"keys": [{
+        "kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+        "kid": "20261102-1a2b3c4d", "use": "sig", "alg": "EdDSA"}]}]})
+
+    keys: list[Jwk]
