@@ -78,7 +78,12 @@ def _gold_boxes(image: dict, annotations: list, names: dict, ref: str,
         if a.get("category_id") not in names:
             raise ConversionError(f"{ref}: annotation {a.get('id')} has an unknown category "
                                   f"{a.get('category_id')!r}")
-        box, excess = fit_box(*a["bbox"], image["width"], image["height"])
+        bbox = a.get("bbox")
+        if not (isinstance(bbox, list) and len(bbox) == 4 and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in bbox)):
+            raise ConversionError(f"{ref}: annotation {a.get('id')}: bbox must be "
+                                  "[x, y, width, height]")
+        box, excess = fit_box(*bbox, image["width"], image["height"])
         if excess >= EDGE_SLACK or box["w"] <= 0 or box["h"] <= 0:
             notes.append(f"{ref}: annotation {a['id']} lies {excess:.2f} px outside the image "
                          "or has no area; the image is left out")

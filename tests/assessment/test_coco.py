@@ -95,6 +95,13 @@ def test_crowd_regions_are_left_out_of_the_gold_and_flagged(tmp_path):
     assert any("image 12 (b.jpg): 1 crowd region(s)" in note for note in conversion.notes)
 
 
+def test_a_malformed_box_is_named(tmp_path):
+    data, _path = make_coco(tmp_path)
+    data["annotations"][2]["bbox"] = [5, 5, 50]
+    with pytest.raises(ConversionError, match=r"image 12 \(b.jpg\): annotation 3: bbox must"):
+        coco.from_coco(data, "coco-pack", "P1.1", tmp_path)
+
+
 def test_coco_missing_image_is_named(tmp_path):
     data = {"images": [{"id": 1, "file_name": "gone.jpg", "width": 1, "height": 1}],
             "annotations": [], "categories": []}
