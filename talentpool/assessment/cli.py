@@ -94,36 +94,44 @@ def convert_command(fmt, source, out_dir, pack_id, track, element, media_root) -
 
     import yaml
 
-    from talentpool.assessment import converters
+    from talentpool.assessment import coco, conll, label_studio
+    from talentpool.assessment.converters import ConversionError
 
     try:
         if fmt == "conll":
-            data, assets = converters.from_conll(source.read_text("utf-8").splitlines(),
-                                                 pack_id, element)
+            result = conll.from_conll(source.read_text("utf-8").splitlines(), pack_id, element)
         elif fmt == "coco":
-            data, assets = converters.from_coco(json.loads(source.read_text("utf-8")), pack_id,
-                                                element, media_root or source.parent)
+            result = coco.from_coco(json.loads(source.read_text("utf-8")), pack_id, element,
+                                    media_root or source.parent)
         else:
             if not track:
                 raise click.UsageError("--track is required for label-studio")
-            data, assets = converters.from_label_studio(
-                json.loads(source.read_text("utf-8")), pack_id, track, element, media_root)
-    except (converters.ConversionError, ValueError, UnicodeDecodeError) as error:
+            result = label_studio.from_label_studio(json.loads(source.read_text("utf-8")),
+                                                    pack_id, track, element, media_root)
+    except (ConversionError, ValueError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{source.name}: {error}") from None
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     folder = out_dir / pack_id
     folder.mkdir(parents=True, exist_ok=True)
-    for relative, origin in assets.items():
+    for relative, origin in result.assets.items():
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(origin, folder / relative)
-    (folder / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                                      encoding="utf-8")
-    click.echo(f"wrote {folder / 'pack.yaml'}: {len(data['items'])} items, {len(assets)} assets. "
+    (folder / "pack.yaml").write_text(
+        yaml.safe_dump(result.pack, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    click.echo(f"wrote {folder / 'pack.yaml'}: {len(result.pack['items'])} items, "
+               f"{len(result.assets)} assets. "
                "Refine prompts and explanations, then run 'talentpool exams validate'.")
+
+
+EXPORT_FORMATS = ["label-studio", "coco", "coco-results", "conll"]
 
 
 @exams_cli.command("export-answers")
 @click.option("--email", required=True, help="The trainee whose answers to export.")
-@click.option("--format", "fmt", required=True, type=click.Choice(["label-studio", "coco", "conll"]))
+@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS),
+              help="coco-results: the COCO results list for COCOeval; label-studio also writes "
+                   "the labeling config next to FILE (FILE-config.xml).")
 @click.option("--track", default=None, help="Only this track.")
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_answers_command(email, fmt, track, out_file) -> None:
@@ -131,7 +139,8 @@ def export_answers_command(email, fmt, track, out_file) -> None:
     import json
 
     from talentpool.accounts.service import find_user_by_email
-    from talentpool.assessment import exports
+    from talentpool.assessment import coco, conll, label_studio
+    from talentpool.assessment.converters import ConversionError
     from talentpool.practice.service import latest_answers
 
     user = find_user_by_email(email)
@@ -139,8 +148,17 @@ def export_answers_command(email, fmt, track, out_file) -> None:
         raise click.ClickException(f"no account with the e-mail address {email}")
     answers = latest_answers(user.id, track)
     if fmt == "conll":
-        out_file.write_text(exports.to_conll(answers), encoding="utf-8")
+        out_file.write_text(conll.to_conll(answers), encoding="utf-8")
+    elif fmt == "label-studio":
+        try:
+            tasks, config = label_studio.to_label_studio(answers), label_studio.label_config(answers)
+        except ConversionError as error:
+            raise click.ClickException(str(error)) from None
+        config_file = out_file.with_name(f"{out_file.stem}-config.xml")
+        out_file.write_text(json.dumps(tasks, ensure_ascii=False, indent=2), encoding="utf-8")
+        config_file.write_text(config, encoding="utf-8")
+        click.echo(f"wrote the labeling config {config_file}")
     else:
-        document = exports.to_coco(answers) if fmt == "coco" else exports.to_label_studio(answers)
+        document = coco.to_coco(answers) if fmt == "coco" else coco.to_coco_results(answers)
         out_file.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     click.echo(f"wrote {out_file} ({len(answers)} answered items considered)")

@@ -1,15 +1,25 @@
-"""Converters from common annotation formats to exam packs. Pure: no Flask, no database.
+"""What the format converters share. Pure: no Flask, no database.
 
-Each converter returns ``(pack_data, assets)``: the ``pack.yaml`` mapping and a map
-of pack-relative asset paths to source files to copy. Prompts and explanations get
-a generic bilingual text per task type that authors can then refine.
+Each format has its own module (``label_studio``, ``coco``, ``conll``) with a
+``from_…`` converter to an exam pack and ``to_…`` exports of a trainee's answers.
+A converter returns a :class:`Conversion`: the ``pack.yaml`` mapping, a map of
+pack-relative asset paths to source files to copy, and notes for the author
+(what was skipped or adjusted). Prompts and explanations get a generic bilingual
+text per task type that authors can then refine.
+
+An item converted from Label Studio or COCO keeps where it came from in its
+``source`` field (task id, control names, data URL; image id, file name, category
+ids), so its answers export back into the source project unchanged. ``source`` is
+stored beside the item, never in its spec: the spec is sent to the trainee, and
+file names or URLs can give the answer away.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 GENERIC_PROMPT = {
     "single_choice": {"zh": "请选择最符合的一个标签。", "en": "Choose the one label that fits best."},
@@ -26,178 +36,93 @@ GENERIC_EXPLANATION = {
     "transcription": {"zh": "按字错误率（CER）计分，差异已高亮。", "en": "Scored by character error rate; differences are highlighted."},
 }
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+EDGE_SLACK = 1.0  # pixels a box may cross the image edge and still be clipped, not refused
+MAX_SOURCE_CHARS = 8_000
+# tool → field → accepted JSON shape; the first group of fields is required
+SOURCE_FIELDS = {
+    "label-studio": ({"tool": "str"},
+                     {"task": "id", "from_name": "str", "to_name": "str", "data": "str-map",
+                      "values": "str-map"}),
+    "coco": ({"tool": "str", "image_id": "id", "file_name": "str", "categories": "int-map"}, {}),
+}
 
 
 class ConversionError(ValueError):
-    """The source cannot be converted; the message names the task or line."""
+    """The source cannot be converted; the message names the task, image or line."""
 
 
-def _item(key: str, type_id: str, spec: dict, gold: dict, element: str) -> dict:
-    return {"id": key, "type": type_id, "prompt": GENERIC_PROMPT[type_id], "spec": spec,
+@dataclass(frozen=True)
+class Conversion:
+    """A converted pack: ``pack`` (the pack.yaml mapping), ``assets`` to copy, ``notes``."""
+
+    pack: dict
+    assets: dict[str, Path] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def make_item(key: str, type_id: str, spec: dict, gold: dict, element: str,
+              source: dict | None = None) -> dict:
+    """One pack item with the generic prompt and explanation of its type."""
+    item = {"id": key, "type": type_id, "prompt": GENERIC_PROMPT[type_id], "spec": spec,
             "gold": gold, "explanation": GENERIC_EXPLANATION[type_id], "element": element,
             "tags": ["converted"]}
+    if source:
+        item["source"] = source
+    return item
 
 
-def _pack(pack_id: str, track: str, items: list[dict], title: str) -> dict:
+def make_pack(pack_id: str, track: str, items: list[dict], title: str) -> dict:
+    """The pack.yaml mapping; refuses an empty pack."""
     if not items:
         raise ConversionError("no convertible tasks found")
     return {"id": pack_id, "version": 1, "title": {"zh": title, "en": title}, "track": track,
             "levels": [5, 4], "licence": "CC-BY-4.0", "items": items}
 
 
-def _ground_truth(task: dict, index: int) -> list[dict]:
-    annotations = task.get("annotations") or []
-    if not annotations:
-        raise ConversionError(f"task {task.get('id', index)}: no annotations")
-    chosen = next((a for a in annotations if a.get("ground_truth")), annotations[0])
-    return chosen.get("result") or []
+def fit_box(x: float, y: float, w: float, h: float, width: float, height: float,
+            ndigits: int | None = None) -> tuple[dict, float]:
+    """The box clipped to the image, and how many pixels it reached past the nearest edge."""
+    excess = max(0.0, -x, -y, x + w - width, y + h - height)
+    corners = [max(0.0, x), max(0.0, y), min(width, x + w), min(height, y + h)]
+    if ndigits is not None:
+        corners = [round(v, ndigits) for v in corners]
+    x0, y0, x1, y1 = corners
+    w, h = x1 - x0, y1 - y0
+    if ndigits is not None:
+        w, h = round(w, ndigits), round(h, ndigits)
+    return {"x": x0, "y": y0, "w": w, "h": h}, excess
 
 
-def _media(value: str, media_root: Path | None, task_ref: str) -> Path:
-    if media_root is None:
-        raise ConversionError(f"{task_ref}: media {value!r} needs --media-root")
-    candidate = media_root / Path(value.split("?")[0]).name
-    if not candidate.is_file():
-        raise ConversionError(f"{task_ref}: media file {candidate.name} not found in {media_root}")
-    return candidate
+def source_problem(source: object) -> str | None:
+    """What is wrong with an item's ``source`` field, or None (see SOURCE_FIELDS)."""
+    if not isinstance(source, dict):
+        return "must be a mapping"
+    if source.get("tool") not in SOURCE_FIELDS:
+        return f"tool: must be one of {', '.join(SOURCE_FIELDS)}"
+    required, optional = SOURCE_FIELDS[source["tool"]]
+    for key in sorted(set(source) - set(required) - set(optional)):
+        return f"{key}: unknown field"
+    for key in sorted(set(required) - set(source)):
+        return f"{key}: required"
+    for key, value in source.items():
+        if not _has_shape(value, {**required, **optional}[key]):
+            return f"{key}: must be {_SHAPE_NAMES[{**required, **optional}[key]]}"
+    if len(json.dumps(source, ensure_ascii=False)) > MAX_SOURCE_CHARS:
+        return f"must have at most {MAX_SOURCE_CHARS} characters as JSON"
+    return None
 
 
-def from_label_studio(tasks: Any, pack_id: str, track: str, element: str,
-                      media_root: Path | None = None) -> tuple[dict, dict[str, Path]]:
-    """Label Studio JSON export → pack (choices, labels, rectanglelabels, textarea)."""
-    if not isinstance(tasks, list):
-        raise ConversionError("a Label Studio export is a JSON list of tasks")
-    results = [(task, _ground_truth(task, i)) for i, task in enumerate(tasks)]
-    choice_set = sorted({c for _t, res in results for r in res if r.get("type") == "choices"
-                         for c in r["value"]["choices"]})
-    label_set = sorted({lab for _t, res in results for r in res
-                        if r.get("type") in ("labels", "rectanglelabels")
-                        for lab in r["value"].get("labels", r["value"].get("rectanglelabels", []))})
-    items, assets = [], {}
-    for index, (task, res) in enumerate(results):
-        key, data, ref = f"ls-{index + 1:04d}", task.get("data") or {}, f"task {task.get('id', index)}"
-        kinds = {r.get("type") for r in res}
-        if "choices" in kinds:
-            chosen = [c for r in res if r["type"] == "choices" for c in r["value"]["choices"]]
-            options = [{"id": f"c{n}", "text": {"zh": c, "en": c}} for n, c in enumerate(choice_set)]
-            ids = [f"c{choice_set.index(c)}" for c in chosen]
-            spec = {"text": str(data.get("text", "")), "options": options}
-            if len(ids) == 1:
-                items.append(_item(key, "single_choice", spec, {"choice": ids[0]}, element))
-            else:
-                items.append(_item(key, "multi_choice", spec, {"choices": ids}, element))
-        elif "labels" in kinds:
-            spans = [{"start": r["value"]["start"], "end": r["value"]["end"],
-                      "label": r["value"]["labels"][0]} for r in res if r["type"] == "labels"]
-            items.append(_item(key, "text_spans", {"text": data.get("text", ""),
-                                                   "labels": label_set}, {"spans": spans}, element))
-        elif "rectanglelabels" in kinds:
-            source = _media(str(data.get("image", "")), media_root, ref)
-            boxes, size = [], None
-            for r in res:
-                if r["type"] != "rectanglelabels":
-                    continue
-                width, height = r["original_width"], r["original_height"]
-                size, v = (width, height), r["value"]
-                boxes.append({"x": round(v["x"] * width / 100, 2), "y": round(v["y"] * height / 100, 2),
-                              "w": round(v["width"] * width / 100, 2),
-                              "h": round(v["height"] * height / 100, 2),
-                              "label": v["rectanglelabels"][0]})
-            asset = f"assets/image-{index + 1:04d}{source.suffix.lower()}"
-            assets[asset] = source
-            items.append(_item(key, "bbox", {"image": asset, "width": size[0], "height": size[1],
-                                             "labels": label_set}, {"boxes": boxes}, element))
-        elif "textarea" in kinds:
-            source = _media(str(data.get("audio", "")), media_root, ref)
-            text = "".join(t for r in res if r["type"] == "textarea" for t in r["value"]["text"])
-            asset = f"assets/clip-{index + 1:04d}{source.suffix.lower()}"
-            assets[asset] = source
-            language = "zh" if CJK.search(text) else "en"
-            items.append(_item(key, "transcription", {"media": asset, "language": language},
-                               {"text": text}, element))
-        else:
-            raise ConversionError(f"{ref}: no choices, labels, rectanglelabels or textarea result")
-    return _pack(pack_id, track, items, "Label Studio import"), assets
+_SHAPE_NAMES = {"str": "a string", "id": "an integer or a string",
+                "str-map": "a mapping of strings to strings",
+                "int-map": "a mapping of strings to integers"}
 
 
-def from_coco(coco: Any, pack_id: str, element: str, images_root: Path) -> tuple[dict, dict[str, Path]]:
-    """COCO detection JSON → bbox pack (one item per image)."""
-    try:
-        names = {c["id"]: c["name"] for c in coco["categories"]}
-        by_image: dict[int, list] = {}
-        for a in coco["annotations"]:
-            by_image.setdefault(a["image_id"], []).append(a)
-        images = coco["images"]
-    except (KeyError, TypeError) as error:
-        raise ConversionError(f"not a COCO detection file: missing {error}") from None
-    labels = sorted(set(names.values()))
-    items, assets = [], {}
-    for index, image in enumerate(images):
-        source = images_root / image["file_name"]
-        if not source.is_file():
-            raise ConversionError(f"image {image['file_name']} not found in {images_root}")
-        asset = f"assets/image-{index + 1:04d}{source.suffix.lower()}"
-        assets[asset] = source
-        boxes = [{"x": a["bbox"][0], "y": a["bbox"][1], "w": a["bbox"][2], "h": a["bbox"][3],
-                  "label": names[a["category_id"]]} for a in by_image.get(image["id"], [])]
-        items.append(_item(f"coco-{image['id']}", "bbox",
-                           {"image": asset, "width": image["width"], "height": image["height"],
-                            "labels": labels}, {"boxes": boxes}, element))
-    return _pack(pack_id, "object_detection", items, "COCO import"), assets
-
-
-def _joined(tokens: list[str]) -> tuple[str, list[int]]:
-    """Join tokens (no space between CJK characters); returns the text and each token's start."""
-    text, starts = "", []
-    for token in tokens:
-        if text and not (CJK.match(text[-1]) or CJK.match(token[0])):
-            text += " "
-        starts.append(len(text))
-        text += token
-    return text, starts
-
-
-def conll_sentences(lines: list[str]) -> list[list[tuple[str, str]]]:
-    """Sentences of (token, tag) from CoNLL/BIO lines; the tag is the last column."""
-    sentences, current = [], []
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("-DOCSTART-"):
-            if current:
-                sentences.append(current)
-            current = []
-            continue
-        columns = line.split()
-        if len(columns) < 2:
-            raise ConversionError(f"line {number}: expected 'token TAG'")
-        current.append((columns[0], columns[-1]))
-    if current:
-        sentences.append(current)
-    return sentences
-
-
-def from_conll(lines: list[str], pack_id: str, element: str) -> tuple[dict, dict[str, Path]]:
-    """CoNLL/BIO (also IOBES) token file → text_spans pack (one item per sentence)."""
-    sentences = conll_sentences(lines)
-    labels = sorted({tag[2:] for s in sentences for _t, tag in s if tag != "O"})
-    items = []
-    for index, sentence in enumerate(sentences):
-        text, starts = _joined([token for token, _tag in sentence])
-        spans, open_span = [], None
-        for (token, tag), start in zip(sentence, starts):
-            prefix, label = (tag[0], tag[2:]) if tag != "O" else ("O", None)
-            continues = open_span and prefix in ("I", "E") and open_span["label"] == label
-            if continues:
-                open_span["end"] = start + len(token)
-            else:
-                if open_span:
-                    spans.append(open_span)
-                open_span = ({"start": start, "end": start + len(token), "label": label}
-                             if prefix != "O" else None)
-            if prefix in ("E", "S") and open_span:
-                spans.append(open_span)
-                open_span = None
-        if open_span:
-            spans.append(open_span)
-        items.append(_item(f"conll-{index + 1:04d}", "text_spans",
-                           {"text": text, "labels": labels}, {"spans": spans}, element))
-    return _pack(pack_id, "named_entities", items, "CoNLL import"), {}
+def _has_shape(value: object, shape: str) -> bool:
+    if shape == "str":
+        return isinstance(value, str)
+    if shape == "id":
+        return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+    kind = str if shape == "str-map" else int
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, kind) and not isinstance(v, bool)
+        for k, v in value.items())

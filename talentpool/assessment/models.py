@@ -61,6 +61,9 @@ class Item(db.Model):
     levels: Mapped[list] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(16), default=ACTIVE)
     use: Mapped[str] = mapped_column(String(16), default=PRACTICE, server_default=PRACTICE)
+    # where a converted item came from (Label Studio task, COCO image); kept out of ``spec``,
+    # which the trainee's page receives, because file names and URLs can give answers away
+    source: Mapped[dict | None] = mapped_column(JSONType, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from talentpool.assessment.converters import source_problem
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.scoring import ScoringError, get_scorer, validate_thresholds
 
@@ -29,8 +30,8 @@ PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 ITEM_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 PACK_FIELDS = {"id", "version", "title", "description", "track", "levels", "licence", "items"}
 ITEM_FIELDS = {"id", "type", "prompt", "spec", "gold", "explanation", "element", "tags",
-               "thresholds", "levels", "use"}
-REQUIRED_ITEM_FIELDS = ITEM_FIELDS - {"tags", "thresholds", "levels", "use"}
+               "thresholds", "levels", "use", "source"}
+REQUIRED_ITEM_FIELDS = ITEM_FIELDS - {"tags", "thresholds", "levels", "use", "source"}
 PRACTICE = "practice"
 EXAM = "exam"
 USES = (PRACTICE, EXAM)
@@ -64,6 +65,7 @@ class PackItem:
     thresholds: tuple[float, ...]
     levels: tuple[int, ...]
     use: str = PRACTICE
+    source: dict | None = None  # where a converted item came from; not part of its content
 
     @property
     def content_hash(self) -> str:
@@ -250,6 +252,8 @@ def _check_item(folder, name, index, raw, elements, track, pack_levels, seen):
     if raw.get("use", PRACTICE) not in USES:
         add(f"use: {raw.get('use')!r} must be practice (open, feedback with the gold answer) "
             "or exam (secure, never shown in practice)")
+    if "source" in raw and (problem := source_problem(raw["source"])):
+        add(f"source: {problem}")
     type_id = raw.get("type")
     try:
         scorer = get_scorer(type_id) if isinstance(type_id, str) else None
@@ -269,7 +273,7 @@ def _check_item(folder, name, index, raw, elements, track, pack_levels, seen):
                     gold=raw["gold"], explanation=raw["explanation"], element=raw["element"],
                     tags=tuple(tags), thresholds=thresholds,
                     levels=tuple(raw.get("levels") or pack_levels),
-                    use=raw.get("use", PRACTICE)), problems, assets
+                    use=raw.get("use", PRACTICE), source=raw.get("source")), problems, assets
 
 
 def _check_scoring(scorer, raw, add) -> tuple[float, ...]:

@@ -170,7 +170,7 @@ def _sync_items(row: ExamPack, pack: Pack) -> dict[str, int]:
                 f"{pack.id} [{source.key}]: this item was shown in practice, where its gold "
                 "answer is revealed, so it can never become a secure exam item; give the exam "
                 "version a new id")
-        item.use = source.use
+        item.use, item.source = source.use, source.source
         item.content_hash, item.status, item.updated_at = source.content_hash, ACTIVE, utcnow()
     for item in existing.values():
         if item.status != RETIRED:

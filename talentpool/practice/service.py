@@ -182,5 +182,5 @@ def latest_answers(user_id: int, track_id: str | None = None) -> list:
     latest: dict[int, Response] = {}
     for response in db.session.scalars(query.order_by(Response.created_at, Response.id)):
         latest[response.item_id] = response
-    return [AnsweredItem(r.item.key, r.item.type_id, r.item.spec, r.answer)
+    return [AnsweredItem(r.item.key, r.item.type_id, r.item.spec, r.answer, r.item.source)
             for r in sorted(latest.values(), key=lambda r: r.item.key)]

@@ -2,7 +2,8 @@
 
 Offsets count Unicode code points (one per Chinese character), ``end`` is exclusive::
 
-    spec   {"text": "张伟在北京大学工作。", "labels": ["PER", "ORG", "LOC"]}
+    spec   {"text": "张伟在北京大学工作。", "labels": ["PER", "ORG", "LOC"],
+            "matching": "partial"}                  (matching optional: partial or strict)
     gold   {"spans": [{"start": 0, "end": 2, "label": "PER"},
                       {"start": 3, "end": 7, "label": "ORG"}]}
     answer {"spans": [...]}   ([] = nothing marked)
@@ -11,7 +12,9 @@ Score: entity-level F1 with one-to-one matching.
 
 * credit(a, g) = 1 if a and g have the same start, end and label (exact match);
   0.5 if they have the same label and overlap by at least one character
-  (boundary error); 0 otherwise (a wrong type never earns credit).
+  (boundary error); 0 otherwise (a wrong type never earns credit). With
+  ``"matching": "strict"`` a boundary error earns 0: the value is then the
+  CoNLL entity F1 (what ``seqeval`` reports for the item).
 * Answer and gold spans are paired one-to-one to maximise the total credit
   (Hungarian algorithm); TP = sum of the credits of the pairs.
 * value = F1 = 2·TP / (|answer| + |gold|). With no gold spans an empty answer
@@ -41,6 +44,7 @@ from talentpool.scoring.validation import (
 MAX_TEXT_CHARS = 20_000
 MAX_SPANS = 500
 PARTIAL_CREDIT = 0.5
+MATCHING = ("partial", "strict")
 
 Span = tuple[int, int, str]
 
@@ -80,11 +84,13 @@ def _columns(spans: list[Span], label_index: dict[str, int]) -> tuple[np.ndarray
     return starts, ends, labels
 
 
-def match_spans(answer: list[Span], gold: list[Span]) -> list[tuple[int, int, float]]:
+def match_spans(
+    answer: list[Span], gold: list[Span], partial_credit: float = PARTIAL_CREDIT
+) -> list[tuple[int, int, float]]:
     """Pairs (answer index, gold index, credit) of a maximum-credit one-to-one matching.
 
-    credit = 1 for the same (start, end, label), 0.5 for the same label and at least one
-    shared character, else 0; pairs with credit 0 are dropped.
+    credit = 1 for the same (start, end, label), ``partial_credit`` (0.5) for the same label
+    and at least one shared character, else 0; pairs with credit 0 are dropped.
     """
     if not answer or not gold:
         return []
@@ -94,7 +100,7 @@ def match_spans(answer: list[Span], gold: list[Span]) -> list[tuple[int, int, fl
     same_label = a_label[:, None] == g_label[None, :]
     exact = same_label & (a_start[:, None] == g_start[None, :]) & (a_end[:, None] == g_end[None, :])
     overlap = same_label & (a_start[:, None] < g_end[None, :]) & (g_start[None, :] < a_end[:, None])
-    credit = np.where(exact, 1.0, np.where(overlap, PARTIAL_CREDIT, 0.0))
+    credit = np.where(exact, 1.0, np.where(overlap, partial_credit, 0.0))
     rows, cols = linear_sum_assignment(credit, maximize=True)
     return [
         (int(r), int(c), float(credit[r, c]))
@@ -104,15 +110,19 @@ def match_spans(answer: list[Span], gold: list[Span]) -> list[tuple[int, int, fl
 
 
 class TextSpansScorer(TaskScorer):
-    """Entity-level F1 = 2·TP / (|answer| + |gold|); exact span = 1 TP, same-label overlap = 0.5."""
+    """Entity-level F1 = 2·TP / (|answer| + |gold|); exact span = 1 TP, same-label overlap = 0.5
+    (0 with ``"matching": "strict"``, the CoNLL entity F1)."""
 
     type_id = "text_spans"
     default_thresholds = (0.5, 0.9)
 
     def validate_spec(self, spec: Any) -> None:
-        expect_object(spec, "spec", required=("text", "labels"))
+        expect_object(spec, "spec", required=("text", "labels"), optional=("matching",))
         expect_str(spec["text"], "spec.text", min_len=1, max_len=MAX_TEXT_CHARS)
         expect_labels(spec["labels"], "spec.labels")
+        if "matching" in spec:
+            matching = expect_str(spec["matching"], "spec.matching", max_len=16)
+            expect_member(matching, MATCHING, "spec.matching", "matching")
 
     def validate_gold(self, spec: Any, gold: Any) -> None:
         expect_object(gold, "gold", required=("spans",))
@@ -129,7 +139,8 @@ class TextSpansScorer(TaskScorer):
         text = spec["text"]
         answer_spans = sorted(_as_keys(answer["spans"]))
         gold_spans = sorted(_as_keys(gold["spans"]))
-        pairs = match_spans(answer_spans, gold_spans)
+        strict = spec.get("matching") == "strict"
+        pairs = match_spans(answer_spans, gold_spans, 0.0 if strict else PARTIAL_CREDIT)
         true_positive = sum(credit for _, _, credit in pairs)
         matched_answers = {a for a, _, _ in pairs}
         matched_golds = {g for _, g, _ in pairs}

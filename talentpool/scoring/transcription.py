@@ -11,7 +11,9 @@ Normalisation, applied to both texts before comparing:
 
 1. Unicode NFKC (full-width letters, digits and punctuation become half-width),
 2. case folding,
-3. every punctuation character (Unicode category P*) becomes a space,
+3. every punctuation character (Unicode category P*) becomes a space, except the
+   percent and per-mille signs % ‰ ‱, which Unicode files under punctuation but
+   which change what a number says,
 4. runs of whitespace collapse to one space, leading and trailing space is dropped,
 5. a space next to a CJK character (Han, kana) is dropped, since those scripts
    do not separate words.
@@ -40,6 +42,7 @@ MAX_TRANSCRIPT_CHARS = 10_000
 MEDIA_TYPES = ("audio", "image")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _WHITESPACE = re.compile(r"\s+")
+KEPT_SIGNS = frozenset("%‰‱")
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
 
@@ -47,7 +50,10 @@ _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
 def normalise(text: str) -> str:
     """The comparison form of a transcript (NFKC, case fold, no punctuation, CJK unspaced)."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    unpunctuated = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in folded)
+    unpunctuated = "".join(
+        " " if unicodedata.category(ch).startswith("P") and ch not in KEPT_SIGNS else ch
+        for ch in folded
+    )
     collapsed = _WHITESPACE.sub(" ", unpunctuated).strip()
     return _SPACE_NEXT_TO_CJK.sub("", collapsed)
 

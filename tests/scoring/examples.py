@@ -47,6 +47,11 @@ def make_text_spans() -> Item:
     return spec, gold
 
 
+def make_strict_text_spans() -> Item:
+    spec, gold = make_text_spans()
+    return {**spec, "matching": "strict"}, gold
+
+
 def make_bbox() -> Item:
     spec = {
         "image": "exams/detection/assets/street-001.png",

@@ -14,7 +14,7 @@ import pytest
 import talentpool
 from talentpool.scoring import TASK_TYPES, Score, ScoringError, get_scorer, validate_thresholds
 
-from .examples import EXAMPLES, make_bbox_review
+from .examples import EXAMPLES, make_bbox_review, make_strict_text_spans
 
 FIXED_TYPE_IDS = (
     "single_choice",
@@ -26,7 +26,10 @@ FIXED_TYPE_IDS = (
     "cot_steps",
     "review",
 )
-ITEMS = [(type_id, make) for type_id, make in EXAMPLES.items()] + [("review", make_bbox_review)]
+ITEMS = [(type_id, make) for type_id, make in EXAMPLES.items()] + [
+    ("review", make_bbox_review),
+    ("text_spans", make_strict_text_spans),
+]
 ITEM_IDS = [f"{type_id}-{make.__name__}" for type_id, make in ITEMS]
 
 

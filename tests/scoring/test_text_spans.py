@@ -16,6 +16,20 @@ def span(start: int, end: int, label: str) -> dict:
     return {"start": start, "end": end, "label": label}
 
 
+def test_strict_matching_gives_no_credit_for_a_boundary_error() -> None:
+    spec, gold = make_text_spans()
+    answer = {"spans": [span(0, 2, "PER"), span(10, 12, "ORG")]}
+    # partial: TP = 1.5, F1 = 3 / 6 = 0.5; strict (CoNLL entity F1): TP = 1, F1 = 2 / 6
+    assert scorer.score(spec, gold, answer).value == pytest.approx(0.5)
+    strict = scorer.score({**spec, "matching": "strict"}, gold, answer)
+    assert strict.value == pytest.approx(1 / 3)
+    assert strict.feedback["partial"] == []
+    assert [s["text"] for s in strict.feedback["spurious"]] == ["北京"]
+    scorer.validate_spec({**spec, "matching": "partial"})
+    with pytest.raises(ScoringError, match=r"^spec\.matching: unknown matching 'loose'"):
+        scorer.validate_spec({**spec, "matching": "loose"})
+
+
 def test_exact_partial_wrong_type_and_spurious() -> None:
     spec, gold = make_text_spans()
     answer = {

@@ -41,6 +41,13 @@ def test_width_case_punctuation_and_spaces_are_normalised() -> None:
     )
 
 
+def test_percent_signs_are_kept_like_other_symbols() -> None:
+    assert normalise("增长１８％，股价上涨6‰。") == "增长18%股价上涨6‰"
+    assert normalise("Up 25 %, $3!") == "up 25 % $3"
+    # gold 增长18% (5 characters); "增长18" misses the sign: one deletion, value 4/5
+    assert scorer.score(SPEC, {"text": "增长18%。"}, {"text": "增长18"}).value == pytest.approx(0.8)
+
+
 def test_latin_text_is_compared_by_character() -> None:
     # "the cat sat" (11 characters) vs "the cat sit": one replacement → 1 − 1/11
     spec = {"media": "a", "language": "en"}
