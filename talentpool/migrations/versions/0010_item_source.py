@@ -4,9 +4,9 @@ Items converted from Label Studio or COCO keep where they came from (task id, co
 data URL; image id, file name and category ids), so a trainee's answers export back into the
 source project. Existing items have none.
 
-Revision ID: 0007_item_source
-Revises: 0006_item_security_standards
-Create Date: 2026-12-08 10:00:00.000000
+Revision ID: 0010_item_source
+Revises: 0009_cohort_leavers
+Create Date: 2026-12-01 15:40:00.000000
 
 """
 from alembic import op
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0007_item_source'
-down_revision = '0006_item_security_standards'
+revision = '0010_item_source'
+down_revision = '0009_cohort_leavers'
 branch_labels = None
 depends_on = None
 
