@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask import Flask, jsonify, request
 from flask_babel import gettext as _
@@ -94,12 +94,22 @@ def offending_field() -> str | None:
     return None
 
 
+def stores_no_text(view: Callable) -> Callable:
+    """Mark a view that only reads its input and stores none of it (the credential verifier:
+    a credential with such a character simply fails verification, like any altered one)."""
+    view.stores_no_text = True
+    return view
+
+
 def register_input_guard(app: Flask) -> None:
     """Refuse requests with unstorable characters before any view sees them."""
     from talentpool.home.errors import render_error
 
     @app.before_request
     def refuse_unstorable_text():
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if getattr(view, "stores_no_text", False):
+            return None
         field = offending_field()
         if field is not None:
             message = _("The field “%(field)s” contains a character that cannot be stored "

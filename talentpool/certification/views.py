@@ -18,6 +18,7 @@ from talentpool.certification.public import status_record
 from talentpool.certification.serials import normalise_serial
 from talentpool.database import utcnow
 from talentpool.extensions import csrf
+from talentpool.input_guard import stores_no_text
 from talentpool.home.errors import render_error
 from talentpool.openapi import CERTIFICATES, DISCOVERY, api, error_responses
 
@@ -152,6 +153,7 @@ def parse_strict_json(raw: bytes) -> object:
 @api.validate(json=CredentialUpload, skip_validation=True, tags=[CERTIFICATES], security={},
               operation_id="verifyCredential",
               resp=Response(HTTP_200=VerificationAnswer, **error_responses(400, 413, 429)))
+@stores_no_text
 def verify_upload():
     """Check an uploaded credential JSON: signature, key and status.
 

@@ -153,13 +153,14 @@ class ShortlistList(BaseModel):
 
 
 class NewShortlist(BaseModel):
-    model_config = ConfigDict(json_schema_extra=schema_extra({"name": "Speech team, spring"}))
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra=schema_extra({"name": "Speech team, spring"}))
 
     name: text(80, content=True, description="1 to 80 characters; spaces around are trimmed.")
 
 
 class NewEntry(BaseModel):
-    model_config = ConfigDict(json_schema_extra=schema_extra(
+    model_config = ConfigDict(extra="forbid", json_schema_extra=schema_extra(
         {"profile_id": "q3Zk1vG8mP0aTt5W", "note": "strong on accents"}))
 
     profile_id: text(32, content=True, description="The `id` of a listed profile.")

@@ -139,7 +139,7 @@ def test_a_body_that_is_not_one_json_object_is_a_400_naming_the_body(app, pool, 
 @pytest.mark.parametrize("body, field", [
     ({"name": {}}, "name"), ({"name": 5}, "name"), ({"name": ["a"]}, "name"),
     ({"name": "   "}, "name"), ({"name": "x" * 81}, "name"), ({"name": "a\x00b"}, "name"),
-    ({}, "name"),
+    ({}, "name"), ({"name": "Team", "colour": "red"}, "colour"),
 ])
 def test_wrong_types_are_refused_not_turned_into_text(app, pool, body, field):
     employer = pool.employer()
