@@ -28,14 +28,20 @@ def waiting(app, tmp_path, make_user):
     """A level-2 attempt awaiting its panel; the candidate is in a cohort of institution A."""
     make_ready_bank(app, tmp_path)
     people = {"candidate": make_user(), "admin": make_user(Role.ADMIN),
+              "home_admin": make_user(Role.INSTITUTION_STAFF),
               "own_teacher": make_user(Role.INSTITUTION_STAFF),
               "other_staff": make_user(Role.INSTITUTION_STAFF),
+              "instructor": make_user(Role.INSTITUTION_STAFF),
               "outsider": make_user(Role.INSTITUTION_STAFF)}
     with app.test_request_context():
         admin = find_user_by_email(people["admin"])
-        home, _link = cohorts.create_institution("Institution A", people["own_teacher"], admin)
+        home, _link = cohorts.create_institution("Institution A", people["home_admin"], admin)
         other, _link = cohorts.create_institution("Institution B", people["other_staff"], admin)
         cohorts.create_institution("Institution C", people["outsider"], admin)
+        # The candidate's own instructor, and an instructor elsewhere, both never appointed.
+        cohorts.add_instructor(home, people["own_teacher"], admin)
+        cohorts.add_instructor(other, people["instructor"], admin)
+        db.session.commit()
         cohort = cohorts.create_cohort(home.id, "Spring", 2, {"theory": 10}, date.today(),
                                        date.today() + timedelta(days=60), admin)
         candidate = find_user_by_email(people["candidate"])
@@ -80,7 +86,9 @@ def appoint(client, auth, admin_email, session_id, email):
 def test_only_an_appointed_reviewer_who_does_not_teach_the_candidate_decides(
         app, client, auth, waiting):
     attempt = waiting["attempt"]
-    for who in ("outsider", "own_teacher", "admin"):  # nobody is appointed yet
+    # Nobody is appointed yet: staff of another institution, an instructor, the candidate's
+    # own instructor and the site administrator all see nothing and decide nothing.
+    for who in ("outsider", "instructor", "own_teacher", "home_admin", "admin"):
         listed, reply = review(client, auth, waiting[who], attempt)
         assert not listed and reply.status_code == 200
         assert state(app, attempt) == "awaiting_panel", who
