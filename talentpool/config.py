@@ -85,6 +85,7 @@ def load_config() -> dict:
         "CERTIFICATE_VALID_YEARS": _int("CERTIFICATE_VALID_YEARS", 3),
         "ISSUER_NAME": os.environ.get(
             "ISSUER_NAME", "talentpool 职业技能等级认定 · talentpool Skill Level Certification"),
+        "CERTIFICATE_SEAL_IMAGE": os.environ.get("CERTIFICATE_SEAL_IMAGE", ""),
         "VERIFY_RATE_LIMIT": _int("VERIFY_RATE_LIMIT", 60),
         "VERIFY_RATE_WINDOW_SECONDS": _int("VERIFY_RATE_WINDOW_SECONDS", 60),
         "CREDENTIAL_MAX_BYTES": _int("CREDENTIAL_MAX_BYTES", 65536),

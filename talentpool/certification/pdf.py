@@ -1,8 +1,8 @@
 """The printable certificate: an A4 landscape PDF in Chinese and English with a QR code.
 
-Chinese is set in Adobe's STSong-Light, a CID font every PDF reader must supply for the
-Adobe-GB1 character collection, so nothing is embedded and the file stays small
-(docs/certificates.md explains the choice). Latin text uses the standard Helvetica faces.
+Every text is set through ``talentpool.pdfs`` in embedded fonts, so the page prints the same in
+every reader (docs/certificates.md). The file is reproducible: the same face gives the same bytes,
+dated with the issue time.
 """
 
 from __future__ import annotations
@@ -16,20 +16,18 @@ from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from talentpool import pdfs
 from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, TITLE, WORK_TYPE, level
 
-CJK = "STSong-Light"
-LATIN, LATIN_BOLD, MONO = "Helvetica", "Helvetica-Bold", "Courier-Bold"
 INK = colors.HexColor("#14212b")
 BRAND = colors.HexColor("#0f5c8c")
 GOLD = colors.HexColor("#b08d3c")
 STAMPS = {"revoked": ("已吊销", "REVOKED"), "superseded": ("已被新证书取代", "SUPERSEDED"),
           "expired": ("已过期", "EXPIRED")}
-pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+SEAL_SIZE = 42 * mm
 
 
 @dataclass(frozen=True)
@@ -44,9 +42,10 @@ class CertificateFace:
     panel_score: int | None
     issuer_name: str
     issued_at: datetime
-    valid_until: datetime
+    valid_until: datetime | None
     verify_url: str
     status: str = "valid"
+    seal: bytes | None = None  # the issuing organisation's seal image (PNG, JPEG)
 
 
 def _zh_date(moment: datetime) -> str:
@@ -65,40 +64,15 @@ def _border(c: Canvas, width: float, height: float) -> None:
             c.circle(x, y, 2.2 * mm, stroke=1, fill=0)
 
 
-def _in_song(ch: str) -> bool:
-    return ch.isascii() or ord(ch) >= 0x2E80
-
-
-def draw_mixed(c: Canvas, x: float, y: float, text: str, size: float) -> None:
-    """Draw ``text`` in STSong-Light, switching to Helvetica for other Western characters.
-
-    STSong-Light has ASCII and Chinese but lacks some Western letters and punctuation (the
-    middle dot, dashes, accents), which Helvetica has, so each run gets the face with its glyphs.
-    """
-    run, run_is_cjk = "", None
-    for ch in text + "\0":
-        is_cjk = _in_song(ch)
-        if run and (is_cjk != run_is_cjk or ch == "\0"):
-            font = CJK if run_is_cjk else LATIN
-            c.setFont(font, size)
-            c.drawString(x, y, run)
-            x += pdfmetrics.stringWidth(run, font, size)
-            run = ""
-        run, run_is_cjk = run + ch, is_cjk
-
-
 def _row(c: Canvas, y: float, label_zh: str, label_en: str, value_zh: str, value_en: str) -> None:
     left, value_x = 40 * mm, 100 * mm
     c.setFillColor(colors.HexColor("#4a5b68"))
-    c.setFont(CJK, 12)
-    c.drawString(left, y, label_zh)
-    c.setFont(LATIN, 8.5)
-    c.drawString(left, y - 4.5 * mm, label_en)
+    pdfs.draw(c, left, y, label_zh, 12)
+    pdfs.draw(c, left, y - 4.5 * mm, label_en, 8.5)
     c.setFillColor(INK)
-    draw_mixed(c, value_x, y, value_zh, 14)
+    pdfs.draw(c, value_x, y, value_zh, 14)
     if value_en:
-        c.setFont(LATIN, 10)
-        c.drawString(value_x, y - 4.8 * mm, value_en)
+        pdfs.draw(c, value_x, y - 4.8 * mm, value_en, 10)
 
 
 def _qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
@@ -130,28 +104,39 @@ def _stamp(c: Canvas, status: str, width: float, height: float) -> None:
     c.translate(width / 2, height / 2)
     c.rotate(18)
     c.setFillColor(colors.Color(0.7, 0.15, 0.12, alpha=0.28))
-    c.setFont(CJK, 56)
-    c.drawCentredString(0, 8 * mm, zh)
-    c.setFont(LATIN_BOLD, 40)
-    c.drawCentredString(0, -12 * mm, en)
+    pdfs.draw(c, 0, 8 * mm, zh, 56, align="centre")
+    pdfs.draw(c, 0, -12 * mm, en, 40, bold=True, align="centre")
     c.restoreState()
 
 
+def _date_row(face: CertificateFace) -> tuple[str, str, str, str]:
+    """Issue date, and the validity period when the certificate has an end date."""
+    if face.valid_until is None:
+        return ("发证日期", "Date of issue", _zh_date(face.issued_at), f"{face.issued_at:%d %b %Y}")
+    return ("发证日期 / 有效期至", "Issued / valid until",
+            f"{_zh_date(face.issued_at)}  至  {_zh_date(face.valid_until)}",
+            f"{face.issued_at:%d %b %Y} – {face.valid_until:%d %b %Y}")
+
+
+def _seal(c: Canvas, image: bytes, centre_x: float, centre_y: float) -> None:
+    """The issuer's seal, fitted into a square, stamped over the issuer and date lines."""
+    c.drawImage(ImageReader(io.BytesIO(image)), centre_x - SEAL_SIZE / 2, centre_y - SEAL_SIZE / 2,
+                SEAL_SIZE, SEAL_SIZE, preserveAspectRatio=True, anchor="c", mask="auto")
+
+
 def render_certificate(face: CertificateFace) -> bytes:
-    """The certificate as PDF bytes."""
+    """The certificate as PDF bytes, dated with the issue time."""
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    c = Canvas(buffer, pagesize=(width, height), invariant=True)
+    c = Canvas(buffer, pagesize=(width, height), **pdfs.canvas_options())
     grade = level(face.level)
-    c.setTitle(f"{TITLE['zh']} {face.serial}")
-    c.setAuthor(face.issuer_name)
-    c.setSubject(f"{TITLE['en']} · {OCCUPATION['en']} · {grade.en}")
+    pdfs.apply_info(c, pdfs.DocumentInfo(
+        title=f"{TITLE['zh']} {face.serial}", author=face.issuer_name,
+        subject=f"{TITLE['en']} · {OCCUPATION['en']} · {grade.en}", created=face.issued_at))
     _border(c, width, height)
     c.setFillColor(BRAND)
-    c.setFont(CJK, 30)
-    c.drawCentredString(width / 2, height - 38 * mm, TITLE["zh"])
-    c.setFont(LATIN_BOLD, 14)
-    c.drawCentredString(width / 2, height - 47 * mm, TITLE["en"].upper())
+    pdfs.draw(c, width / 2, height - 38 * mm, TITLE["zh"], 30, align="centre")
+    pdfs.draw(c, width / 2, height - 47 * mm, TITLE["en"].upper(), 14, bold=True, align="centre")
     c.setStrokeColor(GOLD)
     c.line(width / 2 - 60 * mm, height - 52 * mm, width / 2 + 60 * mm, height - 52 * mm)
     scores_zh = f"理论知识 {face.theory_score} 分  技能考核 {face.practical_score} 分"
@@ -166,26 +151,23 @@ def render_certificate(face: CertificateFace) -> bytes:
         ("职业技能等级", "Skill level", grade.zh, grade.en),
         ("成绩", "Scores (0–100)", scores_zh, scores_en),
         ("发证机构", "Issuing body", face.issuer_name, ""),
-        ("发证日期 / 有效期至", "Issued / valid until",
-         f"{_zh_date(face.issued_at)}  至  {_zh_date(face.valid_until)}",
-         f"{face.issued_at:%d %b %Y} – {face.valid_until:%d %b %Y}"),
+        _date_row(face),
     )
     y = height - 68 * mm
     for row in rows:
         _row(c, y, *row)
         y -= 16 * mm
     c.setFillColor(INK)
-    c.setFont(CJK, 11)
-    c.drawString(40 * mm, 26 * mm, "证书编号 Serial No.")
-    c.setFont(MONO, 12)
-    c.drawString(78 * mm, 26 * mm, face.serial)
+    pdfs.draw(c, 40 * mm, 26 * mm, "证书编号 Serial No.", 11)
+    pdfs.draw(c, 78 * mm, 26 * mm, face.serial, 12, bold=True)
     qr_size = 34 * mm
     qr_x, qr_y = width - 40 * mm - qr_size, 30 * mm
     _qr(c, face.verify_url, qr_x, qr_y, qr_size)
-    c.setFont(CJK, 9)
-    c.drawCentredString(qr_x + qr_size / 2, qr_y - 4 * mm, "扫码核验 Scan to verify")
-    c.setFont(LATIN, 6.5)
-    c.drawRightString(width - 22 * mm, 20 * mm, face.verify_url)
+    c.setFillColor(INK)
+    pdfs.draw(c, qr_x + qr_size / 2, qr_y - 4 * mm, "扫码核验 Scan to verify", 9, align="centre")
+    pdfs.draw(c, width - 22 * mm, 20 * mm, face.verify_url, 6.5, align="right")
+    if face.seal is not None:
+        _seal(c, face.seal, qr_x - 30 * mm, height - 68 * mm - 4.5 * 16 * mm)
     if face.status in STAMPS:
         _stamp(c, face.status, width, height)
     c.showPage()

@@ -6,7 +6,12 @@ reason): no e-mail address, no account id, nothing about other certificates of t
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
 
 from talentpool.certification.credential import timestamp
 from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, WORK_TYPE, level
@@ -59,6 +64,28 @@ def status_record(requested: str, certificate: Certificate | None,
     return record
 
 
+def issuer_seal(certificate: Certificate) -> bytes | None:
+    """The seal image of the organisation that issued ``certificate``, or None when it has none.
+
+    The one place a seal is looked up: today the deployment's ``CERTIFICATE_SEAL_IMAGE`` (a PNG
+    or JPEG; a relative path is taken from the instance folder); once evaluation organisations
+    issue certificates, the issuing organisation's own seal. An unreadable file is logged and the
+    certificate prints without a seal rather than failing for its holder.
+    """
+    setting = current_app.config.get("CERTIFICATE_SEAL_IMAGE")
+    if not setting:
+        return None
+    path = Path(current_app.instance_path) / setting
+    try:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (OSError, UnidentifiedImageError) as error:
+        current_app.logger.error("certificate seal image %s unusable: %s", path, error)
+        return None
+    return data
+
+
 def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> bytes:
     """The printable certificate, stamped when it is no longer valid."""
     face = CertificateFace(
@@ -67,5 +94,5 @@ def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> by
         panel_score=certificate.panel_score, issuer_name=certificate.issuer_name,
         issued_at=certificate.issued_at, valid_until=certificate.valid_until,
         verify_url=verify_url(certificate.serial),
-        status=certificate_status(certificate, now or utcnow()))
+        status=certificate_status(certificate, now or utcnow()), seal=issuer_seal(certificate))
     return render_certificate(face)
