@@ -1,24 +1,21 @@
 """Cohort reports: a bilingual PDF (tables and charts) and formula-escaped CSV exports.
 
-The PDF sets every text in STSong-Light, the Adobe-GB1 CID font readers supply (nothing is
-embedded; it has ASCII too), like the certificate. Charts are matplotlib PNGs.
+The PDF sets its text through ``talentpool.pdfs`` in embedded fonts, like the certificate, and is
+dated with the time it was made. Charts are matplotlib PNGs.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import date
-from xml.sax.saxutils import escape
+from datetime import date, datetime
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from talentpool import charts
+from talentpool import charts, pdfs
 from talentpool.assessment import pools
 from talentpool.practice import skills
 from talentpool.assessment.tracks import TRACKS_BY_ID
@@ -26,15 +23,14 @@ from talentpool.cohorts import dashboards
 from talentpool.cohorts.models import Cohort
 from talentpool.spreadsheets import to_csv
 
-CJK = "STSong-Light"
 INK, BRAND = colors.HexColor("#14212b"), colors.HexColor("#0f5c8c")
 LINE, HEAD = colors.HexColor("#dbe3e8"), colors.HexColor("#eef4f8")
-pdfmetrics.registerFont(UnicodeCIDFont(CJK))
 WIDTH = A4[0] - 36 * mm
-TITLE = ParagraphStyle("title", fontName=CJK, fontSize=17, leading=22, textColor=BRAND)
-HEADING = ParagraphStyle("heading", fontName=CJK, fontSize=12, leading=16, textColor=INK,
+TITLE = ParagraphStyle("title", fontName=pdfs.LATIN, fontSize=17, leading=22, textColor=BRAND)
+HEADING = ParagraphStyle("heading", fontName=pdfs.LATIN, fontSize=12, leading=16, textColor=INK,
                          spaceBefore=8, spaceAfter=4)
-BODY = ParagraphStyle("body", fontName=CJK, fontSize=9, leading=12, textColor=INK)
+BODY = ParagraphStyle("body", fontName=pdfs.LATIN, fontSize=9, leading=12, textColor=INK)
+CELL = ParagraphStyle("cell", fontName=pdfs.LATIN, fontSize=8.5, leading=11, textColor=INK)
 
 
 def _percent(value: float | None) -> str:
@@ -83,12 +79,17 @@ def results_csv(cohort: Cohort) -> bytes:
                    for a in dashboards.cohort_results(cohort)])
 
 
+def _text(text: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """Plain ``text`` as a paragraph, each character in an embedded face that has its glyph."""
+    return Paragraph(pdfs.markup(text), style)
+
+
 def _table(rows: list[list], shares: list[float]) -> Table:
     """A table over the text width; ``shares`` are the columns' fractions of it."""
-    table = Table(rows, colWidths=[WIDTH * share for share in shares], repeatRows=1)
+    table = Table([[_text(str(cell), CELL) for cell in row] for row in rows],
+                  colWidths=[WIDTH * share for share in shares], repeatRows=1)
     table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), CJK), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK), ("BACKGROUND", (0, 0), (-1, 0), HEAD),
+        ("FONTNAME", (0, 0), (-1, -1), pdfs.LATIN), ("BACKGROUND", (0, 0), (-1, 0), HEAD),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]))
     return table
@@ -101,19 +102,21 @@ def _image(png: bytes, width: float) -> Image:
     return image
 
 
-def cohort_pdf(cohort: Cohort, today: date) -> bytes:
-    """The cohort report: plan, trainees' progress, skills, weakest elements, exam results."""
+def cohort_pdf(cohort: Cohort, now: datetime) -> bytes:
+    """The cohort report made at ``now`` (UTC): plan, trainees' progress, skills, weakest
+    elements, exam results."""
+    today = now.date()
     progress = dashboards.cohort_progress(cohort, today)
     user_ids = [p.enrolment.user_id for p in progress]
     width = WIDTH
-    story = [Paragraph(f"{escape(cohort.institution.name)} · 培训班报告 Cohort report", BODY),
-             Paragraph(escape(cohort.name), TITLE),
-             Paragraph(f"目标等级 Target level {cohort.target_level} · {cohort.starts_on} – "
-                       f"{cohort.deadline} · 报告日期 Report date {today}", BODY),
-             Paragraph("培训计划 Training plan", HEADING),
+    story = [_text(f"{cohort.institution.name} · 培训班报告 Cohort report"),
+             _text(cohort.name, TITLE),
+             _text(f"目标等级 Target level {cohort.target_level} · {cohort.starts_on} – "
+                   f"{cohort.deadline} · 报告日期 Report date {today}"),
+             _text("培训计划 Training plan", HEADING),
              _table([["方向 Track", "练习定额 Quota (items)"]]
                     + [[_track(t), str(q)] for t, q in cohort.quotas.items()], [.7, .3]),
-             Paragraph("学员进度 Trainee progress", HEADING)]
+             _text("学员进度 Trainee progress", HEADING)]
     if progress:
         story.append(_table(
             [["学员 Trainee", "完成 Done", "应完成 Expected", "通过概率 P(pass)", "状态 Status"]]
@@ -121,17 +124,17 @@ def cohort_pdf(cohort: Cohort, today: date) -> bytes:
                 _percent(p.pass_probability), "落后 Behind" if p.behind else "正常 On track"]
                for p in progress], [.32, .15, .15, .18, .2]))
     else:
-        story.append(Paragraph("尚无学员加入。No trainee has joined yet.", BODY))
+        story.append(_text("尚无学员加入。No trainee has joined yet."))
     volume = dashboards.daily_volume(cohort, user_ids, today)
     if any(n for _d, n in volume):
-        story += [Paragraph("每日练习量 Practice answers per day", HEADING),
+        story += [_text("每日练习量 Practice answers per day", HEADING),
                   _image(charts.daily_bar_chart([d for d, _n in volume], [n for _d, n in volume],
                                                 y_label="answers", png=True), width)]
     summary = dashboards.track_summary(progress)
     cut_theta = pools.cut_theta(cohort.target_level, "practical")
     cut = 60.0 if cut_theta is None else skills.report_score(cut_theta)
     if summary:
-        story += [Paragraph("各方向平均能力（95%区间）Mean skill per track (95% interval)", HEADING),
+        story += [_text("各方向平均能力（95%区间）Mean skill per track (95% interval)", HEADING),
                   _image(charts.interval_chart(
                       [TRACKS_BY_ID[t].en for t, *_ in summary], [m for _t, m, _s, _n in summary],
                       [max(0, m - 1.96 * s) for _t, m, s, _n in summary],
@@ -140,14 +143,14 @@ def cohort_pdf(cohort: Cohort, today: date) -> bytes:
                       png=True), width)]
     weakest = dashboards.weakest_elements(cohort, user_ids)
     if weakest:
-        story += [Paragraph("最薄弱的认定要素 Weakest assessment elements", HEADING),
+        story += [_text("最薄弱的认定要素 Weakest assessment elements", HEADING),
                   _table([["要素 Element", "平均得分 Mean score", "作答 Answers"]]
                          + [[f"{code} {(name or {}).get('zh', '')}", f"{100 * mean:.0f}", str(n)]
                             for code, name, mean, n in weakest], [.6, .2, .2])]
     results = dashboards.cohort_results(cohort)
     if results:
         names = {p.enrolment.user_id: p.enrolment.name for p in progress}
-        story += [Paragraph("考试结果 Exam results", HEADING),
+        story += [_text("考试结果 Exam results", HEADING),
                   _table([["学员 Trainee", "等级 Level", "理论 Theory", "技能 Practical", "结果 Result"]]
                          + [[names.get(a.user_id, ""), str(a.level),
                              "—" if a.theory_score is None else f"{a.theory_score:.0f}",
@@ -155,8 +158,11 @@ def cohort_pdf(cohort: Cohort, today: date) -> bytes:
                              {True: "通过 Passed", False: "未通过 Failed"}.get(a.passed, a.state)]
                             for a in results], [.3, .1, .2, .2, .2])]
     buffer = io.BytesIO()
+    info = pdfs.DocumentInfo(
+        title=f"{cohort.name} · 培训班报告 Cohort report", author=cohort.institution.name,
+        subject=f"Cohort report · target level {cohort.target_level} · {today}", created=now)
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                                 topMargin=16 * mm, bottomMargin=16 * mm, title=cohort.name,
-                                 author=cohort.institution.name)
-    document.build(story)
+                                 topMargin=16 * mm, bottomMargin=16 * mm,
+                                 **pdfs.canvas_options())
+    document.build(story, onFirstPage=lambda canvas, _doc: pdfs.apply_info(canvas, info))
     return buffer.getvalue()

@@ -210,7 +210,7 @@ def schedule_session(public_id: str):
 def report_pdf(public_id: str):
     """The cohort report as a PDF."""
     cohort = _cohort(public_id)
-    return _attachment(reports.cohort_pdf(cohort, utcnow().date()), "application/pdf",
+    return _attachment(reports.cohort_pdf(cohort, utcnow()), "application/pdf",
                        f"cohort-{cohort.public_id}.pdf")
 
 

@@ -8,7 +8,7 @@ expected by today and a trainee below 0.8 × 10 = 8 items is falling behind.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -22,6 +22,7 @@ from talentpool.auth import Role
 from talentpool.cohorts import dashboards, enrolment, reports
 from talentpool.cohorts.models import Cohort
 from talentpool.extensions import db
+from tests import pdf_engines
 from tests.cohorts.conftest import answer, estimate
 from tests.packs import make_item, make_pack
 
@@ -114,10 +115,48 @@ def test_pdf_report_names_cohort_and_trainees(app, small_cohort):
     cohort_id, _ann, _bob = small_cohort
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
-        data = reports.cohort_pdf(cohort, TODAY)
+        data = reports.cohort_pdf(cohort, datetime(2026, 3, 16, 8, 45))
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
         assert cohort.name.replace(" ", "") in text.replace(" ", "")
         assert "Ann" in text and "Bob" in text and "张三" in text
+
+
+def test_pdf_report_embeds_its_fonts_and_carries_its_making_time(app, small_cohort):
+    cohort_id, _ann, _bob = small_cohort
+    made = datetime(2026, 3, 16, 8, 45, 12)
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        data = reports.cohort_pdf(cohort, made)
+        name, institution = cohort.name, cohort.institution.name
+    fonts = pdf_engines.fonts(data)
+    assert {font.split("+")[-1] for font, _ in fonts} >= {"DejaVuSans", "DroidSansFallback"}
+    assert all(embedded for _font, embedded in fonts), fonts
+    info = PdfReader(io.BytesIO(data)).metadata
+    assert info.title == f"{name} · 培训班报告 Cohort report" and info.author == institution
+    assert info.subject == "Cohort report · target level 5 · 2026-03-16"
+    assert info.creator == "talentpool"
+    assert info.creation_date == info.modification_date == made.replace(tzinfo=UTC)
+
+
+@pdf_engines.needs_engines
+def test_pdf_report_prints_the_same_in_three_engines(app, small_cohort, tmp_path):
+    cohort_id, _ann, _bob = small_cohort
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        (tmp_path / "report.pdf").write_bytes(reports.cohort_pdf(cohort, datetime(2026, 3, 16)))
+        name = cohort.name
+    texts = pdf_engines.texts(tmp_path / "report.pdf")
+    for engine, text in texts.items():
+        squeezed = "".join(text.split())
+        for expected in ("".join(name.split()), "张三", "Ann", "Bob", "培训班报告", "2026-03-16",
+                         "学员进度", "落后Behind", "通过概率P(pass)"):
+            assert expected in squeezed, (engine, expected)
+    counts = {engine: pdf_engines.characters(text) for engine, text in texts.items()}
+    assert counts["ghostscript"] == counts["poppler"] == counts["mupdf"]
+    words = pdf_engines.word_ink(tmp_path / "report.pdf", tmp_path)
+    assert {"张三", "Ann", "Bob"} <= {word for word, _ in words}
+    assert [(word, ink) for word, ink in words
+            if min(ink.values()) < 0.4 * max(ink.values())] == []
 
 
 def test_dashboard_page_has_charts(client, auth, small_cohort, two_institutions):
