@@ -56,6 +56,8 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
 
 
+# reportlab looks this writer up in its module when it saves a document, so replacing it here
+# fixes every TrueType subset written in this process (importing this module is enough).
 ttfonts.makeToUnicodeCMap = to_unicode_cmap
 
 
