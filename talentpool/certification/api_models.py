@@ -71,14 +71,14 @@ class SignedCredential(BaseModel):
         "validFrom": "2026-11-02T08:30:00Z", "validUntil": "2029-11-02T08:30:00Z",
         "issuer": {"id": _SITE, "type": ["Profile"], "name": "talentpool"},
         "credentialSubject": {"type": ["AchievementSubject"]},
-        "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
-                  "verificationMethod": f"{_SITE}/.well-known/jwks.json#20261102-1a2b3c4d",
-                  "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"}}]})
+        "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+                   "verificationMethod": f"{_SITE}/.well-known/jwks.json#20261102-1a2b3c4d",
+                   "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"}]}]})
 
     context: list[str] = Field(alias="@context")
     id: str
     type: list[str]
-    proof: Proof
+    proof: list[Proof] = Field(min_length=1)
 
 
 class CredentialUpload(RootModel[dict[str, Any]]):
@@ -95,7 +95,10 @@ class VerificationAnswer(BaseModel):
     signature: Literal["valid", "invalid", "missing", "unsupported"]
     key: Literal["active", "retired", "unknown"]
     kid: str | None = Field(description="The key id the proof names, if any.")
-    status: Literal["valid", "expired", "revoked", "superseded", "unknown", "tampered"]
+    status: Literal["valid", "expired", "revoked", "superseded", "unknown", "tampered",
+                    "not_a_credential"] = Field(description=(
+        "`tampered`: a credential whose proof fails; `not_a_credential`: JSON that is not a "
+        "verifiable credential at all."))
     certificate: CertificateStatus | None = Field(
         description="The certificate's status record, if the credential names a known one.")
 

@@ -129,7 +129,16 @@ def sign(unsecured: dict, kid: str, private_key: Ed25519PrivateKey, created: dat
              "proofPurpose": "assertionMethod"}
     config = {**proof, "@context": unsecured["@context"]}
     signature = private_key.sign(_hash_data(unsecured, config))
-    return {**unsecured, "proof": {**proof, "proofValue": base58btc(signature)}}
+    return {**unsecured, "proof": [{**proof, "proofValue": base58btc(signature)}]}
+
+
+def is_credential(document: object) -> bool:
+    """True when ``document`` claims to be a VC 2.0 verifiable credential (before any check)."""
+    if not isinstance(document, dict):
+        return False
+    context, types = document.get("@context"), document.get("type")
+    return (isinstance(context, list) and bool(context) and context[0] == VC_CONTEXT
+            and isinstance(types, list) and "VerifiableCredential" in types)
 
 
 @dataclass(frozen=True)
@@ -144,9 +153,12 @@ class SignatureCheck:
 def check_signature(document: dict,
                     find_key: Callable[[str], Ed25519PublicKey | None]) -> SignatureCheck:
     """Verify the eddsa-jcs-2022 proof of ``document`` with the key ``find_key(kid)`` gives."""
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
+    proofs = document.get("proof")
+    if not isinstance(proofs, list) or not proofs:
         return SignatureCheck("missing", None, False)
+    if len(proofs) != 1 or not isinstance(proofs[0], dict):
+        return SignatureCheck("unsupported", None, False)
+    proof = proofs[0]
     method = proof.get("verificationMethod")
     kid = method.rpartition("#")[2] if isinstance(method, str) and "#" in method else None
     if (proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE
