@@ -21,6 +21,7 @@ from talentpool.certification import keys
 from talentpool.certification.credential import (
     CredentialFacts, check_signature, is_credential, sign, unsigned_credential,
 )
+from talentpool.certification.did import issuer_did
 from talentpool.certification.models import Certificate, SigningKey, StoredStatus
 from talentpool.certification.serials import new_serial, normalise_serial
 from talentpool.database import utcnow
@@ -167,12 +168,13 @@ def signed_credential(certificate: Certificate, email: str, now: datetime) -> tu
     Also used by the demo and benchmark seeding, so every seeded certificate verifies.
     """
     kid, private_key = keys.signing_key(now)
-    base = public_base_url()
+    issuer = issuer_did()
     facts = CredentialFacts(certificate.serial, certificate.level, certificate.theory_score,
                             certificate.practical_score, certificate.panel_score,
-                            certificate.issuer_name, certificate.valid_from,
-                            certificate.valid_until, email, certificate.holder_salt, base)
-    document = sign(unsigned_credential(facts), kid, private_key, now, base)
+                            certificate.issuer_name, issuer, certificate.valid_from,
+                            certificate.valid_until, email, certificate.holder_salt,
+                            public_base_url())
+    document = sign(unsigned_credential(facts), f"{issuer}#{kid}", private_key, now)
     return kid, json.dumps(document, ensure_ascii=False, indent=2)
 
 
@@ -258,8 +260,8 @@ def credential_document(certificate: Certificate) -> dict:
 
 
 def _serial_of(document: dict) -> str | None:
-    status = document.get("credentialStatus")
-    target = status.get("id") if isinstance(status, dict) else None
+    """The serial in the credential's ``id`` (``<site>/verify/<serial>``)."""
+    target = document.get("id")
     return target.rstrip("/").rpartition("/")[2] if isinstance(target, str) else None
 
 
@@ -272,8 +274,12 @@ def verify_credential(document: dict, now: datetime | None = None) -> Verificati
     if not is_credential(document):
         return VerificationResult("missing", "unknown", NOT_A_CREDENTIAL)
     rows: dict[str, SigningKey] = {}
+    own_methods = issuer_did() + "#"
 
-    def find_key(kid: str):
+    def find_key(method: str):
+        if not method.startswith(own_methods):
+            return None
+        kid = method.removeprefix(own_methods)
         found = keys.public_key(kid)
         if found is None:
             return None

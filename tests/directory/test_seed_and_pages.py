@@ -70,6 +70,7 @@ def test_seeded_certificates_carry_credentials_that_verify(app, client):
     from talentpool.directory.seed import seed_profiles
     from talentpool.extensions import db
 
+    app.config["PUBLIC_BASE_URL"] = "http://localhost"
     with app.app_context():
         seed_profiles(12, seed=5, now=NOW)
         serials = list(db.session.scalars(select(Certificate.serial)))
