@@ -66,6 +66,7 @@ def measures(app, live: bool, threads: int) -> list[tuple[str, Callable[[], obje
     from talentpool.auth import Role
     from talentpool.certification import keys, service
     from talentpool.certification.credential import CredentialFacts, sign, unsigned_credential
+    from talentpool.certification.did import issuer_did
     from talentpool.certification.public import certificate_pdf
 
     context = app.app_context()
@@ -75,7 +76,8 @@ def measures(app, live: bool, threads: int) -> list[tuple[str, Callable[[], obje
     certificate = service.issue_certificate(users[0], 5, 86, 77)
     serial, credential_text = certificate.serial, certificate.credential
     kid, private_key = keys.signing_key(certificate.issued_at)
-    facts = CredentialFacts(serial, 5, 86, 77, None, certificate.issuer_name,
+    issuer = issuer_did()
+    facts = CredentialFacts(serial, 5, 86, 77, None, certificate.issuer_name, issuer,
                             certificate.valid_from, certificate.valid_until,
                             "bench0@example.org", "00" * 16, "https://talentpool.example.org")
     levels = iter(range(10**9))
@@ -94,9 +96,9 @@ def measures(app, live: bool, threads: int) -> list[tuple[str, Callable[[], obje
     db.session.commit()
     result = [
         ("PDF rendering (certificate_pdf)", lambda: certificate_pdf(certificate), "certificates/s"),
-        ("credential build + eddsa-jcs-2022 signing",
-         lambda: sign(unsigned_credential(facts), kid, private_key, certificate.issued_at,
-                      facts.base_url), "credentials/s"),
+        ("credential build + eddsa-rdfc-2022 signing",
+         lambda: sign(unsigned_credential(facts), f"{issuer}#{kid}", private_key,
+                      certificate.issued_at), "credentials/s"),
         ("issue_certificate (supersede, sign, one commit)", issue, "certificates/s"),
         ("verify_credential (service, no HTTP)", verify_and_end_transaction, "credentials/s"),
         ("GET /api/v1/certificates/<serial>",

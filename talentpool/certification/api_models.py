@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 Status = Literal["valid", "expired", "revoked", "superseded", "unknown"]
 _SERIAL = "TP-HHWE-5G8E-TDJ8-7ZEQ-4T2H-07PJ-S48Q"
 _SITE = "https://talentpool.example.org"
+_DID = "did:web:talentpool.example.org:issuers:talentpool"
 
 
 class Bilingual(BaseModel):
@@ -54,31 +55,32 @@ class Proof(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     type: Literal["DataIntegrityProof"]
-    cryptosuite: Literal["eddsa-jcs-2022"]
-    verificationMethod: str = Field(description="`<site>/.well-known/jwks.json#<kid>`.")
+    cryptosuite: Literal["eddsa-rdfc-2022"]
+    verificationMethod: str = Field(description="`<issuer DID>#<kid>`, a Multikey of the "
+                                    "issuer's DID document.")
     proofPurpose: str
     proofValue: str = Field(description="Multibase base58-btc Ed25519 signature.")
 
 
 class SignedCredential(BaseModel):
-    """An Open Badges 3.0 credential (W3C VC Data Model 2.0) with an eddsa-jcs-2022 proof."""
+    """An Open Badges 3.0 credential (W3C VC Data Model 2.0) with an eddsa-rdfc-2022 proof."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
         "@context": ["https://www.w3.org/ns/credentials/v2",
                      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        "id": f"{_SITE}/api/v1/certificates/{_SERIAL}/credential",
+        "id": f"{_SITE}/verify/{_SERIAL}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "validFrom": "2026-11-02T08:30:00Z", "validUntil": "2029-11-02T08:30:00Z",
-        "issuer": {"id": _SITE, "type": ["Profile"], "name": "talentpool"},
+        "issuer": {"id": _DID, "type": ["Profile"], "name": "talentpool"},
         "credentialSubject": {"type": ["AchievementSubject"]},
-        "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
-                  "verificationMethod": f"{_SITE}/.well-known/jwks.json#20261102-1a2b3c4d",
-                  "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"}}]})
+        "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                   "verificationMethod": f"{_DID}#20261102-1a2b3c4d",
+                   "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"}]}]})
 
     context: list[str] = Field(alias="@context")
     id: str
     type: list[str]
-    proof: Proof
+    proof: list[Proof] = Field(min_length=1)
 
 
 class CredentialUpload(RootModel[dict[str, Any]]):
@@ -95,7 +97,10 @@ class VerificationAnswer(BaseModel):
     signature: Literal["valid", "invalid", "missing", "unsupported"]
     key: Literal["active", "retired", "unknown"]
     kid: str | None = Field(description="The key id the proof names, if any.")
-    status: Literal["valid", "expired", "revoked", "superseded", "unknown", "tampered"]
+    status: Literal["valid", "expired", "revoked", "superseded", "unknown", "tampered",
+                    "not_a_credential"] = Field(description=(
+        "`tampered`: a credential whose proof fails; `not_a_credential`: JSON that is not a "
+        "verifiable credential at all."))
     certificate: CertificateStatus | None = Field(
         description="The certificate's status record, if the credential names a known one.")
 
@@ -117,3 +122,27 @@ class Jwks(BaseModel):
         "kid": "20261102-1a2b3c4d", "use": "sig", "alg": "EdDSA"}]}]})
 
     keys: list[Jwk]
+
+
+class VerificationMethod(BaseModel):
+    id: str = Field(description="`<DID>#<kid>`.")
+    type: Literal["Multikey"]
+    controller: str
+    publicKeyMultibase: str = Field(description="base58-btc of 0xed01 + the raw Ed25519 key.")
+
+
+class DidDocument(BaseModel):
+    """A did:web DID document (DID Core 1.0): unretired keys, and retired keys whose
+    certificates are still valid."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": _DID, "verificationMethod": [{
+            "id": f"{_DID}#20261102-1a2b3c4d", "type": "Multikey", "controller": _DID,
+            "publicKeyMultibase": "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"}],
+        "assertionMethod": [f"{_DID}#20261102-1a2b3c4d"]}]})
+
+    context: list[str] = Field(alias="@context")
+    id: str
+    verificationMethod: list[VerificationMethod]
+    assertionMethod: list[str]

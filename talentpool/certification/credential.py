@@ -1,15 +1,18 @@
-"""Open Badges 3.0 credentials (W3C VC Data Model 2.0) with an ``eddsa-jcs-2022`` proof.
+"""Open Badges 3.0 credentials (W3C VC Data Model 2.0) with an ``eddsa-rdfc-2022`` proof.
 
-Signing (W3C Data Integrity EdDSA Cryptosuites, §3.3): the proof options carry the document's
-``@context``; hashData = SHA-256(JCS(proof options)) ‖ SHA-256(JCS(document without proof));
-the Ed25519 signature of hashData is written as multibase base58-btc in ``proofValue``. The
-``verificationMethod`` is ``<site>/.well-known/jwks.json#<kid>``: the key id after ``#`` names
-the published key. This module is pure: keys come in as arguments.
+Signing (W3C Data Integrity EdDSA Cryptosuites v1.0, §3.2 eddsa-rdfc-2022): the proof
+configuration is the proof without ``proofValue`` plus the document's ``@context``; both it and
+the document without ``proof`` are canonicalized with RDFC-1.0 (``linked_data``), hashData =
+SHA-256(canonical configuration) ‖ SHA-256(canonical document), and the Ed25519 signature of
+hashData is written as multibase base58-btc in ``proofValue``. The issuer is a did:web DID; the
+``verificationMethod`` is ``<issuer DID>#<key id>``, a Multikey in the issuer's DID document.
+This module is pure: keys and the issuer come in as arguments.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,14 +20,14 @@ from datetime import datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from talentpool.certification.canonical import (
-    CanonicalizationError, base58btc, canonicalize, from_base58btc,
-)
+from talentpool.certification.canonical import base58btc, from_base58btc
 from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, TITLE, WORK_TYPE, level
+from talentpool.certification.linked_data import (
+    OB_CONTEXT, PACKAGE_LOADER, VC_CONTEXT, DocumentLoader, canonical_nquads,
+)
 
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-CRYPTOSUITE = "eddsa-jcs-2022"
+CRYPTOSUITE = "eddsa-rdfc-2022"
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class CredentialFacts:
     practical_score: int
     panel_score: int | None
     issuer_name: str
+    issuer_id: str
     valid_from: datetime
     valid_until: datetime
     email: str
@@ -88,7 +92,7 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": f"{base}/verify/{facts.serial}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": f"{base}/", "type": ["Profile"], "name": facts.issuer_name,
+        "issuer": {"id": facts.issuer_id, "type": ["Profile"], "name": facts.issuer_name,
                    "url": f"{base}/"},
         "name": f"{TITLE['zh']} · {TITLE['en']}",
         "validFrom": timestamp(facts.valid_from),
@@ -110,62 +114,78 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
                     + (", and the panel review." if facts.panel_score is not None else "."))},
                 "resultDescription": descriptions},
             "result": results},
-        "credentialStatus": {"id": f"{base}/api/v1/certificates/{facts.serial}",
-                             "type": "TalentpoolCertificateStatus"},
     }
 
 
-def _hash_data(unsecured: dict, proof_options: dict) -> bytes:
-    return (hashlib.sha256(canonicalize(proof_options)).digest()
-            + hashlib.sha256(canonicalize(unsecured)).digest())
+def hash_data(unsecured: dict, proof_config: dict,
+              loader: DocumentLoader = PACKAGE_LOADER) -> bytes:
+    """SHA-256(canonical proof configuration) ‖ SHA-256(canonical document) (vc-di-eddsa §3.3)."""
+    return (hashlib.sha256(canonical_nquads(proof_config, loader).encode()).digest()
+            + hashlib.sha256(canonical_nquads(unsecured, loader).encode()).digest())
 
 
-def sign(unsecured: dict, kid: str, private_key: Ed25519PrivateKey, created: datetime,
-         base_url: str) -> dict:
-    """``unsecured`` with a Data Integrity proof (eddsa-jcs-2022) by key ``kid``."""
+def sign(unsecured: dict, verification_method: str, private_key: Ed25519PrivateKey,
+         created: datetime, loader: DocumentLoader = PACKAGE_LOADER) -> dict:
+    """``unsecured`` with an eddsa-rdfc-2022 Data Integrity proof, in a one-item ``proof`` array."""
     proof = {"type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE,
-             "created": timestamp(created),
-             "verificationMethod": f"{base_url}/.well-known/jwks.json#{kid}",
+             "created": timestamp(created), "verificationMethod": verification_method,
              "proofPurpose": "assertionMethod"}
     config = {**proof, "@context": unsecured["@context"]}
-    signature = private_key.sign(_hash_data(unsecured, config))
-    return {**unsecured, "proof": {**proof, "proofValue": base58btc(signature)}}
+    signature = private_key.sign(hash_data(unsecured, config, loader))
+    return {**unsecured, "proof": [{**proof, "proofValue": base58btc(signature)}]}
+
+
+def is_credential(document: object) -> bool:
+    """True when ``document`` claims to be a VC 2.0 verifiable credential (before any check)."""
+    if not isinstance(document, dict):
+        return False
+    context, types = document.get("@context"), document.get("type")
+    return (isinstance(context, list) and bool(context) and context[0] == VC_CONTEXT
+            and isinstance(types, list) and "VerifiableCredential" in types)
 
 
 @dataclass(frozen=True)
 class SignatureCheck:
-    """``signature``: valid, invalid, missing or unsupported; ``kid`` as named by the proof."""
+    """``signature``: valid, invalid, missing or unsupported; ``kid``: the method's fragment."""
 
     signature: str
     kid: str | None
     key_found: bool
 
 
+def _issuer_id(document: dict) -> str | None:
+    issuer = document.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
 def check_signature(document: dict,
                     find_key: Callable[[str], Ed25519PublicKey | None]) -> SignatureCheck:
-    """Verify the eddsa-jcs-2022 proof of ``document`` with the key ``find_key(kid)`` gives."""
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
+    """Verify the eddsa-rdfc-2022 proof of ``document``; ``find_key(method)`` resolves the key.
+
+    The verification method must belong to the issuer (``<issuer id>#<key id>``) and the
+    proof must be the only one. Any change to the document or the proof fails.
+    """
+    proofs = document.get("proof")
+    if not isinstance(proofs, list) or not proofs:
         return SignatureCheck("missing", None, False)
-    method = proof.get("verificationMethod")
-    kid = method.rpartition("#")[2] if isinstance(method, str) and "#" in method else None
+    if len(proofs) != 1 or not isinstance(proofs[0], dict):
+        return SignatureCheck("unsupported", None, False)
+    proof = proofs[0]
+    method, issuer = proof.get("verificationMethod"), _issuer_id(document)
+    controller, _hash, kid = method.partition("#") if isinstance(method, str) else ("", "", "")
     if (proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE
             or proof.get("proofPurpose") != "assertionMethod" or not kid):
-        return SignatureCheck("unsupported", kid, False)
-    key = find_key(kid)
+        return SignatureCheck("unsupported", kid or None, False)
+    key = find_key(method) if controller == issuer else None
     if key is None:
         return SignatureCheck("invalid", kid, False)
-    options = {name: value for name, value in proof.items() if name != "proofValue"}
+    config = {name: value for name, value in proof.items() if name != "proofValue"}
     unsecured = {name: value for name, value in document.items() if name != "proof"}
-    if "@context" in options:
-        context, expected = unsecured.get("@context"), options["@context"]
-        if (not isinstance(context, list) or not isinstance(expected, list)
-                or context[:len(expected)] != expected):
-            return SignatureCheck("invalid", kid, True)
-        unsecured["@context"] = options["@context"]
-    options["@context"] = unsecured.get("@context")
+    if "@context" in config or not _TIMESTAMP.match(str(config.get("created", ""))):
+        return SignatureCheck("invalid", kid, True)
+    config["@context"] = unsecured.get("@context")
     try:
-        key.verify(from_base58btc(proof.get("proofValue")), _hash_data(unsecured, options))
-    except (InvalidSignature, ValueError, CanonicalizationError, TypeError):
+        key.verify(from_base58btc(proof.get("proofValue")), hash_data(unsecured, config))
+    except (InvalidSignature, ValueError, TypeError):
         return SignatureCheck("invalid", kid, True)
     return SignatureCheck("valid", kid, True)

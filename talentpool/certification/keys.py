@@ -99,7 +99,7 @@ def _private_key(kid: str) -> Ed25519PrivateKey:
 def public_key(kid: str) -> tuple[Ed25519PublicKey, SigningKey] | None:
     """The public key published under ``kid`` and its row, or None."""
     row = db.session.get(SigningKey, kid) if isinstance(kid, str) and len(kid) <= 64 else None
-    if row is None:
+    if row is None or not row.public_key:
         return None
     raw = base64.urlsafe_b64decode(row.public_key + "=" * (-len(row.public_key) % 4))
     return Ed25519PublicKey.from_public_bytes(raw), row
@@ -108,7 +108,8 @@ def public_key(kid: str) -> tuple[Ed25519PublicKey, SigningKey] | None:
 def jwks() -> dict:
     """Every public key, the signing one first, as a JWK Set (RFC 7517; OKP keys, RFC 8037)."""
     active_first = case((SigningKey.retired_at.is_(None), 0), else_=1)
-    rows = db.session.scalars(select(SigningKey).order_by(
+    # A row without a public key (an old placeholder) is no key: it is never published.
+    rows = db.session.scalars(select(SigningKey).where(SigningKey.public_key != "").order_by(
         active_first, SigningKey.created_at.desc(), SigningKey.kid.desc()))
     return {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": row.public_key, "kid": row.kid,
                       "use": "sig", "alg": "EdDSA"} for row in rows]}

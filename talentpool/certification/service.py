@@ -19,15 +19,16 @@ from sqlalchemy.exc import IntegrityError
 
 from talentpool.certification import keys
 from talentpool.certification.credential import (
-    CredentialFacts, check_signature, sign, unsigned_credential,
+    CredentialFacts, check_signature, is_credential, sign, unsigned_credential,
 )
+from talentpool.certification.did import issuer_did
 from talentpool.certification.models import Certificate, SigningKey, StoredStatus
 from talentpool.certification.serials import new_serial, normalise_serial
 from talentpool.database import utcnow
 from talentpool.extensions import db
 
 VALID, EXPIRED, REVOKED, SUPERSEDED = "valid", "expired", "revoked", "superseded"
-UNKNOWN, TAMPERED = "unknown", "tampered"
+UNKNOWN, TAMPERED, NOT_A_CREDENTIAL = "unknown", "tampered", "not_a_credential"
 DEFAULT_VALID_YEARS = 3
 DEFAULT_ISSUER_NAME = "talentpool 职业技能等级认定 · talentpool Skill Level Certification"
 PANEL_LEVELS = (1, 2)
@@ -45,7 +46,7 @@ class VerificationResult:
 
     signature: str  # valid, invalid, missing, unsupported
     key: str  # active, retired, unknown
-    status: str  # valid, expired, revoked, superseded, unknown, tampered
+    status: str  # valid, expired, revoked, superseded, unknown, tampered, not_a_credential
     kid: str | None = None
     certificate: Certificate | None = None
 
@@ -139,19 +140,15 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
     for certificate in older:
         certificate.status = StoredStatus.SUPERSEDED
     db.session.flush()
-    kid, private_key = keys.signing_key(now)
-    base, salt = public_base_url(), secrets.token_hex(16)
+    salt = secrets.token_hex(16)
     certificate = Certificate(
         serial=new_serial(), user_id=user.id, holder_name=user.display_name, level=level,
         theory_score=theory, practical_score=practical, panel_score=panel,
         issuer_name=setting("ISSUER_NAME", DEFAULT_ISSUER_NAME), issued_at=now, valid_from=now,
         valid_until=add_years(now, years),
-        status=StoredStatus.VALID, signing_kid=kid, holder_salt=salt, decision=decision or {})
-    facts = CredentialFacts(certificate.serial, level, theory, practical, panel,
-                            certificate.issuer_name, certificate.valid_from,
-                            certificate.valid_until, user.email, salt, base)
-    document = sign(unsigned_credential(facts), kid, private_key, now, base)
-    certificate.credential = json.dumps(document, ensure_ascii=False, indent=2)
+        status=StoredStatus.VALID, holder_salt=salt, decision=decision or {})
+    certificate.signing_kid, certificate.credential = signed_credential(certificate, user.email,
+                                                                        now)
     db.session.add(certificate)
     try:
         db.session.flush()
@@ -163,6 +160,22 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
         old.superseded_by_id = certificate.id
     db.session.flush()
     return certificate
+
+
+def signed_credential(certificate: Certificate, email: str, now: datetime) -> tuple[str, str]:
+    """(key id, credential text) of ``certificate``, signed now by the signing key (no commit).
+
+    Also used by the demo and benchmark seeding, so every seeded certificate verifies.
+    """
+    kid, private_key = keys.signing_key(now)
+    issuer = issuer_did()
+    facts = CredentialFacts(certificate.serial, certificate.level, certificate.theory_score,
+                            certificate.practical_score, certificate.panel_score,
+                            certificate.issuer_name, issuer, certificate.valid_from,
+                            certificate.valid_until, email, certificate.holder_salt,
+                            public_base_url())
+    document = sign(unsigned_credential(facts), f"{issuer}#{kid}", private_key, now)
+    return kid, json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def find_certificate(serial: str) -> Certificate | None:
@@ -247,16 +260,26 @@ def credential_document(certificate: Certificate) -> dict:
 
 
 def _serial_of(document: dict) -> str | None:
-    status = document.get("credentialStatus")
-    target = status.get("id") if isinstance(status, dict) else None
+    """The serial in the credential's ``id`` (``<site>/verify/<serial>``)."""
+    target = document.get("id")
     return target.rstrip("/").rpartition("/")[2] if isinstance(target, str) else None
 
 
 def verify_credential(document: dict, now: datetime | None = None) -> VerificationResult:
-    """Check an uploaded credential: signature, signing key and the certificate's status."""
-    rows: dict[str, SigningKey] = {}
+    """Check an uploaded credential: signature, signing key and the certificate's status.
 
-    def find_key(kid: str):
+    JSON that does not claim to be a verifiable credential is ``not_a_credential``, not
+    ``tampered``.
+    """
+    if not is_credential(document):
+        return VerificationResult("missing", "unknown", NOT_A_CREDENTIAL)
+    rows: dict[str, SigningKey] = {}
+    own_methods = issuer_did() + "#"
+
+    def find_key(method: str):
+        if not method.startswith(own_methods):
+            return None
+        kid = method.removeprefix(own_methods)
         found = keys.public_key(kid)
         if found is None:
             return None

@@ -10,9 +10,9 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from spectree import Response
 
-from talentpool.certification import bp, keys, service, throttle
+from talentpool.certification import bp, did, keys, service, throttle
 from talentpool.certification.api_models import (
-    CertificateStatus, CredentialUpload, Jwks, SignedCredential, VerificationAnswer,
+    CertificateStatus, CredentialUpload, DidDocument, Jwks, SignedCredential, VerificationAnswer,
 )
 from talentpool.certification.public import status_record
 from talentpool.certification.serials import normalise_serial
@@ -188,6 +188,18 @@ def verify_upload():
 def jwks():
     """The public keys that sign credentials (every key, so old credentials keep verifying)."""
     response = jsonify(keys.jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/issuers/<slug>/did.json")
+@api.validate(tags=[DISCOVERY], security={}, operation_id="issuerDidDocument",
+              resp=Response(HTTP_200=DidDocument, **error_responses(404)))
+def did_document(slug: str):
+    """The issuer's did:web DID document: the keys that sign its credentials."""
+    if slug != did.issuer_slug():  # a .json address answers in JSON whatever the client accepts
+        return jsonify(error=_("No issuer has this name."), status=404), 404
+    response = jsonify(did.did_document(utcnow()))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 

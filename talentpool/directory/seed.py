@@ -1,10 +1,9 @@
 """Demo and benchmark data: ``seed_profiles(n, seed)`` lists n trainees with certificates,
 skills, tiers and consents, reproducibly from ``seed``.
 
-Rows are inserted in bulk, a chunk per transaction. Certificates are inserted directly, not
-signed one by one: they carry an empty credential under the placeholder key ``seed-unsigned``,
-so their verify page shows the register entry but the signed credential does not verify.
-Seeded accounts get a random password hash nobody knows (they cannot log in).
+Rows are inserted in bulk, a chunk per transaction. Each certificate carries a real credential
+signed by the instance's signing key (``certification.service.signed_credential``), so seeded
+certificates verify like issued ones. Seeded accounts get a random password hash nobody knows (they cannot log in).
 """
 
 from __future__ import annotations
@@ -19,8 +18,9 @@ from talentpool.accounts.models import User, new_public_id
 from talentpool.accounts.passwords import hash_password
 from talentpool.assessment.tracks import TRACKS
 from talentpool.auth import Role
-from talentpool.certification.models import Certificate, SigningKey, StoredStatus
+from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.certification.serials import new_serial
+from talentpool.certification.service import signed_credential
 from talentpool.database import utcnow
 from talentpool.directory.models import (
     NO_LEVEL, ListingConsent, ProfileSkill, TalentProfile, TalentTier,
@@ -32,7 +32,6 @@ from talentpool.extensions import db
 from talentpool.practice.models import SkillEstimate
 from talentpool.practice.skills import report_score
 
-SEED_KID = "seed-unsigned"
 CHUNK = 5_000
 CITIES = ("北京", "上海", "深圳", "广州", "杭州", "成都", "武汉", "西安", "南京", "重庆",
           "贵阳", "合肥", "长沙", "郑州", "济南", "太原", "沈阳", "昆明", "南昌", "石家庄")
@@ -42,12 +41,6 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 LEVEL_SHARES = {None: .35, 5: .30, 4: .20, 3: .10, 2: .04, 1: .01}
 AVAILABILITY_SHARES = {"open": .45, "part_time": .25, "full_time": .2, "not_now": .1}
 LANGUAGE_SHARES = {"en": .4, "ja": .05, "ko": .04, "fr": .02}
-
-
-def _seed_key() -> None:
-    if db.session.get(SigningKey, SEED_KID) is None:
-        db.session.add(SigningKey(kid=SEED_KID, public_key="", retired_at=utcnow()))
-        db.session.flush()
 
 
 def _person(rng: np.random.Generator, now: datetime, index: int, seed: int) -> dict:
@@ -76,6 +69,20 @@ def _person(rng: np.random.Generator, now: datetime, index: int, seed: int) -> d
     }
 
 
+def _certificate(user_id: int, p: dict) -> dict:
+    """The row of a seeded person's certificate, with its signed credential."""
+    issued = p["issued"].replace(microsecond=0)
+    row = {"serial": new_serial(), "user_id": user_id, "holder_name": p["name"],
+           "level": p["level"], "theory_score": 75, "practical_score": 72,
+           "panel_score": 70 if p["level"] <= 2 else None, "issuer_name": "talentpool demo",
+           "issued_at": issued, "valid_from": issued,
+           "valid_until": issued + timedelta(days=365 * 4), "status": StoredStatus.VALID,
+           "holder_salt": secrets.token_hex(16)}
+    row["signing_kid"], row["credential"] = signed_credential(Certificate(**row), p["email"],
+                                                              issued)
+    return row
+
+
 def _insert_chunk(people: list[dict], password_hash: str, now: datetime) -> None:
     rules = load_rules()
     returning = insert(User).returning(User.id, sort_by_parameter_order=True)
@@ -87,13 +94,7 @@ def _insert_chunk(people: list[dict], password_hash: str, now: datetime) -> None
     certificates, estimates, tiers, consents, profiles = [], [], [], [], []
     for user_id, p in zip(user_ids, people, strict=True):
         if p["level"] is not None:
-            certificates.append({
-                "serial": new_serial(), "user_id": user_id, "holder_name": p["name"],
-                "level": p["level"], "theory_score": 75, "practical_score": 72,
-                "issuer_name": "talentpool demo", "issued_at": p["issued"],
-                "valid_from": p["issued"], "valid_until": p["issued"] + timedelta(days=365 * 4),
-                "status": StoredStatus.VALID, "credential": "{}", "signing_kid": SEED_KID,
-                "holder_salt": secrets.token_hex(8)})
+            certificates.append(_certificate(user_id, p))
         for track, (score, score_se) in p["skills"].items():
             estimates.append({"user_id": user_id, "track": track, "theta": (score - 50) / 12.5,
                               "se": score_se / 12.5, "score": score, "score_se": score_se,
@@ -143,7 +144,6 @@ def seed_profiles(n: int, seed: int = 0, now: datetime | None = None) -> int:
     rng = np.random.default_rng(seed)
     start = db.session.scalar(select(func.count()).select_from(User)
                               .where(User.email.like(f"seed{seed}-%"))) or 0
-    _seed_key()
     password_hash = hash_password(secrets.token_urlsafe(24))
     for offset in range(0, n, CHUNK):
         people = [_person(rng, now, start + offset + i, seed)

@@ -20,6 +20,12 @@ class Issued:
     user_id: int
 
 
+@pytest.fixture(autouse=True)
+def public_site(app):
+    """Credentials name their site and issuer DID: the same inside and outside requests."""
+    app.config["PUBLIC_BASE_URL"] = "http://localhost"
+
+
 @pytest.fixture
 def make_certificate(app):
     """Issue a certificate to a new (or the given) trainee account."""

@@ -1,22 +1,28 @@
-"""A credential verifies with nothing but the published JWKS, ``cryptography`` and the stdlib.
+"""A credential verifies with nothing but the issuer's DID document, pyld and ``cryptography``.
 
-The verifier below deliberately uses no project code: it re-implements the eddsa-jcs-2022
-check the way a third party would (JCS via sorted compact JSON is exact for documents whose
-numbers are integers, which is what the issuer emits).
+The verifier below uses no project code: it follows W3C vc-di-eddsa (eddsa-rdfc-2022) the way a
+third party would, resolving the key from the did:web document the site serves; the JSON-LD
+contexts are read from the vendored files. (tests/certification/test_independent_verifier.py
+runs Digital Bazaar's JavaScript libraries against a live server.)
 """
 
-import base64
 import copy
 import hashlib
 import json
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pyld import jsonld
 
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+CONTEXTS = Path(__file__).parents[2] / "talentpool" / "certification" / "contexts"
+FILES = {"https://www.w3.org/ns/credentials/v2": CONTEXTS / "credentials-v2.jsonld",
+         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json":
+             CONTEXTS / "ob-v3p0-context-3.0.3.json"}
 
 
 def b58decode(text: str) -> bytes:
@@ -27,25 +33,37 @@ def b58decode(text: str) -> bytes:
     return b"\0" * (len(text) - len(text.lstrip("1"))) + body
 
 
-def jcs(value) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+def load(url, options=None):
+    return {"contextUrl": None, "documentUrl": url,
+            "document": json.loads(FILES[url].read_text(encoding="utf-8"))}
 
 
-def independently_verified(credential: dict, jwks: dict) -> bool:
-    """eddsa-jcs-2022 verification from the W3C specification, with the published keys."""
+def rdfc(document) -> bytes:
+    return jsonld.normalize(document, {"algorithm": "URDNA2015", "format": "application/n-quads",
+                                       "documentLoader": load}).encode()
+
+
+def independently_verified(credential: dict, did_document: dict) -> bool:
+    """eddsa-rdfc-2022 verification from the W3C specification, with the published keys."""
     document = copy.deepcopy(credential)
-    proof = document.pop("proof")
-    if proof["type"] != "DataIntegrityProof" or proof["cryptosuite"] != "eddsa-jcs-2022":
+    proofs = document.pop("proof")
+    if not isinstance(proofs, list) or len(proofs) != 1:
         return False
-    kid = proof["verificationMethod"].split("#", 1)[1]
-    jwk = next((key for key in jwks["keys"] if key["kid"] == kid), None)
-    if jwk is None or (jwk["kty"], jwk["crv"], jwk["alg"]) != ("OKP", "Ed25519", "EdDSA"):
+    proof = proofs[0]
+    if proof["type"] != "DataIntegrityProof" or proof["cryptosuite"] != "eddsa-rdfc-2022":
         return False
-    public_key = Ed25519PublicKey.from_public_bytes(
-        base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4)))
+    if proof["verificationMethod"] not in did_document["assertionMethod"]:
+        return False
+    method = next(m for m in did_document["verificationMethod"]
+                  if m["id"] == proof["verificationMethod"])
+    if method["controller"] != document["issuer"]["id"] or method["type"] != "Multikey":
+        return False
+    multikey = b58decode(method["publicKeyMultibase"].removeprefix("z"))
+    assert multikey[:2] == b"\xed\x01"
+    public_key = Ed25519PublicKey.from_public_bytes(multikey[2:])
     signature = b58decode(proof.pop("proofValue").removeprefix("z"))
     config = {**proof, "@context": document["@context"]}
-    hash_data = hashlib.sha256(jcs(config)).digest() + hashlib.sha256(jcs(document)).digest()
+    hash_data = hashlib.sha256(rdfc(config)).digest() + hashlib.sha256(rdfc(document)).digest()
     try:
         public_key.verify(signature, hash_data)
     except InvalidSignature:
@@ -55,20 +73,21 @@ def independently_verified(credential: dict, jwks: dict) -> bool:
 
 def fetch(client, serial):
     credential = client.get(f"/api/v1/certificates/{serial}/credential").get_json()
-    return credential, client.get("/.well-known/jwks.json").get_json()
+    return credential, client.get("/issuers/talentpool/did.json").get_json()
 
 
-def test_issued_credential_verifies_with_the_published_jwks(client, make_certificate):
+def test_issued_credential_verifies_with_the_issuer_did_document(client, make_certificate):
     issued = make_certificate(name="李雷")
-    credential, jwks = fetch(client, issued.serial)
-    assert independently_verified(credential, jwks)
+    credential, did_document = fetch(client, issued.serial)
+    assert independently_verified(credential, did_document)
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["@context"][0] == "https://www.w3.org/ns/credentials/v2"
     identity = credential["credentialSubject"]["identifier"][0]
     expected = hashlib.sha256((issued.email + identity["salt"]).encode()).hexdigest()
     assert identity["identityHash"] == "sha256$" + expected and identity["hashed"] is True
     assert "李雷" not in json.dumps(credential, ensure_ascii=False)
-    assert credential["credentialStatus"]["id"].endswith(f"/api/v1/certificates/{issued.serial}")
+    assert credential["id"].endswith(f"/verify/{issued.serial}")
+    assert credential["issuer"]["id"] == "did:web:localhost:issuers:talentpool"
 
 
 TAMPERING = {
@@ -79,23 +98,24 @@ TAMPERING = {
     "theory score": lambda c: c["credentialSubject"]["result"][1].__setitem__("value", "100"),
     "achievement": lambda c: c["credentialSubject"]["achievement"].__setitem__("name", "一级"),
     "issuer": lambda c: c["issuer"].__setitem__("name", "Someone else"),
-    "status id": lambda c: c["credentialStatus"].__setitem__("id", "https://evil.example/x"),
+    "credential id": lambda c: c.__setitem__("id", c["id"] + "X"),
+    "issuer id": lambda c: c["issuer"].__setitem__("id", "did:web:evil.example"),
     "type": lambda c: c["type"].append("ExtraType"),
     "added field": lambda c: c.__setitem__("description", "extra"),
     "removed field": lambda c: c.pop("validUntil"),
     "context": lambda c: c["@context"].pop(),
-    "proof created": lambda c: c["proof"].__setitem__("created", "2020-01-01T00:00:00Z"),
-    "proof value": lambda c: c["proof"].__setitem__(
-        "proofValue", c["proof"]["proofValue"][:-2] + "11"),
+    "proof created": lambda c: c["proof"][0].__setitem__("created", "2020-01-01T00:00:00Z"),
+    "proof value": lambda c: c["proof"][0].__setitem__(
+        "proofValue", c["proof"][0]["proofValue"][:-2] + "11"),
 }
 
 
 @pytest.mark.parametrize("change", TAMPERING.values(), ids=TAMPERING.keys())
 def test_any_change_breaks_the_signature(client, make_certificate, change):
     issued = make_certificate()
-    credential, jwks = fetch(client, issued.serial)
+    credential, did_document = fetch(client, issued.serial)
     change(credential)
-    assert not independently_verified(credential, jwks)
+    assert not independently_verified(credential, did_document)
     result = client.post("/api/v1/credentials/verify", json=credential).get_json()
     assert result["verified"] is False and result["status"] == "tampered"
 
@@ -104,13 +124,16 @@ def test_rotation_keeps_old_credentials_verifying(app, client, runner, make_cert
     old = make_certificate()
     assert "New signing key" in runner.invoke(args=["certificates", "rotate-key"]).output
     new = make_certificate()
-    old_credential, jwks = fetch(client, old.serial)
+    old_credential, did_document = fetch(client, old.serial)
     new_credential, _ = fetch(client, new.serial)
-    old_kid = old_credential["proof"]["verificationMethod"].split("#")[1]
-    new_kid = new_credential["proof"]["verificationMethod"].split("#")[1]
+    old_kid = old_credential["proof"][0]["verificationMethod"].split("#")[1]
+    new_kid = new_credential["proof"][0]["verificationMethod"].split("#")[1]
+    jwks = client.get("/.well-known/jwks.json").get_json()
     assert old_kid != new_kid and [key["kid"] for key in jwks["keys"]] == [new_kid, old_kid]
-    assert independently_verified(old_credential, jwks)
-    assert independently_verified(new_credential, jwks)
+    did = "did:web:localhost:issuers:talentpool"
+    assert did_document["assertionMethod"] == [f"{did}#{new_kid}", f"{did}#{old_kid}"]
+    assert independently_verified(old_credential, did_document)
+    assert independently_verified(new_credential, did_document)
     answer = client.post("/api/v1/credentials/verify", json=old_credential).get_json()
     assert (answer["verified"], answer["key"], answer["kid"]) == (True, "retired", old_kid)
     answer = client.post("/api/v1/credentials/verify", json=new_credential).get_json()

@@ -45,7 +45,7 @@ def test_holder_downloads_the_signed_credential(client, auth, make_certificate):
     auth.login(issued.email, PASSWORD)
     response = client.get(f"/certificates/{issued.serial}.json")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    assert json.loads(response.data)["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert json.loads(response.data)["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -59,16 +59,35 @@ def test_signed_credential_of_a_forgotten_certificate_is_unknown(app, client, ma
     assert (body["signature"], body["status"], body["certificate"]) == ("valid", "unknown", None)
 
 
+VC = {"@context": ["https://www.w3.org/ns/credentials/v2",
+                   "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+      "type": ["VerifiableCredential", "OpenBadgeCredential"]}
+
+
 @pytest.mark.parametrize("document", [
-    {}, {"proof": "nope"}, {"proof": {"type": "Ed25519Signature2020"}},
-    {"proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
-               "proofPurpose": "assertionMethod", "verificationMethod": "x#unknown-kid",
-               "proofValue": "z111"}},
-    {"@context": 5, "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
-                              "proofPurpose": "assertionMethod", "verificationMethod": "#k",
-                              "proofValue": 7, "@context": 3}},
+    {}, {"proof": "nope"}, {"proof": [{"type": "DataIntegrityProof"}]}, {"hello": "world"},
+    {"@context": "https://www.w3.org/ns/credentials/v2", "type": "VerifiableCredential"},
+    {**VC, "@context": ["https://www.w3.org/2018/credentials/v1"]},
+    {**VC, "type": ["OpenBadgeCredential"]},
 ])
-def test_objects_that_are_not_signed_credentials_fail_cleanly(client, document):
+def test_json_that_is_not_a_credential_is_said_to_be_none(client, document):
+    answer = client.post("/api/v1/credentials/verify", json=document)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert (body["verified"], body["signature"], body["status"]) == (
+        False, "missing", "not_a_credential")
+
+
+@pytest.mark.parametrize("document", [
+    VC, {**VC, "proof": "nope"}, {**VC, "proof": {"type": "Ed25519Signature2020"}},
+    {**VC, "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+                      "proofPurpose": "assertionMethod", "verificationMethod": "x#unknown-kid",
+                      "proofValue": "z111"}]},
+    {**VC, "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+                      "proofPurpose": "assertionMethod", "verificationMethod": "#k",
+                      "proofValue": 7, "@context": 3}]},
+])
+def test_credentials_without_a_good_proof_are_tampered(client, document):
     answer = client.post("/api/v1/credentials/verify", json=document)
     assert answer.status_code == 200
     assert answer.get_json()["verified"] is False and answer.get_json()["status"] == "tampered"
@@ -77,7 +96,7 @@ def test_objects_that_are_not_signed_credentials_fail_cleanly(client, document):
 def test_proof_with_a_key_of_ours_but_bad_bytes_is_invalid(client, make_certificate):
     issued = make_certificate()
     credential = credential_of(client, issued.serial)
-    credential["proof"]["proofValue"] = "z0OIl"
+    credential["proof"][0]["proofValue"] = "z0OIl"
     body = client.post("/api/v1/credentials/verify", json=credential).get_json()
     assert (body["signature"], body["key"], body["status"]) == ("invalid", "active", "tampered")
     credential["validUntil"] = 1.5e300  # a float in a tampered credential canonicalises fine
@@ -116,3 +135,16 @@ def test_status_and_keys_answers_carry_rfc3339_times(client, make_certificate):
     for name in ("issued_at", "valid_until"):
         assert datetime.fromisoformat(record[name]).utcoffset().total_seconds() == 0
     assert client.get("/.well-known/jwks.json").get_json()["keys"]
+
+
+def test_a_key_row_without_a_public_key_is_never_published(app, client, make_certificate):
+    make_certificate()
+    with app.app_context():
+        from talentpool.certification.models import SigningKey
+        from talentpool.extensions import db
+
+        db.session.add(SigningKey(kid="seed-unsigned", public_key="",
+                                  retired_at=datetime(2026, 1, 1)))
+        db.session.commit()
+    kids = [key["kid"] for key in client.get("/.well-known/jwks.json").get_json()["keys"]]
+    assert kids and "seed-unsigned" not in kids

@@ -61,3 +61,23 @@ def test_every_page_renders_empty_and_full(pool, make_user, language):
     assert response.status_code == 200
     page = clients["employer"].get("/talent/search").get_data(as_text=True)
     assert listed.profile_id in page and "/verify/" in page
+
+
+def test_seeded_certificates_carry_credentials_that_verify(app, client):
+    from sqlalchemy import select
+
+    from talentpool.certification.models import Certificate
+    from talentpool.directory.seed import seed_profiles
+    from talentpool.extensions import db
+
+    app.config["PUBLIC_BASE_URL"] = "http://localhost"
+    with app.app_context():
+        seed_profiles(12, seed=5, now=NOW)
+        serials = list(db.session.scalars(select(Certificate.serial)))
+    assert serials
+    for serial in serials:
+        credential = client.get(f"/api/v1/certificates/{serial}/credential").get_json()
+        answer = client.post("/api/v1/credentials/verify", json=credential).get_json()
+        assert answer["signature"] == "valid" and answer["certificate"]["serial"] == serial
+    keys = client.get("/.well-known/jwks.json").get_json()["keys"]
+    assert keys and all(len(key["x"]) == 43 for key in keys)
