@@ -44,7 +44,7 @@ class CertificateFace:
     panel_score: int | None
     issuer_name: str
     issued_at: datetime
-    valid_until: datetime
+    valid_until: datetime | None  # None: no expiry date
     verify_url: str
     status: str = "valid"
 
@@ -168,7 +168,8 @@ def render_certificate(face: CertificateFace) -> bytes:
         ("发证机构", "Issuing body", face.issuer_name, ""),
         ("发证日期 / 有效期至", "Issued / valid until",
          f"{_zh_date(face.issued_at)}  至  {_zh_date(face.valid_until)}",
-         f"{face.issued_at:%d %b %Y} – {face.valid_until:%d %b %Y}"),
+         f"{face.issued_at:%d %b %Y} – {face.valid_until:%d %b %Y}") if face.valid_until else
+        ("发证日期", "Issued", _zh_date(face.issued_at), f"{face.issued_at:%d %b %Y}"),
     )
     y = height - 68 * mm
     for row in rows:

@@ -91,7 +91,7 @@ def _insert_chunk(people: list[dict], password_hash: str, now: datetime) -> None
                 "serial": new_serial(), "user_id": user_id, "holder_name": p["name"],
                 "level": p["level"], "theory_score": 75, "practical_score": 72,
                 "issuer_name": "talentpool demo", "issued_at": p["issued"],
-                "valid_from": p["issued"], "valid_until": p["issued"] + timedelta(days=365 * 4),
+                "valid_from": p["issued"], "valid_until": None,
                 "status": StoredStatus.VALID, "credential": "{}", "signing_kid": SEED_KID,
                 "holder_salt": secrets.token_hex(8)})
         for track, (score, score_se) in p["skills"].items():

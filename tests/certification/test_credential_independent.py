@@ -82,7 +82,7 @@ TAMPERING = {
     "status id": lambda c: c["credentialStatus"].__setitem__("id", "https://evil.example/x"),
     "type": lambda c: c["type"].append("ExtraType"),
     "added field": lambda c: c.__setitem__("description", "extra"),
-    "removed field": lambda c: c.pop("validUntil"),
+    "removed field": lambda c: c.pop("validFrom"),
     "context": lambda c: c["@context"].pop(),
     "proof created": lambda c: c["proof"].__setitem__("created", "2020-01-01T00:00:00Z"),
     "proof value": lambda c: c["proof"].__setitem__(
