@@ -228,6 +228,13 @@ def certificates_of(user_id: int) -> list[Certificate]:
                                    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
 
 
+def valid_certificates_of(user_id: int, now: datetime | None = None) -> list[Certificate]:
+    """A person's currently valid certificates, newest first: not revoked, not replaced by a
+    newer one of the same level, not expired (a certificate without expiry date never is)."""
+    now = now or utcnow()
+    return [c for c in certificates_of(user_id) if certificate_status(c, now) == VALID]
+
+
 def list_certificates(search: str | None = None, limit: int = 200) -> list[Certificate]:
     """Newest certificates, optionally those whose serial or holder name contains ``search``."""
     query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from talentpool.accounts.models import User
 from talentpool.certification.models import Certificate
 from talentpool.certification.public import verify_url
-from talentpool.certification.service import VALID, certificate_status, certificates_of
+from talentpool.certification.service import VALID, certificate_status, valid_certificates_of
 from talentpool.database import utcnow
 from talentpool.directory.models import NO_LEVEL, ContactRequest, TalentProfile
 from talentpool.extensions import db
@@ -68,9 +68,7 @@ def contact_accepted(profile: TalentProfile, employer_id: int) -> bool:
 def verified_certificates(user_id: int, now: datetime | None = None) -> list[dict]:
     """Valid certificates of a person as public records (serial, level, expiry date or None,
     verify link). The verify page they link to shows a masked name, never the full name."""
-    now = now or utcnow()
-    return [_certificate_record(c) for c in certificates_of(user_id)
-            if certificate_status(c, now) == VALID]
+    return [_certificate_record(c) for c in valid_certificates_of(user_id, now)]
 
 
 def _certificate_record(certificate: Certificate) -> dict:

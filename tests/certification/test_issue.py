@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from talentpool.certification import service
-from talentpool.certification.models import Certificate
+from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.extensions import db
 
 T0 = datetime(2026, 3, 1, 9, 30)
@@ -69,6 +69,21 @@ def test_renewal_supersedes_the_older_certificate_of_the_same_level(app, make_ce
         assert service.certificate_status(level_4, T0 + timedelta(days=1)) == "valid"
         assert [c.serial for c in service.certificates_of(old.user_id)] == [
             new.serial, other_level.serial, old.serial]
+        assert [c.serial for c in service.valid_certificates_of(old.user_id)] == [
+            new.serial, other_level.serial]
+
+
+def test_a_higher_level_neither_supersedes_nor_revokes_the_lower_one(app, client,
+                                                                    make_certificate):
+    level_5 = make_certificate(level=5, now=T0)
+    level_4 = make_certificate(level=4, email=level_5.email, now=T0 + timedelta(days=30))
+    with app.app_context():
+        lower = service.find_certificate(level_5.serial)
+        assert (lower.status, lower.superseded_by_id, lower.revoked_at) == (
+            StoredStatus.VALID, None, None)
+        assert {c.level for c in service.valid_certificates_of(level_5.user_id)} == {4, 5}
+    for serial in (level_5.serial, level_4.serial):
+        assert client.get(f"/api/v1/certificates/{serial}").get_json()["status"] == "valid"
 
 
 def test_revocation_records_reason_date_and_actor(app, make_certificate, make_user):
