@@ -82,7 +82,6 @@ def load_config() -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "EXAM_SCHEME": os.environ.get("EXAM_SCHEME",
                                       str(PROJECT_ROOT / "exams" / "certification-scheme.yaml")),
-        "CERTIFICATE_VALID_YEARS": _int("CERTIFICATE_VALID_YEARS", 3),
         "ISSUER_NAME": os.environ.get(
             "ISSUER_NAME", "talentpool 职业技能等级认定 · talentpool Skill Level Certification"),
         "CERTIFICATE_SEAL_IMAGE": os.environ.get("CERTIFICATE_SEAL_IMAGE", ""),

@@ -3,7 +3,8 @@
 Items are imported from test packs (exam and practice items in both parts), a simulated field
 test calibrates the theory and practical scales, and simulated Angoff panels set each level's
 cuts. The scheme gives every level a 3-item fixed theory form (T1.1) and a 2–4-item adaptive
-practical part (P1.1); the pools hold enough operational items for the 25 % exposure cap.
+practical part (P1.1), and no validity period unless ``validity_years`` is given; the pools hold
+enough operational items for the 25 % exposure cap.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ N_THEORY_EXAM, N_PRACTICAL_EXAM, N_PRACTICE = 16, 20, 4
 
 
 def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practical_max=4,
-                pretest_positions=(), theory_mode="fixed", theory_min=None):
+                pretest_positions=(), theory_mode="fixed", theory_min=None, validity_years=None):
     part = lambda code, mode, n, low: {"mode": mode, "time_limit_minutes": 30,  # noqa: E731
                                        "blueprint": {code: low}, "min_items": low,
                                        "max_items": n, "item_levels": [5, 4],
                                        **({"pretest_positions": list(pretest_positions)}
                                           if mode == "adaptive" and pretest_positions else {})}
-    levels = [{"level": n, "prerequisite": None if n == 5 else n + 1, "validity_years": 3,
+    levels = [{"level": n, "prerequisite": None if n == 5 else n + 1,
+               **({"validity_years": validity_years} if validity_years else {}),
                "retake_wait_days": retake_days, "panel_review": n <= 2,
                "theory": part("T1.1", theory_mode, theory_items, theory_min or theory_items),
                "practical": part("P1.1", "adaptive", practical_max, practical_min)}

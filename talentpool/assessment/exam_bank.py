@@ -52,9 +52,9 @@ def exam_rng() -> np.random.Generator:
 
 def held_levels(user_id: int, now: datetime) -> set[int]:
     """Levels of the person's currently valid certificates."""
-    from talentpool.certification.service import VALID, certificate_status, certificates_of
+    from talentpool.certification.service import valid_certificates_of
 
-    return {c.level for c in certificates_of(user_id) if certificate_status(c, now) == VALID}
+    return {c.level for c in valid_certificates_of(user_id, now)}
 
 
 def in_cohort(user_id: int, cohort_id: int) -> bool:

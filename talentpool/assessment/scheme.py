@@ -46,7 +46,7 @@ class PartRule:
 class LevelRule:
     level: int
     prerequisite: int | None
-    validity_years: int
+    validity_years: int | None  # None: certificates of the level never expire
     retake_wait_days: int
     panel_review: bool
     theory: PartRule
@@ -134,8 +134,9 @@ def parse_scheme(data: Any, elements: set[str]) -> Scheme:
         prerequisite = raw.get("prerequisite")
         if prerequisite is not None and prerequisite != number + 1:
             problems.append(f"level {number}.prerequisite: must be level {number + 1} or null")
-        if not _int(raw.get("validity_years"), 1, 10):
-            problems.append(f"level {number}.validity_years: 1–10")
+        validity = raw.get("validity_years")
+        if validity is not None and not _int(validity, 1, 10):
+            problems.append(f"level {number}.validity_years: 1–10, or leave it out (no expiry)")
         if not _int(raw.get("retake_wait_days"), 0, 365):
             problems.append(f"level {number}.retake_wait_days: 0–365")
         panel = raw.get("panel_review", False)
@@ -144,7 +145,7 @@ def parse_scheme(data: Any, elements: set[str]) -> Scheme:
         theory = _part(number, "theory", raw.get("theory"), elements, problems)
         practical = _part(number, "practical", raw.get("practical"), elements, problems)
         if theory and practical:
-            levels[number] = LevelRule(number, prerequisite, raw["validity_years"],
+            levels[number] = LevelRule(number, prerequisite, validity,
                                        raw["retake_wait_days"], bool(panel), theory, practical)
     if sorted(levels) != [1, 2, 3, 4, 5] and not problems:
         problems.append("levels: the scheme must define levels 5, 4, 3, 2 and 1")

@@ -18,22 +18,26 @@ class Bilingual(BaseModel):
 
 
 class CertificateStatus(BaseModel):
-    """What the printed certificate shows, and its status; an unknown serial has nulls."""
+    """What the printed certificate shows, with the holder's name masked, and its status; an
+    unknown serial has nulls."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "serial": _SERIAL, "status": "valid", "holder_name": "王小明",
+        "serial": _SERIAL, "status": "valid", "masked_name": "王*明",
         "occupation": {"zh": "人工智能训练师", "en": "Artificial Intelligence Trainer"},
         "occupation_code": "4-04-05-05", "work_type": {"zh": "数据标注员", "en": "Data Annotator"},
         "level": 4, "level_name": {"zh": "四级/中级工", "en": "Level 4 / Intermediate"},
         "theory_score": 82, "practical_score": 74, "panel_score": None,
         "issuer": "talentpool", "issued_at": "2026-11-02T08:30:00Z",
-        "valid_until": "2029-11-02T08:30:00Z", "revoked_at": None, "revocation_reason": None,
+        "valid_until": None, "revoked_at": None, "revocation_reason": None,
         "verify_url": f"{_SITE}/verify/{_SERIAL}",
         "credential_url": f"{_SITE}/api/v1/certificates/{_SERIAL}/credential"}]})
 
     serial: str
     status: Status
-    holder_name: str | None
+    masked_name: str | None = Field(description=(
+        "The holder's name masked: a Chinese name keeps its first and last character (王*明, "
+        "two characters 王*), other names keep each word's initial (J*** S****). Null once "
+        "the holder's account is deleted. The full name is never returned."))
     occupation: Bilingual | None
     occupation_code: str | None
     work_type: Bilingual | None
@@ -44,7 +48,8 @@ class CertificateStatus(BaseModel):
     panel_score: int | None = Field(ge=0, le=100)
     issuer: str | None
     issued_at: AwareDatetime | None = Field(description="RFC 3339, UTC.")
-    valid_until: AwareDatetime | None = Field(description="RFC 3339, UTC.")
+    valid_until: AwareDatetime | None = Field(
+        description="RFC 3339, UTC; null when the certificate never expires.")
     revoked_at: AwareDatetime | None = Field(description="RFC 3339, UTC; set when revoked.")
     revocation_reason: str | None
     verify_url: str | None = Field(json_schema_extra={"format": "uri"})
@@ -70,7 +75,7 @@ class SignedCredential(BaseModel):
                      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
         "id": f"{_SITE}/verify/{_SERIAL}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "validFrom": "2026-11-02T08:30:00Z", "validUntil": "2029-11-02T08:30:00Z",
+        "validFrom": "2026-11-02T08:30:00Z",
         "issuer": {"id": _DID, "type": ["Profile"], "name": "talentpool"},
         "credentialSubject": {"type": ["AchievementSubject"]},
         "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",

@@ -42,7 +42,7 @@ class CredentialFacts:
     issuer_name: str
     issuer_id: str
     valid_from: datetime
-    valid_until: datetime
+    valid_until: datetime | None
     email: str
     salt: str
     base_url: str
@@ -96,7 +96,7 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
                    "url": f"{base}/"},
         "name": f"{TITLE['zh']} · {TITLE['en']}",
         "validFrom": timestamp(facts.valid_from),
-        "validUntil": timestamp(facts.valid_until),
+        **({"validUntil": timestamp(facts.valid_until)} if facts.valid_until else {}),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [{"type": "IdentityObject", "identityType": "emailAddress",

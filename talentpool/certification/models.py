@@ -15,7 +15,11 @@ from talentpool.extensions import db
 
 
 class StoredStatus(enum.StrEnum):
-    """What is stored; "expired" is derived from ``valid_until`` and the clock, never stored."""
+    """What is stored; "expired" is derived from ``valid_until`` and the clock, never stored.
+
+    SUPERSEDED means a newer certificate of the same level replaced this one; a higher level
+    never supersedes a lower one.
+    """
 
     VALID = "valid"
     REVOKED = "revoked"
@@ -58,7 +62,9 @@ class Certificate(db.Model):
     issuer_name: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     valid_from: Mapped[datetime] = mapped_column(DateTime)
-    valid_until: Mapped[datetime] = mapped_column(DateTime, index=True)
+    # None: the certificate never expires (the national certificate has no expiry date); a
+    # level whose scheme sets ``validity_years`` expires.
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     status: Mapped[StoredStatus] = mapped_column(STATUS_TYPE, default=StoredStatus.VALID)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     revocation_reason: Mapped[str | None] = mapped_column(String(500))

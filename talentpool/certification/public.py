@@ -1,7 +1,9 @@
 """What the public may see of a certificate, and its printable PDF.
 
-The public record holds exactly what the printed certificate shows (plus the revocation
-reason): no e-mail address, no account id, nothing about other certificates of the holder.
+The public record holds what the printed certificate shows (plus the revocation reason), with
+the holder's name masked: no full name, no e-mail address, no account id, nothing about other
+certificates of the holder. A verifier who knows the full name can have it confirmed
+(``names.names_match``); the holder's own export adds it back (``holder_record``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from talentpool.certification.credential import timestamp
 from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, WORK_TYPE, level
 from talentpool.certification.models import Certificate
+from talentpool.certification.names import mask_name
 from talentpool.certification.pdf import CertificateFace, render_certificate
 from talentpool.certification.service import (
     REVOKED, UNKNOWN, certificate_status, public_base_url,
@@ -23,7 +26,7 @@ from talentpool.certification.service import (
 from talentpool.database import utcnow
 
 HOLDER_DELETED = "holder account deleted"
-_FIELDS = ("holder_name", "occupation", "occupation_code", "work_type", "level", "level_name",
+_FIELDS = ("masked_name", "occupation", "occupation_code", "work_type", "level", "level_name",
            "theory_score", "practical_score", "panel_score", "issuer", "issued_at",
            "valid_until", "revoked_at", "revocation_reason", "verify_url", "credential_url")
 
@@ -44,13 +47,16 @@ def _time(moment: datetime | None) -> str | None:
 
 def status_record(requested: str, certificate: Certificate | None,
                   now: datetime | None = None) -> dict:
-    """The JSON status of a serial; unknown serials get the same keys, all null."""
+    """The public JSON status of a serial; unknown serials get the same keys, all null.
+
+    ``valid_until`` is null for a certificate that never expires.
+    """
     record: dict = {"serial": (requested or "")[:80], "status": UNKNOWN, **dict.fromkeys(_FIELDS)}
     if certificate is None:
         return record
     status, grade = certificate_status(certificate, now or utcnow()), level(certificate.level)
     record.update(
-        serial=certificate.serial, status=status, holder_name=certificate.holder_name or None,
+        serial=certificate.serial, status=status, masked_name=mask_name(certificate.holder_name),
         occupation=OCCUPATION, occupation_code=OCCUPATION_CODE, work_type=WORK_TYPE,
         level=certificate.level, level_name={"zh": grade.zh, "en": grade.en},
         theory_score=certificate.theory_score, practical_score=certificate.practical_score,
@@ -84,6 +90,12 @@ def issuer_seal(certificate: Certificate) -> bytes | None:
         current_app.logger.error("certificate seal image %s unusable: %s", path, error)
         return None
     return data
+
+
+def holder_record(certificate: Certificate, now: datetime | None = None) -> dict:
+    """The status record with the full name, for the holder's own copy of their data."""
+    return {**status_record(certificate.serial, certificate, now),
+            "holder_name": certificate.holder_name or None}
 
 
 def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> bytes:

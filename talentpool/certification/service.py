@@ -1,7 +1,8 @@
 """Certificate use cases: issue, renew, revoke, look up, verify, rotate the signing key.
 
 Each public function that changes data is one use case and commits once. Whether a
-certificate has expired is derived from ``valid_until`` and the server clock, never stored.
+certificate has expired is derived from ``valid_until`` and the server clock, never stored;
+a certificate without ``valid_until`` never expires.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from talentpool.extensions import db
 
 VALID, EXPIRED, REVOKED, SUPERSEDED = "valid", "expired", "revoked", "superseded"
 UNKNOWN, TAMPERED, NOT_A_CREDENTIAL = "unknown", "tampered", "not_a_credential"
-DEFAULT_VALID_YEARS = 3
 DEFAULT_ISSUER_NAME = "talentpool 职业技能等级认定 · talentpool Skill Level Certification"
 PANEL_LEVELS = (1, 2)
 # Looked up when a serial is malformed, so a made-up serial costs the same query as a real one.
@@ -99,8 +99,8 @@ def issue_certificate(user, level: int, theory_score: float, practical_score: fl
                       valid_years: int | None = None) -> Certificate:
     """Issue a signed certificate; an older valid one of the same level is superseded. Commits.
 
-    ``valid_years`` (the scheme's validity period of the level) overrides
-    ``CERTIFICATE_VALID_YEARS``.
+    ``valid_years`` is the scheme's validity period of the level; None (the default) means the
+    certificate never expires.
     """
     certificate = add_certificate(user, level, theory_score, practical_score, panel_score, now,
                                   valid_years)
@@ -129,9 +129,8 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
     practical = _checked_score(practical_score, _("The practical score must be from 0 to 100."))
     panel = None if panel_score is None else _checked_score(
         panel_score, _("The panel review score must be from 0 to 100."))
-    years = int(setting("CERTIFICATE_VALID_YEARS", DEFAULT_VALID_YEARS)
-                if valid_years is None else valid_years)
-    if not 1 <= years <= 50:
+    if valid_years is not None and (isinstance(valid_years, bool) or not isinstance(
+            valid_years, int) or not 1 <= valid_years <= 50):
         raise CertificationError(_("The validity period must be 1 to 50 years."))
     now = (now or utcnow()).replace(microsecond=0)
     older = db.session.scalars(select(Certificate).where(
@@ -145,7 +144,7 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
         serial=new_serial(), user_id=user.id, holder_name=user.display_name, level=level,
         theory_score=theory, practical_score=practical, panel_score=panel,
         issuer_name=setting("ISSUER_NAME", DEFAULT_ISSUER_NAME), issued_at=now, valid_from=now,
-        valid_until=add_years(now, years),
+        valid_until=None if valid_years is None else add_years(now, valid_years),
         status=StoredStatus.VALID, holder_salt=salt, decision=decision or {})
     certificate.signing_kid, certificate.credential = signed_credential(certificate, user.email,
                                                                         now)
@@ -189,13 +188,14 @@ def find_certificate(serial: str) -> Certificate | None:
 def certificate_status(certificate: Certificate, now: datetime | None = None) -> str:
     """valid, expired, revoked or superseded, by the server clock.
 
-    A certificate whose account was deleted counts as revoked (withdrawn).
+    A certificate whose account was deleted counts as revoked (withdrawn); one without
+    ``valid_until`` never expires. Only a newer certificate of the same level supersedes.
     """
     if certificate.status is StoredStatus.REVOKED or certificate.user_id is None:
         return REVOKED
     if certificate.status is StoredStatus.SUPERSEDED:
         return SUPERSEDED
-    if (now or utcnow()) >= certificate.valid_until:
+    if certificate.valid_until is not None and (now or utcnow()) >= certificate.valid_until:
         return EXPIRED
     return VALID
 
@@ -239,6 +239,13 @@ def certificates_of(user_id: int) -> list[Certificate]:
     """A person's certificates, newest first."""
     return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
                                    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+
+
+def valid_certificates_of(user_id: int, now: datetime | None = None) -> list[Certificate]:
+    """A person's currently valid certificates, newest first: not revoked, not replaced by a
+    newer one of the same level, not expired (a certificate without expiry date never is)."""
+    now = now or utcnow()
+    return [c for c in certificates_of(user_id) if certificate_status(c, now) == VALID]
 
 
 def list_certificates(search: str | None = None, limit: int = 200) -> list[Certificate]:

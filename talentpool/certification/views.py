@@ -14,6 +14,8 @@ from talentpool.certification import bp, did, keys, service, throttle
 from talentpool.certification.api_models import (
     CertificateStatus, CredentialUpload, DidDocument, Jwks, SignedCredential, VerificationAnswer,
 )
+from talentpool.certification.forms import NameCheckForm
+from talentpool.certification.names import names_match
 from talentpool.certification.public import status_record
 from talentpool.certification.serials import normalise_serial
 from talentpool.database import utcnow
@@ -63,16 +65,34 @@ def verify_form():
     return render_template("certification/verify_form.html")
 
 
+def _verify_response(serial: str, certificate, form: NameCheckForm, name_matches=None,
+                     status: int | None = None):
+    record = status_record(serial, certificate)
+    response = current_app.make_response(render_template(
+        "certification/verify.html", record=record, certificate=certificate, form=form,
+        name_matches=name_matches))
+    response.status_code = status or (200 if certificate else 404)
+    return _no_store(response)
+
+
 @bp.get("/verify/<serial>")
 @rate_limited
 def verify_page(serial: str):
     """Whether a certificate is valid, expired, revoked, superseded or unknown."""
-    certificate = service.find_certificate(serial)
-    record = status_record(serial, certificate)
-    response = current_app.make_response(render_template(
-        "certification/verify.html", record=record, certificate=certificate))
-    response.status_code = 200 if certificate else 404
-    return _no_store(response)
+    return _verify_response(serial, service.find_certificate(serial), NameCheckForm())
+
+
+@bp.post("/verify/<serial>")
+@rate_limited
+def check_holder_name(serial: str):
+    """Whether a typed full name is the holder's: match or no match, never the name itself."""
+    certificate, form = service.find_certificate(serial), NameCheckForm()
+    if certificate is None:
+        return _verify_response(serial, None, form)
+    if not form.validate_on_submit():
+        return _verify_response(serial, certificate, form, status=400)
+    return _verify_response(serial, certificate, form,
+                            names_match(form.holder_name.data, certificate.holder_name))
 
 
 @bp.get("/api/v1/certificates/<serial>")

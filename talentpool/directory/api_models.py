@@ -77,8 +77,11 @@ class Skill(BaseModel):
 class CertificateSummary(BaseModel):
     serial: str
     level: int = Field(ge=1, le=5)
-    valid_until: str = Field(json_schema_extra={"format": "date"})
-    verify_url: str = Field(json_schema_extra={"format": "uri"})
+    valid_until: str | None = Field(json_schema_extra={"format": "date"},
+                                    description="Null: the certificate never expires.")
+    verify_url: str = Field(json_schema_extra={"format": "uri"}, description=(
+        "Public verification page: it shows a masked name, the level and the status, never "
+        "the real name."))
 
 
 class Contact(BaseModel):
@@ -94,7 +97,7 @@ _CARD_EXAMPLE = {
     "skills": [{"track": "named_entities", "score": 81, "uncertainty": 3.8,
                 "provisional": False}],
     "certificates": [{"serial": "TP-HHWE-5G8E-TDJ8-7ZEQ-4T2H-07PJ-S48Q", "level": 4,
-                      "valid_until": "2029-11-30",
+                      "valid_until": None,
                       "verify_url": "https://talentpool.example.org/verify/"
                       "TP-HHWE-5G8E-TDJ8-7ZEQ-4T2H-07PJ-S48Q"}]}
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from talentpool.accounts.models import User
 from talentpool.assessment.models import ExamAttempt
 from talentpool.auth import Role
-from talentpool.certification.service import VALID, certificate_status, certificates_of
+from talentpool.certification.service import valid_certificates_of
 from talentpool.database import utcnow
 from talentpool.directory.models import NO_LEVEL, ProfileSkill, TalentProfile, TalentTier
 from talentpool.directory.tiers import Evidence, Placement, load_rules, place
@@ -43,7 +43,7 @@ def last_activity(user_id: int) -> datetime | None:
 
 def gather_evidence(user_id: int, now: datetime) -> tuple[Evidence, dict]:
     """The evidence for a placement, and the skill rows it used (track → estimate)."""
-    levels = [c.level for c in certificates_of(user_id) if certificate_status(c, now) == VALID]
+    levels = [c.level for c in valid_certificates_of(user_id, now)]
     current = skill_estimates.current(user_id)
     evidence = Evidence(best_level=min(levels) if levels else None,
                         skills={track: row.score for track, row in current.items()},

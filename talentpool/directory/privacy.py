@@ -15,12 +15,12 @@ from sqlalchemy import select
 from talentpool.accounts.models import User
 from talentpool.certification.models import Certificate
 from talentpool.certification.public import verify_url
-from talentpool.certification.service import VALID, certificate_status, certificates_of
+from talentpool.certification.service import VALID, certificate_status, valid_certificates_of
 from talentpool.database import utcnow
 from talentpool.directory.models import NO_LEVEL, ContactRequest, TalentProfile
 from talentpool.extensions import db
 
-NOTICE_VERSION = "2026-11"
+NOTICE_VERSION = "2026-12"  # 2026-12: the verify page masks the name
 # Always shown once listed; the consent notice names them.
 CORE_FIELDS = ("pool_name", "headline", "tracks", "skills", "levels", "tier", "certificates",
                "availability", "last_active")
@@ -33,7 +33,8 @@ FIELD_LABELS = {
     "skills": _l("your skill per track (0–100) with its uncertainty"),
     "levels": _l("your certificate levels"),
     "tier": _l("your talent-pool tier"),
-    "certificates": _l("your valid certificates, with links to their public verification page"),
+    "certificates": _l("your valid certificates, with links to their public verification page "
+                       "(it shows your name masked, the level and the status)"),
     "availability": _l("your availability"),
     "last_active": _l("the month you were last active"),
     "region": _l("your city or region"),
@@ -65,15 +66,15 @@ def contact_accepted(profile: TalentProfile, employer_id: int) -> bool:
 
 
 def verified_certificates(user_id: int, now: datetime | None = None) -> list[dict]:
-    """Valid certificates of a person as public records (serial, level, dates, verify link)."""
-    now = now or utcnow()
-    return [_certificate_record(c) for c in certificates_of(user_id)
-            if certificate_status(c, now) == VALID]
+    """Valid certificates of a person as public records (serial, level, expiry date or None,
+    verify link). The verify page they link to shows a masked name, never the full name."""
+    return [_certificate_record(c) for c in valid_certificates_of(user_id, now)]
 
 
 def _certificate_record(certificate: Certificate) -> dict:
     return {"serial": certificate.serial, "level": certificate.level,
-            "valid_until": certificate.valid_until.date().isoformat(),
+            "valid_until": certificate.valid_until.date().isoformat()
+            if certificate.valid_until else None,
             "verify_url": verify_url(certificate.serial)}
 
 

@@ -9,7 +9,7 @@ from talentpool.accounts.models import User
 from talentpool.accounts.passwords import verify_password
 from talentpool.accounts.service import AccountError
 from talentpool.assessment.models import ExamAttempt
-from talentpool.certification.public import status_record
+from talentpool.certification.public import holder_record
 from talentpool.certification.service import certificates_of, withdraw_certificates_of
 from talentpool.database import rfc3339, utcnow
 from talentpool.directory import employers
@@ -46,7 +46,7 @@ def export_data(user: User) -> dict:
                            "started_at": rfc3339(a.started_at), "finished_at": rfc3339(a.finished_at),
                            "theory_score": a.theory_score, "practical_score": a.practical_score,
                            "panel_score": a.panel_score} for a in attempts],
-        "certificates": [status_record(c.serial, c) for c in certificates_of(user.id)],
+        "certificates": [holder_record(c) for c in certificates_of(user.id)],
         "tier": None if tier is None else {"tier": tier.tier, "reasons": tier.reasons,
                                            "next_steps": tier.next_steps,
                                            "computed_at": rfc3339(tier.computed_at)},

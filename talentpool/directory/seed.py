@@ -76,7 +76,7 @@ def _certificate(user_id: int, p: dict) -> dict:
            "level": p["level"], "theory_score": 75, "practical_score": 72,
            "panel_score": 70 if p["level"] <= 2 else None, "issuer_name": "talentpool demo",
            "issued_at": issued, "valid_from": issued,
-           "valid_until": issued + timedelta(days=365 * 4), "status": StoredStatus.VALID,
+           "valid_until": None, "status": StoredStatus.VALID,
            "holder_salt": secrets.token_hex(16)}
     row["signing_kid"], row["credential"] = signed_credential(Certificate(**row), p["email"],
                                                               issued)

@@ -71,16 +71,25 @@ def answer_current(app, client, correct=True, sequence=None):
                        json={"answer": answer}, headers={"X-CSRFToken": csrf_from(page)})
 
 
-def test_full_exam_passes_and_issues_a_certificate(app, client, bank, trainee):
-    assert start(client, bank).status_code == 302
+def answer_until_graded(app, client) -> ExamAttempt:
+    """Answer every item correctly until the attempt leaves its parts; the graded attempt."""
     for _ in range(20):
         if attempt_row(app).state not in ("theory", "practical"):
             break
         assert answer_current(app, client).status_code == 200
-    attempt = attempt_row(app)
+    return attempt_row(app)
+
+
+def test_full_exam_passes_and_issues_a_certificate(app, client, bank, trainee):
+    assert start(client, bank).status_code == 302
+    attempt = answer_until_graded(app, client)
     assert attempt.state == "passed" and attempt.passed
     assert attempt.theory_score >= 60 and attempt.practical_score >= 60
     assert attempt.certificate_serial
+    with app.app_context():
+        from talentpool.certification.service import find_certificate
+
+        assert find_certificate(attempt.certificate_serial).valid_until is None  # no expiry
     with app.app_context():
         n_theory = count_responses(ExamResponse.part == "theory")
     assert n_theory == 3  # the fixed form's blueprint
@@ -235,6 +244,45 @@ def test_level_4_needs_a_level_5_certificate(app, tmp_path, bank, make_user):
 
         issue_certificate(user, 5, 80, 80)
         assert exam.eligibility_problem(user.id, 4, now) is None
+
+
+def test_passing_level_4_leaves_the_level_5_certificate_valid(app, client, bank, trainee):
+    from talentpool.assessment.exam_bank import held_levels
+    from talentpool.certification.service import issue_certificate
+
+    with app.test_request_context():
+        user_id = find_user_by_email(trainee).id
+        level_5 = issue_certificate(find_user_by_email(trainee), 5, 80, 80).serial
+        now = utcnow()
+        level_4_session = exam.create_session(4, "Level 4 · test", now - timedelta(hours=1),
+                                              now + timedelta(hours=5), None).public_id
+    assert start(client, level_4_session).status_code == 302
+    attempt = answer_until_graded(app, client)
+    assert (attempt.level, attempt.state) == (4, "passed") and attempt.certificate_serial
+    with app.test_request_context():
+        assert held_levels(user_id, utcnow()) == {4, 5}
+    for serial in (level_5, attempt.certificate_serial):
+        assert client.get(f"/api/v1/certificates/{serial}").get_json()["status"] == "valid"
+        assert 'data-status="valid"' in client.get(f"/verify/{serial}").get_data(as_text=True)
+
+
+def test_a_level_with_a_validity_period_issues_expiring_certificates(app, tmp_path, client,
+                                                                      trainee):
+    from talentpool.certification.service import certificate_status, find_certificate
+
+    make_ready_bank(app, tmp_path, validity_years=2)
+    with app.app_context():
+        now = utcnow()
+        session = exam.create_session(5, "Level 5 · test", now - timedelta(hours=1),
+                                      now + timedelta(hours=5), None).public_id
+    start(client, session)
+    attempt = answer_until_graded(app, client)
+    with app.app_context():
+        certificate = find_certificate(attempt.certificate_serial)
+        assert certificate.valid_until.year == certificate.valid_from.year + 2
+        assert certificate_status(certificate, certificate.valid_until) == "expired"
+        assert certificate_status(certificate, certificate.valid_until - timedelta(seconds=1)) \
+            == "valid"
 
 
 def test_element_feedback_only_after_the_session_closes(app, bank, make_user):

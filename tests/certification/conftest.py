@@ -36,14 +36,15 @@ def make_certificate(app):
 
     def _make(level: int = 5, theory: float = 82, practical: float = 74,
               panel: float | None = None, email: str | None = None, name: str | None = None,
-              now: datetime | None = None) -> Issued:
+              now: datetime | None = None, valid_years: int | None = None) -> Issued:
         with app.app_context():
             user = find_user_by_email(email) if email else None
             if user is None:
                 n = next(counter)
                 user = create_user(email or f"holder{n}@example.org", name or f"Holder {n}",
                                     PASSWORD, Role.TRAINEE)
-            certificate = issue_certificate(user, level, theory, practical, panel, now=now)
+            certificate = issue_certificate(user, level, theory, practical, panel, now=now,
+                                            valid_years=valid_years)
             return Issued(certificate.serial, user.email, user.id)
 
     return _make

@@ -102,7 +102,7 @@ TAMPERING = {
     "issuer id": lambda c: c["issuer"].__setitem__("id", "did:web:evil.example"),
     "type": lambda c: c["type"].append("ExtraType"),
     "added field": lambda c: c.__setitem__("description", "extra"),
-    "removed field": lambda c: c.pop("validUntil"),
+    "removed field": lambda c: c.pop("validFrom"),
     "context": lambda c: c["@context"].pop(),
     "proof created": lambda c: c["proof"][0].__setitem__("created", "2020-01-01T00:00:00Z"),
     "proof value": lambda c: c["proof"][0].__setitem__(

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from talentpool.certification import service
-from talentpool.certification.models import Certificate
+from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.extensions import db
 
 T0 = datetime(2026, 3, 1, 9, 30)
@@ -19,29 +19,36 @@ def test_issued_certificate_is_valid_with_a_random_serial(app, make_certificate)
         assert service.certificate_status(certificate) == service.VALID
         assert certificate.holder_name.startswith("Holder")
         assert (certificate.theory_score, certificate.practical_score) == (82, 74)
-        assert certificate.valid_until.year - certificate.valid_from.year == 3
+        assert certificate.valid_until is None
         assert service.certificates_of(first.user_id) == [certificate]
 
 
-def test_validity_follows_the_configured_years_and_expires_by_the_clock(app, make_certificate):
-    app.config["CERTIFICATE_VALID_YEARS"] = 2
+def test_a_certificate_without_validity_years_is_still_valid_ten_years_later(
+        app, client, make_certificate):
     issued = make_certificate(now=T0)
+    ten_years_later = T0 + timedelta(days=3653)
     with app.app_context():
         certificate = service.find_certificate(issued.serial)
-        assert certificate.valid_until == datetime(2028, 3, 1, 9, 30)
-        assert service.certificate_status(certificate, datetime(2028, 3, 1, 9, 29)) == "valid"
-        assert service.certificate_status(certificate, datetime(2028, 3, 1, 9, 30)) == "expired"
+        assert service.certificate_status(certificate, ten_years_later) == service.VALID
+        assert "validUntil" not in service.credential_document(certificate)
+        assert "validFrom" in service.credential_document(certificate)
+    record = client.get(f"/api/v1/certificates/{issued.serial}").get_json()
+    assert (record["status"], record["valid_until"]) == ("valid", None)
 
 
-def test_the_scheme_validity_overrides_the_setting(app, make_user):
+def test_a_level_with_validity_years_expires_by_the_clock(app, make_user):
     from talentpool.accounts.service import find_user_by_email
 
     with app.app_context():
         user = find_user_by_email(make_user())
         certificate = service.issue_certificate(user, 4, 70, 70, now=T0, valid_years=5)
         assert certificate.valid_until == datetime(2031, 3, 1, 9, 30)
-        with pytest.raises(service.CertificationError):
-            service.issue_certificate(user, 3, 70, 70, valid_years=0)
+        assert service.credential_document(certificate)["validUntil"] == "2031-03-01T09:30:00Z"
+        assert service.certificate_status(certificate, datetime(2031, 3, 1, 9, 29)) == "valid"
+        assert service.certificate_status(certificate, datetime(2031, 3, 1, 9, 30)) == "expired"
+        for years in (0, 51, True, 2.5):
+            with pytest.raises(service.CertificationError):
+                service.issue_certificate(user, 3, 70, 70, valid_years=years)
 
 
 def test_leap_day_plus_years_lands_on_28_february():
@@ -62,6 +69,21 @@ def test_renewal_supersedes_the_older_certificate_of_the_same_level(app, make_ce
         assert service.certificate_status(level_4, T0 + timedelta(days=1)) == "valid"
         assert [c.serial for c in service.certificates_of(old.user_id)] == [
             new.serial, other_level.serial, old.serial]
+        assert [c.serial for c in service.valid_certificates_of(old.user_id)] == [
+            new.serial, other_level.serial]
+
+
+def test_a_higher_level_neither_supersedes_nor_revokes_the_lower_one(app, client,
+                                                                    make_certificate):
+    level_5 = make_certificate(level=5, now=T0)
+    level_4 = make_certificate(level=4, email=level_5.email, now=T0 + timedelta(days=30))
+    with app.app_context():
+        lower = service.find_certificate(level_5.serial)
+        assert (lower.status, lower.superseded_by_id, lower.revoked_at) == (
+            StoredStatus.VALID, None, None)
+        assert {c.level for c in service.valid_certificates_of(level_5.user_id)} == {4, 5}
+    for serial in (level_5.serial, level_4.serial):
+        assert client.get(f"/api/v1/certificates/{serial}").get_json()["status"] == "valid"
 
 
 def test_revocation_records_reason_date_and_actor(app, make_certificate, make_user):

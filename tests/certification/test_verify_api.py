@@ -36,7 +36,7 @@ def test_valid_credential_is_verified_without_a_csrf_token(client, make_certific
 
 
 def test_revoked_and_expired_credentials_keep_a_good_signature(app, client, make_certificate):
-    revoked, expired = make_certificate(), make_certificate(now=datetime(2018, 6, 1))
+    revoked, expired = make_certificate(), make_certificate(now=datetime(2018, 6, 1), valid_years=3)
     with app.app_context():
         service.revoke(revoked.serial, "Issued in error")
     for issued, status in ((revoked, "revoked"), (expired, "expired")):
@@ -130,7 +130,7 @@ def test_verify_endpoint_accepts_only_post(client):
 
 
 def test_status_and_keys_answers_carry_rfc3339_times(client, make_certificate):
-    issued = make_certificate()
+    issued = make_certificate(valid_years=3)
     record = client.get(f"/api/v1/certificates/{issued.serial}").get_json()
     for name in ("issued_at", "valid_until"):
         assert datetime.fromisoformat(record[name]).utcoffset().total_seconds() == 0

@@ -22,7 +22,8 @@ def test_valid_certificate_page_shows_what_the_certificate_shows(client, make_ce
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert 'data-status="valid"' in html and issued.serial in html
-    assert "王小明" in html and "五级/初级工" in html and "数据标注员" in html
+    assert "王*明" in html and "五级/初级工" in html and "数据标注员" in html
+    assert "王小明" not in html
     assert issued.email not in html and "identityHash" not in html
 
 
@@ -49,7 +50,7 @@ def test_revoked_certificate_says_so_with_reason_and_date(app, client, make_cert
 
 
 def test_expired_certificate_says_expired(client, make_certificate):
-    issued = make_certificate(now=datetime(2019, 1, 2, 3, 4))
+    issued = make_certificate(now=datetime(2019, 1, 2, 3, 4), valid_years=3)
     assert 'data-status="expired"' in client.get(f"/verify/{issued.serial}").get_data(as_text=True)
     record = client.get(f"/api/v1/certificates/{issued.serial}").get_json()
     assert (record["status"], record["valid_until"]) == ("expired", "2022-01-02T03:04:00Z")
@@ -138,4 +139,5 @@ def test_withdrawn_certificate_of_a_deleted_account_shows_no_name(app, client, m
     html = client.get(f"/verify/{issued.serial}").get_data(as_text=True)
     assert 'data-status="revoked"' in html and "Zhao Min" not in html
     record = client.get(f"/api/v1/certificates/{issued.serial}").get_json()
-    assert (record["holder_name"], record["revocation_reason"]) == (None, "holder account deleted")
+    assert (record["masked_name"], record["revocation_reason"]) == (None, "holder account deleted")
+    assert "holder_name" not in record and 'name="holder_name"' not in html

@@ -32,7 +32,8 @@ class Pool:
 
     def trainee(self, listed: bool = True, share: tuple[str, ...] = (), region: str = "",
                 languages: tuple[str, ...] = (), skills: dict | None = None,
-                level: int | None = None, phone: str = "", name: str | None = None) -> Person:
+                level: int | None = None, phone: str = "", name: str | None = None,
+                valid_years: int | None = None) -> Person:
         from talentpool.accounts.service import create_user
         from talentpool.certification.service import issue_certificate
         from talentpool.directory import profiles
@@ -50,7 +51,7 @@ class Pool:
                                              provisional=False))
             db.session.commit()
             if level is not None:
-                issue_certificate(user, level, 80, 75)
+                issue_certificate(user, level, 80, 75, valid_years=valid_years)
             profile = profiles.update_profile(user, {
                 "pool_name": f"Annotator {n}", "region": region, "languages": list(languages),
                 "availability": "open", "phone": phone})

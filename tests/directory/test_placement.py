@@ -20,11 +20,14 @@ def test_certificate_events_and_expiry_update_tier_evidence_and_search_copy(app,
         on_certificate_event(person.user_id)
         assert tier_of(person.user_id).evidence["best_level"] is None
         assert profile_of(person.user_id).best_level == 6
-    other = pool.trainee(level=3)
+    never_expires, expires = pool.trainee(level=3), pool.trainee(level=3, valid_years=3)
     with app.app_context():
         message = recompute_all_tiers(now=utcnow() + timedelta(days=365 * 10))
-        assert "2 trainees" in message
-        assert tier_of(other.user_id).evidence["best_level"] is None
+        assert "3 trainees" in message
+        assert tier_of(never_expires.user_id).evidence["best_level"] == 3
+        assert profile_of(never_expires.user_id).best_level == 3
+        assert tier_of(expires.user_id).evidence["best_level"] is None
+        assert profile_of(expires.user_id).best_level == 6
 
 
 def test_recent_practice_counts_as_activity(app, pool):

@@ -141,7 +141,7 @@ def test_delete_account_needs_the_password_and_withdraws_certificates(app, pool)
         assert db.session.get(User, person.user_id) is None
         assert db.session.query(TalentProfile).count() == 0
     record = client.get(f"/api/v1/certificates/{serial}").get_json()
-    assert record["status"] == "revoked" and record["holder_name"] is None
+    assert record["status"] == "revoked" and record["masked_name"] is None
     assert pool.client(pool.employer().email).get(
         f"/talent/p/{person.profile_id}").status_code == 404
 
