@@ -58,7 +58,7 @@ def register_models() -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to ``app``."""
-    from talentpool.home.service import current_locale
+    from talentpool.i18n import current_locale
 
     db.init_app(app)
     with app.app_context():
@@ -91,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.directory import bp as directory_bp
     from talentpool.home import bp as home_bp
     from talentpool.practice import bp as practice_bp
-    from talentpool.home.errors import register_error_handlers
+    from talentpool.errors import register_error_handlers
     from talentpool.openapi import register_openapi
 
     app.register_blueprint(home_bp)
@@ -109,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
 def register_template_context(app: Flask) -> None:
     """Values every template can use."""
     from talentpool.auth import Role
-    from talentpool.home.service import LOCALES, current_locale, localized
+    from talentpool.i18n import LOCALES, current_locale, localized
 
     app.add_template_global(localized, "text")
 

@@ -103,7 +103,7 @@ def stores_no_text(view: Callable) -> Callable:
 
 def register_input_guard(app: Flask) -> None:
     """Refuse requests with unstorable characters before any view sees them."""
-    from talentpool.home.errors import render_error
+    from talentpool.errors import render_error
 
     @app.before_request
     def refuse_unstorable_text():

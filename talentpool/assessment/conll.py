@@ -44,7 +44,7 @@ def conll_sentences(lines: list[str]) -> list[tuple[str | None, list[tuple[str, 
 def _joined(tokens: list[str]) -> tuple[str, list[int]]:
     """Join tokens into the item text; returns the text and each token's start."""
     chinese = any(CJK.search(token) for token in tokens)
-    text, starts = "", []
+    text, starts, previous = "", [], ""
     for token in tokens:
         if text and not (CJK.match(text[-1]) or CJK.match(token[0])
                          or (chinese and len(token) == 1 and len(previous) == 1)):

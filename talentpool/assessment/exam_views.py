@@ -12,7 +12,7 @@ from talentpool.assessment import exam, panels, pools
 from talentpool.assessment.service import asset_urls
 from talentpool.auth import Role, role_required
 from talentpool.database import utcnow
-from talentpool.home.service import current_locale
+from talentpool.i18n import current_locale
 from talentpool.practice.service import AnswerError, parse_answer_body
 
 exams_bp = Blueprint("exams", __name__, url_prefix="/exams")

@@ -21,7 +21,7 @@ from talentpool.certification.serials import normalise_serial
 from talentpool.database import utcnow
 from talentpool.extensions import csrf
 from talentpool.input_guard import stores_no_text
-from talentpool.home.errors import render_error
+from talentpool.errors import render_error
 from talentpool.openapi import CERTIFICATES, DISCOVERY, api, error_responses
 
 DEFAULT_CREDENTIAL_MAX_BYTES = 64 * 1024

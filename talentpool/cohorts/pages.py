@@ -16,7 +16,7 @@ from talentpool.cohorts import dashboards, service
 from talentpool.cohorts.models import Cohort, Enrolment
 from talentpool.database import utcnow
 from talentpool.extensions import db
-from talentpool.home.service import current_locale
+from talentpool.i18n import current_locale
 from talentpool.practice import skills
 
 

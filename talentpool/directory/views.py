@@ -187,7 +187,7 @@ from talentpool.directory import api, employer_views  # noqa: E402,F401  (regist
 def track_names() -> dict:
     """Track names in the current language for the talent-pool templates."""
     from talentpool.assessment.tracks import TRACKS
-    from talentpool.home.service import current_locale
+    from talentpool.i18n import current_locale
 
     locale = current_locale()
     return {"track_names": {track.id: track.name(locale) for track in TRACKS}}

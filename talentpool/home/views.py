@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from talentpool.auth import Role
 from talentpool.home import bp, service
+from talentpool.i18n import choose_locale, current_locale
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.certification.service import certificates_of
 from talentpool.cohorts import pages as cohorts_pages
@@ -41,7 +42,7 @@ def home():
     if current_user.role is Role.TRAINEE:
         context.update(cohorts_pages.trainee_plans(current_user.id))
         context["talent_card"] = directory_panels.trainee_panel(current_user.id,
-                                                                service.current_locale())
+                                                                current_locale())
         context["practice"] = practice.overview(current_user.id)
         context["skills"] = skills.current(current_user.id)
         context["tracks"] = TRACKS_BY_ID
@@ -52,7 +53,7 @@ def home():
 @bp.post("/language")
 def language():
     """Switch the interface language."""
-    service.choose_locale(request.form.get("lang", ""))
+    choose_locale(request.form.get("lang", ""))
     return redirect(local_path(request.form.get("next")) or url_for("home.landing"))
 
 

@@ -13,7 +13,7 @@ from talentpool.assessment.packs import PACK_ID
 from talentpool.assessment.service import asset_root, asset_urls
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.auth import Role, role_required
-from talentpool.home.service import current_locale, localized
+from talentpool.i18n import current_locale, localized
 from talentpool.practice import bp, service
 
 ASSET_VERSION = re.compile(r"^[0-9a-f]{12}$")
