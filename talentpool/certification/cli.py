@@ -49,3 +49,11 @@ def rotate_key_command() -> None:
 
     key = rotate_signing_key()
     click.echo(f"New signing key {key.kid}; earlier keys are retired but still published.")
+
+
+@certificates_cli.command("reissue-credentials")
+def reissue_credentials_command() -> None:
+    """Sign again the stored credentials that no longer verify (after an upgrade)."""
+    from talentpool.certification.reissue import reissue_credentials
+
+    click.echo(str(reissue_credentials()))
