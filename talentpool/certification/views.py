@@ -91,6 +91,10 @@ def check_holder_name(serial: str):
         return _verify_response(serial, None, form)
     if not form.validate_on_submit():
         return _verify_response(serial, certificate, form, status=400)
+    if not throttle.allow_name_check(certificate.serial):
+        response, code = render_error(429, _("This certificate's holder name was checked too "
+                                             "often. Please try again in an hour."))
+        return response, code
     return _verify_response(serial, certificate, form,
                             names_match(form.holder_name.data, certificate.holder_name))
 

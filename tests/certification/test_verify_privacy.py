@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from talentpool.extensions import db
 from tests.certification.conftest import use_english
 from tests.conftest import PASSWORD, csrf_from
 
@@ -122,3 +123,44 @@ def test_the_holder_keeps_the_full_name_in_the_pdf_and_the_data_export(
     exported = client.get("/talent/data/export.json").get_json()
     [certificate] = exported["certificates"]
     assert (certificate["holder_name"], certificate["masked_name"]) == ("王小明", "王*明")
+
+
+def test_name_checks_are_capped_per_certificate_across_addresses(app, make_certificate):
+    issued = make_certificate(name="王小明")
+    app.config["VERIFY_NAME_CHECKS_PER_HOUR"] = 3
+    answers = []
+    for n in range(5):  # every guess from a different address
+        client, address = app.test_client(), {"REMOTE_ADDR": f"203.0.113.{n + 1}"}
+        page = client.get(f"/verify/{issued.serial}", environ_base=address)
+        answers.append(client.post(f"/verify/{issued.serial}", environ_base=address, data={
+            "holder_name": "王小明", "csrf_token": csrf_from(page.get_data(as_text=True))}))
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+    assert 'data-name-check="match"' not in answers[-1].get_data(as_text=True)
+    other = make_certificate(name="李四")  # another certificate is not affected
+    client = app.test_client()
+    page = client.get(f"/verify/{other.serial}")
+    assert client.post(f"/verify/{other.serial}", data={
+        "holder_name": "李四", "csrf_token": csrf_from(page.get_data(as_text=True))}
+    ).status_code == 200
+
+
+def test_simultaneous_verification_requests_do_not_pass_the_limit(app, make_certificate):
+    import threading
+
+    from talentpool.certification import throttle
+
+    app.config["VERIFY_RATE_LIMIT"] = 5
+    allowed, start = [], threading.Barrier(20)
+
+    def request_once():
+        with app.app_context():
+            start.wait()
+            allowed.append(throttle.allow_request("192.0.2.1"))
+            db.session.remove()
+
+    threads = [threading.Thread(target=request_once) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(allowed) == 20 and sum(allowed) <= 5
