@@ -21,4 +21,4 @@ def _certificate_level(number: int):
     return level(number)
 
 
-from talentpool.certification import views  # noqa: E402,F401  (registers the routes)
+from talentpool.certification import achievement_views, views  # noqa: E402,F401  (routes)

@@ -21,7 +21,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from talentpool.certification.canonical import base58btc, from_base58btc
-from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, TITLE, WORK_TYPE, level
+from talentpool.certification.levels import (
+    OCCUPATION, OCCUPATION_CODE, PANEL_LEVELS, TITLE, WORK_TYPE, level,
+)
 from talentpool.certification.linked_data import (
     OB_CONTEXT, PACKAGE_LOADER, VC_CONTEXT, DocumentLoader, canonical_nquads,
 )
@@ -66,28 +68,53 @@ def _score(name: str, value: int, description_id: str) -> tuple[dict, dict]:
     return description, result
 
 
-def unsigned_credential(facts: CredentialFacts) -> dict:
-    """The Open Badges 3.0 credential of a certificate, before signing."""
-    base, grade = facts.base_url, level(facts.level)
-    achievement_id = f"{base}/achievements/{OCCUPATION_CODE}/data-annotator/level-{grade.number}"
+def achievement_id(base: str, number: int) -> str:
+    """The URL that names a level's achievement (it serves the achievement page)."""
+    return f"{base}/achievements/{OCCUPATION_CODE}/data-annotator/level-{number}"
+
+
+def achievement(base: str, number: int, scores: dict[str, int] | None = None) -> tuple[dict, list]:
+    """The Open Badges ``Achievement`` of a level, and the holder's ``Result`` list when
+    ``scores`` ({"theory": …, "practical": …, "panel": …}) are given. Levels 2 and 1 include
+    the panel review."""
+    grade, the_id = level(number), achievement_id(base, number)
+    panel = "panel" in scores if scores is not None else number in PANEL_LEVELS
     level_name = f"{grade.zh} · {grade.en}"
-    level_description = {
-        "id": f"{achievement_id}#level", "type": ["ResultDescription"],
+    descriptions = [{
+        "id": f"{the_id}#level", "type": ["ResultDescription"],
         "name": "技能等级 · Skill level", "resultType": "RubricCriterionLevel",
-        "rubricCriterionLevel": [{"id": f"{achievement_id}#level-{grade.number}",
-                                  "type": ["RubricCriterionLevel"], "name": level_name}]}
-    descriptions, results = [level_description], [
-        {"type": ["Result"], "resultDescription": f"{achievement_id}#level",
-         "achievedLevel": f"{achievement_id}#level-{grade.number}", "value": str(grade.number)}]
-    parts = [("理论知识 · Theory", facts.theory_score, "theory"),
-             ("技能考核 · Practical skills", facts.practical_score, "practical")]
-    if facts.panel_score is not None:
-        parts.append(("综合评审 · Panel review", facts.panel_score, "panel"))
-    for name, value, fragment in parts:
-        description, result = _score(name, value, f"{achievement_id}#{fragment}")
+        "rubricCriterionLevel": [{"id": f"{the_id}#level-{grade.number}",
+                                  "type": ["RubricCriterionLevel"], "name": level_name}]}]
+    results = [{"type": ["Result"], "resultDescription": f"{the_id}#level",
+                "achievedLevel": f"{the_id}#level-{grade.number}", "value": str(grade.number)}]
+    parts = [("理论知识 · Theory", "theory"), ("技能考核 · Practical skills", "practical")]
+    if panel:
+        parts.append(("综合评审 · Panel review", "panel"))
+    for name, fragment in parts:
+        description, result = _score(name, (scores or {}).get(fragment, 0),
+                                     f"{the_id}#{fragment}")
         descriptions.append(description)
         results.append(result)
     occupation = f"{OCCUPATION['zh']}（{WORK_TYPE['zh']}）· {OCCUPATION['en']} ({WORK_TYPE['en']})"
+    document = {
+        "id": the_id, "type": ["Achievement"], "achievementType": "Certificate",
+        "name": f"{occupation} {level_name}",
+        "description": f"{TITLE['zh']} {OCCUPATION_CODE} · {TITLE['en']}",
+        "criteria": {"narrative": (
+            f"通过{grade.short_zh}理论知识与技能考核，两部分成绩均不低于60分"
+            + ("，并通过综合评审" if panel else "") + "。"
+            f" Passed the theory and practical skills exams of {grade.en}, each with a "
+            "score of at least 60 out of 100" + (", and the panel review." if panel else "."))},
+        "resultDescription": descriptions}
+    return document, results
+
+
+def unsigned_credential(facts: CredentialFacts) -> dict:
+    """The Open Badges 3.0 credential of a certificate, before signing."""
+    base = facts.base_url
+    scores = {"theory": facts.theory_score, "practical": facts.practical_score,
+              **({"panel": facts.panel_score} if facts.panel_score is not None else {})}
+    the_achievement, results = achievement(base, facts.level, scores)
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": f"{base}/verify/{facts.serial}",
@@ -102,17 +129,7 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
             "identifier": [{"type": "IdentityObject", "identityType": "emailAddress",
                             "hashed": True, "identityHash": identity_hash(facts.email, facts.salt),
                             "salt": facts.salt}],
-            "achievement": {
-                "id": achievement_id, "type": ["Achievement"], "achievementType": "Certificate",
-                "name": f"{occupation} {level_name}",
-                "description": f"{TITLE['zh']} {OCCUPATION_CODE} · {TITLE['en']}",
-                "criteria": {"narrative": (
-                    f"通过{grade.short_zh}理论知识与技能考核，两部分成绩均不低于60分"
-                    + ("，并通过综合评审" if facts.panel_score is not None else "") + "。"
-                    f" Passed the theory and practical skills exams of {grade.en}, each with a "
-                    "score of at least 60 out of 100"
-                    + (", and the panel review." if facts.panel_score is not None else "."))},
-                "resultDescription": descriptions},
+            "achievement": the_achievement,
             "result": results},
     }
 

@@ -11,6 +11,7 @@ OCCUPATION_CODE = "4-04-05-05"
 OCCUPATION = {"zh": "人工智能训练师", "en": "Artificial Intelligence Trainer"}
 WORK_TYPE = {"zh": "数据标注员", "en": "Data Annotator"}
 TITLE = {"zh": "职业技能等级证书", "en": "Vocational Skill Level Certificate"}
+PANEL_LEVELS = (1, 2)  # levels that add a panel review (综合评审)
 
 
 @dataclass(frozen=True)

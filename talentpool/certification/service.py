@@ -23,6 +23,7 @@ from talentpool.certification.credential import (
     CredentialFacts, check_signature, is_credential, sign, unsigned_credential,
 )
 from talentpool.certification.did import issuer_did
+from talentpool.certification.levels import PANEL_LEVELS
 from talentpool.certification.models import Certificate, SigningKey, StoredStatus
 from talentpool.certification.serials import new_serial, normalise_serial
 from talentpool.database import utcnow
@@ -31,7 +32,6 @@ from talentpool.extensions import db
 VALID, EXPIRED, REVOKED, SUPERSEDED = "valid", "expired", "revoked", "superseded"
 UNKNOWN, TAMPERED, NOT_A_CREDENTIAL = "unknown", "tampered", "not_a_credential"
 DEFAULT_ISSUER_NAME = "talentpool 职业技能等级认定 · talentpool Skill Level Certification"
-PANEL_LEVELS = (1, 2)
 # Looked up when a serial is malformed, so a made-up serial costs the same query as a real one.
 _NO_SERIAL = "TP-0000"
 
