@@ -24,7 +24,7 @@ OPERATIONS = {
     ("POST", "/api/v1/talent/shortlists/{shortlist_id}/entries"),
     ("GET", "/api/v1/certificates/{serial}"), ("GET", "/api/v1/certificates/{serial}/credential"),
     ("POST", "/api/v1/credentials/verify"), ("GET", "/.well-known/jwks.json"),
-    ("GET", "/issuers/{slug}/did.json"),
+    ("GET", "/issuers/{slug}/did.json"), ("GET", "/status/revocation"),
 }
 
 

@@ -88,6 +88,30 @@ class SignedCredential(BaseModel):
     proof: list[Proof] = Field(min_length=1)
 
 
+class StatusListCredential(BaseModel):
+    """The issuer's W3C Bitstring Status List credential (revocation), signed like a
+    certificate's credential; bit i is 1 when the certificate at index i is no longer valid."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": f"{_SITE}/status/revocation",
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": _DID, "validFrom": "2026-12-01T08:30:00Z",
+        "credentialSubject": {"id": f"{_SITE}/status/revocation#list",
+                              "type": "BitstringStatusList", "statusPurpose": "revocation",
+                              "encodedList": "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA"},
+        "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                   "verificationMethod": f"{_DID}#20261102-1a2b3c4d",
+                   "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"}]}]})
+
+    context: list[str] = Field(alias="@context")
+    id: str
+    type: list[str]
+    issuer: str
+    credentialSubject: dict[str, Any]
+    proof: list[Proof] = Field(min_length=1)
+
+
 class CredentialUpload(RootModel[dict[str, Any]]):
     """Any JSON object: the credential to check, as it was issued (at most 64 KB by default)."""
 

@@ -48,6 +48,7 @@ class CredentialFacts:
     email: str
     salt: str
     base_url: str
+    status_index: int | None = None  # position in the issuer's revocation status list
 
 
 def timestamp(moment: datetime) -> str:
@@ -131,7 +132,17 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
                             "salt": facts.salt}],
             "achievement": the_achievement,
             "result": results},
+        **({"credentialStatus": [status_entry(base, facts.status_index)]}
+           if facts.status_index is not None else {}),
     }
+
+
+def status_entry(base: str, index: int, purpose: str = "revocation") -> dict:
+    """A W3C Bitstring Status List entry: bit ``index`` of the issuer's ``purpose`` list."""
+    list_url = f"{base}/status/{purpose}"
+    return {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry",
+            "statusPurpose": purpose, "statusListIndex": str(index),
+            "statusListCredential": list_url}
 
 
 def hash_data(unsecured: dict, proof_config: dict,

@@ -73,6 +73,8 @@ class Certificate(db.Model):
         ForeignKey("certificate.id", ondelete="SET NULL"))
     # Which calibration runs and standards decided each part (run and standard ids, θ̂, SE).
     decision: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Bit of this certificate in the issuer's revocation status list (random, unique).
+    status_index: Mapped[int | None] = mapped_column(Integer, unique=True)
     # The exact signed text is kept (not JSONB, which would reorder it) and served as is.
     credential: Mapped[str] = mapped_column(Text)
     signing_kid: Mapped[str] = mapped_column(String(64), ForeignKey("signing_key.kid"))

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from talentpool.accounts.models import User
 from talentpool.certification.models import Certificate
 from talentpool.certification.service import VALID, signed_credential, verify_credential
+from talentpool.certification.status_list import free_indexes
 from talentpool.database import utcnow
 from talentpool.extensions import db
 
@@ -65,6 +66,8 @@ def reissue_credentials(now: datetime | None = None) -> ReissueReport:
             if holder is None:
                 without_holder += 1
                 continue
+            if certificate.status_index is None:  # issued before the status list existed
+                [certificate.status_index] = free_indexes(1)
             certificate.signing_kid, certificate.credential = signed_credential(
                 certificate, holder.email, now)
             resigned += 1

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from talentpool.certification import keys
+from talentpool.certification import keys, status_list
 from talentpool.certification.credential import (
     CredentialFacts, check_signature, is_credential, sign, unsigned_credential,
 )
@@ -146,6 +146,7 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
         issuer_name=setting("ISSUER_NAME", DEFAULT_ISSUER_NAME), issued_at=now, valid_from=now,
         valid_until=None if valid_years is None else add_years(now, valid_years),
         status=StoredStatus.VALID, holder_salt=salt, decision=decision or {})
+    [certificate.status_index] = status_list.free_indexes(1)
     certificate.signing_kid, certificate.credential = signed_credential(certificate, user.email,
                                                                         now)
     db.session.add(certificate)
@@ -172,7 +173,7 @@ def signed_credential(certificate: Certificate, email: str, now: datetime) -> tu
                             certificate.practical_score, certificate.panel_score,
                             certificate.issuer_name, issuer, certificate.valid_from,
                             certificate.valid_until, email, certificate.holder_salt,
-                            public_base_url())
+                            public_base_url(), certificate.status_index)
     document = sign(unsigned_credential(facts), f"{issuer}#{kid}", private_key, now)
     return kid, json.dumps(document, ensure_ascii=False, indent=2)
 

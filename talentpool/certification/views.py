@@ -10,9 +10,10 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from spectree import Response
 
-from talentpool.certification import bp, did, keys, service, throttle
+from talentpool.certification import bp, did, keys, service, status_list, throttle
 from talentpool.certification.api_models import (
-    CertificateStatus, CredentialUpload, DidDocument, Jwks, SignedCredential, VerificationAnswer,
+    CertificateStatus, CredentialUpload, DidDocument, Jwks, SignedCredential,
+    StatusListCredential, VerificationAnswer,
 )
 from talentpool.certification.forms import NameCheckForm
 from talentpool.certification.names import names_match
@@ -225,6 +226,19 @@ def did_document(slug: str):
         return jsonify(error=_("No issuer has this name."), status=404), 404
     response = jsonify(did.did_document(utcnow()))
     response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/status/revocation")
+@api.validate(tags=[DISCOVERY], security={}, operation_id="revocationStatusList",
+              resp=Response(HTTP_200=StatusListCredential, **error_responses(404)))
+def revocation_status_list():
+    """The issuer's signed revocation status list (W3C Bitstring Status List)."""
+    document = status_list.status_list_credential(service.public_base_url())
+    if document is None:
+        return jsonify(error=_("Nothing has been issued yet."), status=404), 404
+    response = jsonify(document)
+    response.headers["Cache-Control"] = "public, max-age=60"
     return response
 
 

@@ -21,6 +21,7 @@ from talentpool.auth import Role
 from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.certification.serials import new_serial
 from talentpool.certification.service import signed_credential
+from talentpool.certification.status_list import free_indexes
 from talentpool.database import utcnow
 from talentpool.directory.models import (
     NO_LEVEL, ListingConsent, ProfileSkill, TalentProfile, TalentTier,
@@ -69,7 +70,7 @@ def _person(rng: np.random.Generator, now: datetime, index: int, seed: int) -> d
     }
 
 
-def _certificate(user_id: int, p: dict) -> dict:
+def _certificate(user_id: int, p: dict, status_index: int) -> dict:
     """The row of a seeded person's certificate, with its signed credential."""
     issued = p["issued"].replace(microsecond=0)
     row = {"serial": new_serial(), "user_id": user_id, "holder_name": p["name"],
@@ -77,7 +78,7 @@ def _certificate(user_id: int, p: dict) -> dict:
            "panel_score": 70 if p["level"] <= 2 else None, "issuer_name": "talentpool demo",
            "issued_at": issued, "valid_from": issued,
            "valid_until": None, "status": StoredStatus.VALID,
-           "holder_salt": secrets.token_hex(16)}
+           "holder_salt": secrets.token_hex(16), "status_index": status_index}
     row["signing_kid"], row["credential"] = signed_credential(Certificate(**row), p["email"],
                                                               issued)
     return row
@@ -92,9 +93,10 @@ def _insert_chunk(people: list[dict], password_hash: str, now: datetime) -> None
          "created_at": p["issued"] - timedelta(days=90), "password_changed_at": now}
         for p in people]))
     certificates, estimates, tiers, consents, profiles = [], [], [], [], []
+    indexes = iter(free_indexes(sum(p["level"] is not None for p in people)))
     for user_id, p in zip(user_ids, people, strict=True):
         if p["level"] is not None:
-            certificates.append(_certificate(user_id, p))
+            certificates.append(_certificate(user_id, p, next(indexes)))
         for track, (score, score_se) in p["skills"].items():
             estimates.append({"user_id": user_id, "track": track, "theta": (score - 50) / 12.5,
                               "se": score_se / 12.5, "score": score, "score_se": score_se,

@@ -56,7 +56,7 @@ def test_digital_bazaar_verifies_and_rejects_edits(live_site, make_certificate, 
 
     serial = make_certificate(level=2, panel=71).serial
     url = f"{live_site}/api/v1/certificates/{serial}/credential"
-    assert run_verifier(url) == {"verified": True, "error": None}
+    assert run_verifier(url) == {"verified": True, "error": None, "revoked": False}
     with urllib.request.urlopen(url) as response:
         credential = json.load(response)
     for name, edit in EDITS.items():
@@ -66,3 +66,24 @@ def test_digital_bazaar_verifies_and_rejects_edits(live_site, make_certificate, 
         path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
         answer = run_verifier(str(path))
         assert answer["verified"] is False, name
+
+
+def test_digital_bazaar_reads_a_revocation_through_the_status_list(app, live_site,
+                                                                  make_certificate):
+    from talentpool.accounts.service import find_user_by_email
+    from talentpool.auth import Role
+    from talentpool.certification.service import revoke
+    from tests.conftest import PASSWORD
+
+    kept, revoked = make_certificate(level=5), make_certificate(level=5)
+    with app.app_context():
+        from talentpool.accounts.service import create_user
+
+        admin = find_user_by_email("admin@example.org") or create_user(
+            "admin@example.org", "Admin", PASSWORD, Role.ADMIN)
+        revoke(revoked.serial, "Exam irregularity", admin)
+    answers = {serial: run_verifier(f"{live_site}/api/v1/certificates/{serial}/credential")
+               for serial in (kept.serial, revoked.serial)}
+    # The signature and the status list both verify; the list's bit says "revoked".
+    assert answers[kept.serial] == {"verified": True, "error": None, "revoked": False}
+    assert answers[revoked.serial] == {"verified": True, "error": None, "revoked": True}

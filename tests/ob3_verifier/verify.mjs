@@ -1,15 +1,16 @@
 // Verify an Open Badges 3.0 credential with Digital Bazaar's libraries (test-only).
 //
 // Usage: node verify.mjs <credential URL or file>
-// Prints {"verified": bool, "error": string|null} on stdout. Contexts come from the npm context
-// packages (never from talentpool); did:web DIDs are resolved over plain http, for a test server
-// on 127.0.0.1 only.
+// Prints {"verified": bool, "error": string|null, "revoked": bool|null} on stdout. Contexts come
+// from the npm context packages (never from talentpool); did:web DIDs and the Bitstring Status
+// List credential are fetched over plain http, from a test server on 127.0.0.1 only.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {contexts as credentialContexts} from '@digitalbazaar/credentials-context';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 
 const require = createRequire(import.meta.url);
 const didContext = require('did-context');
@@ -57,6 +58,13 @@ async function documentLoader(url) {
   if (url.startsWith('did:web:')) {
     return {contextUrl: null, documentUrl: url, document: await resolveDid(url)};
   }
+  if (/^http:\/\/127\.0\.0\.1(:\d+)?\//.test(url)) {  // the status list credential
+    const response = await fetch(url);
+    if (!response.ok) {
+      throw new Error(`${url}: HTTP ${response.status}`);
+    }
+    return {contextUrl: null, documentUrl: url, document: await response.json()};
+  }
   throw new Error(`document not allowed: ${url}`);
 }
 
@@ -65,8 +73,9 @@ const credential = source.startsWith('http')
   ? await (await fetch(source)).json()
   : JSON.parse(readFileSync(source, 'utf8'));
 const suite = new DataIntegrityProof({cryptosuite});
-const result = await vc.verifyCredential({credential, suite, documentLoader, checkStatus: false});
+const result = await vc.verifyCredential({credential, suite, documentLoader, checkStatus});
 const error = result.error
   ? String(result.error.errors?.map(item => item.message).join('; ') || result.error.message)
   : null;
-process.stdout.write(JSON.stringify({verified: result.verified, error}) + '\n');
+const revoked = result.statusResult?.results?.[0]?.status ?? null;
+process.stdout.write(JSON.stringify({verified: result.verified, error, revoked}) + '\n');
