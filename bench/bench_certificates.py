@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -65,7 +66,9 @@ def measures(app, live: bool, threads: int) -> list[tuple[str, Callable[[], obje
     from talentpool.accounts.service import create_user
     from talentpool.auth import Role
     from talentpool.certification import keys, service
-    from talentpool.certification.credential import CredentialFacts, sign, unsigned_credential
+    from talentpool.certification.credential import (
+        CredentialFacts, check_signature, sign, unsigned_credential,
+    )
     from talentpool.certification.did import issuer_did
     from talentpool.certification.public import certificate_pdf
 
@@ -94,12 +97,33 @@ def measures(app, live: bool, threads: int) -> list[tuple[str, Callable[[], obje
         db.session.rollback()
 
     db.session.commit()
+    from talentpool.certification import status_list
+
+    revoked = random.Random(7).sample(range(status_list.LIST_SIZE), 100_000)
+
+    def status_list_of_100k():
+        # A list in which 100,000 certificates are final: encode, compress and sign it.
+        unsecured = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                     "id": "https://talentpool.example.org/status/revocation",
+                     "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+                     "issuer": issuer, "validFrom": "2026-12-01T00:00:00Z",
+                     "credentialSubject": {"id": "https://talentpool.example.org/status/"
+                                           "revocation#list", "type": "BitstringStatusList",
+                                           "statusPurpose": "revocation",
+                                           "encodedList": status_list.encoded_list(revoked)}}
+        sign(unsecured, f"{issuer}#{kid}", private_key, certificate.issued_at)
+
     result = [
         ("PDF rendering (certificate_pdf)", lambda: certificate_pdf(certificate), "certificates/s"),
         ("credential build + eddsa-rdfc-2022 signing",
          lambda: sign(unsigned_credential(facts), f"{issuer}#{kid}", private_key,
                       certificate.issued_at), "credentials/s"),
+        ("credential verification (eddsa-rdfc-2022, signature only)",
+         lambda: check_signature(document, lambda _method: keys.public_key(kid)[0]),
+         "credentials/s"),
         ("issue_certificate (supersede, sign, one commit)", issue, "certificates/s"),
+        ("revocation status list of 100,000 final certificates (encode + sign)",
+         status_list_of_100k, "lists/s"),
         ("verify_credential (service, no HTTP)", verify_and_end_transaction, "credentials/s"),
         ("GET /api/v1/certificates/<serial>",
          lambda: client.get(f"/api/v1/certificates/{serial}"), "requests/s"),
