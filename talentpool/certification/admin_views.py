@@ -1,13 +1,13 @@
-"""The administrator's certificate list, search and revocation."""
+"""The administrator's certificate list, search, one certificate's page and revocation."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from talentpool.auth import Role, role_required
-from talentpool.certification import bp, service
+from talentpool.certification import bp, holders, service
 from talentpool.certification.forms import RevokeForm
 from talentpool.database import utcnow
 
@@ -22,6 +22,19 @@ def admin_list():
             for certificate in service.list_certificates(search)]
     return render_template("certification/admin.html", rows=rows, search=search,
                            form=RevokeForm())
+
+
+@bp.get("/admin/certificates/<serial>")
+@role_required(Role.ADMIN)
+def admin_certificate(serial: str):
+    """One certificate with the holder's full name and identity number."""
+    certificate = service.find_certificate(serial)
+    if certificate is None:
+        abort(404)
+    return render_template(
+        "certification/admin_certificate.html", certificate=certificate,
+        status=service.certificate_status(certificate),
+        document=holders.identity_record(holders.identity_of(certificate.user_id), masked=False))
 
 
 @bp.post("/admin/certificates/<serial>/revoke")

@@ -10,12 +10,11 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from spectree import Response
 
-from talentpool.certification import bp, did, keys, service, throttle
+from talentpool.certification import bp, did, holders, keys, service, throttle
 from talentpool.certification.api_models import (
     CertificateStatus, CredentialUpload, DidDocument, Jwks, SignedCredential, VerificationAnswer,
 )
 from talentpool.certification.forms import NameCheckForm
-from talentpool.certification.names import names_match
 from talentpool.certification.public import status_record
 from talentpool.certification.serials import normalise_serial
 from talentpool.database import utcnow
@@ -85,14 +84,15 @@ def verify_page(serial: str):
 @bp.post("/verify/<serial>")
 @rate_limited
 def check_holder_name(serial: str):
-    """Whether a typed full name is the holder's: match or no match, never the name itself."""
+    """Whether a typed full name (and optional ID number ending) is the holder's: yes or no."""
     certificate, form = service.find_certificate(serial), NameCheckForm()
     if certificate is None:
         return _verify_response(serial, None, form)
     if not form.validate_on_submit():
         return _verify_response(serial, certificate, form, status=400)
     return _verify_response(serial, certificate, form,
-                            names_match(form.holder_name.data, certificate.holder_name))
+                            holders.holder_matches(certificate, form.holder_name.data,
+                                                   form.id_last6.data))
 
 
 @bp.get("/api/v1/certificates/<serial>")
