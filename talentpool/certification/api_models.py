@@ -29,7 +29,8 @@ class CertificateStatus(BaseModel):
     unknown serial has nulls."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "serial": _SERIAL, "status": "valid", "masked_name": "王*明",
+        "serial": _SERIAL, "status": "valid", "national_number": "Y000000000000000000000",
+        "masked_name": "王*明",
         "id_type": {"code": "resident_id", "zh": "居民身份证", "en": "Resident identity card"},
         "masked_id_number": "1101**********002X",
         "occupation": {"zh": "人工智能训练师", "en": "Artificial Intelligence Trainer"},
@@ -43,6 +44,10 @@ class CertificateStatus(BaseModel):
 
     serial: str
     status: Status
+    national_number: str | None = Field(pattern=r"^[A-Z][0-9]{21}$", description=(
+        "The national certificate number (证书编号) the authority assigned after the results "
+        "were reported; the certificate can be looked up nationally by it. Null until "
+        "recorded."))
     masked_name: str | None = Field(description=(
         "The holder's name masked: a Chinese name keeps its first and last character (王*明, "
         "two characters 王*), other names keep each word's initial (J*** S****). Null once "

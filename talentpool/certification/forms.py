@@ -1,9 +1,11 @@
-"""The administrator's revocation form, the verifier's name check and the holder's document."""
+"""The administrator's forms (revocation, national numbers), the verifier's name check and the
+holder's identity document."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -13,6 +15,17 @@ from talentpool.certification.identity import ID_TYPES
 class RevokeForm(FlaskForm):
     reason = StringField(_l("Reason (shown on the public verification page)"), validators=[
         DataRequired(message=_l("Give a reason for the revocation.")), Length(max=500)])
+
+
+class NationalNumberForm(FlaskForm):
+    national_number = StringField(_l("National certificate no."), validators=[
+        DataRequired(message=_l("Type the national certificate number.")), Length(max=40)])
+
+
+class NationalImportForm(FlaskForm):
+    numbers = FileField(_l("List of national numbers (CSV)"), validators=[
+        FileRequired(message=_l("Choose a CSV file.")),
+        FileSize(1024 * 1024, message=_l("The file is larger than 1 MB."))])
 
 
 class NameCheckForm(FlaskForm):

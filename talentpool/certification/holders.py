@@ -8,6 +8,7 @@ characters confirmed together with the full name.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from talentpool.certification import identity
 from talentpool.certification.models import Certificate, HolderIdentity
 from talentpool.certification.names import names_match
@@ -36,12 +37,22 @@ def identity_of(user_id: int | None) -> HolderIdentity | None:
 
 
 def set_identity(user, id_type: str, id_number: str) -> HolderIdentity:
-    """Record or change the person's identity document (validated, normalised). Commits."""
+    """Record or change the person's identity document (validated, normalised). Commits.
+
+    Once a certificate of the person has a national number, the authority's register binds it
+    to this document, so the person can no longer change it here.
+    """
     number = identity.normalise_id_number(id_number)
     problem = identity.id_number_problem(id_type, number)
     if problem:
         raise CertificationError(id_number_message(problem))
     row = identity_of(user.id)
+    if row is not None and (row.id_type, row.id_number) != (id_type, number) and db.session.scalar(
+            select(Certificate.id).where(Certificate.user_id == user.id,
+                                         Certificate.national_number.is_not(None)).limit(1)):
+        raise CertificationError(_("A certificate of yours has a national number, which the "
+                                   "authority registered with this document, so it can no "
+                                   "longer be changed here."))
     if row is None:
         row = HolderIdentity(user_id=user.id)
         db.session.add(row)

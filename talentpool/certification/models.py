@@ -78,6 +78,9 @@ class Certificate(db.Model):
     credential: Mapped[str] = mapped_column(Text)
     signing_kid: Mapped[str] = mapped_column(String(64), ForeignKey("signing_key.kid"))
     holder_salt: Mapped[str] = mapped_column(String(64))
+    # 证书编号 assigned by the authority after the results are reported (national.py); public,
+    # as on the national lookup. NULL until recorded.
+    national_number: Mapped[str | None] = mapped_column(String(22), unique=True)
 
 
 class HolderIdentity(db.Model):

@@ -28,7 +28,8 @@ from talentpool.certification.service import (
 from talentpool.database import utcnow
 
 HOLDER_DELETED = "holder account deleted"
-_FIELDS = ("masked_name", "id_type", "masked_id_number", "occupation", "occupation_code",
+_FIELDS = ("national_number", "masked_name", "id_type", "masked_id_number", "occupation",
+           "occupation_code",
            "work_type", "level", "level_name",
            "theory_score", "practical_score", "panel_score", "issuer", "issued_at",
            "valid_until", "revoked_at", "revocation_reason", "verify_url", "credential_url")
@@ -62,6 +63,7 @@ def status_record(requested: str, certificate: Certificate | None,
     document = identity_record(identity_of(certificate.user_id))
     record.update(
         id_type=document["id_type"], masked_id_number=document["id_number"],
+        national_number=certificate.national_number,
         serial=certificate.serial, status=status, masked_name=mask_name(certificate.holder_name),
         occupation=OCCUPATION, occupation_code=OCCUPATION_CODE, work_type=WORK_TYPE,
         level=certificate.level, level_name={"zh": grade.zh, "en": grade.en},
