@@ -46,6 +46,7 @@ class CertificateFace:
     verify_url: str
     status: str = "valid"
     seal: bytes | None = None  # the issuing organisation's seal image (PNG, JPEG)
+    national_number: str | None = None  # 证书编号, once the authority has assigned it
 
 
 def _zh_date(moment: datetime) -> str:
@@ -158,7 +159,11 @@ def render_certificate(face: CertificateFace) -> bytes:
         _row(c, y, *row)
         y -= 16 * mm
     c.setFillColor(INK)
-    pdfs.draw(c, 40 * mm, 26 * mm, "证书编号 Serial No.", 11)
+    if face.national_number:
+        pdfs.draw(c, 40 * mm, 33 * mm, "证书编号 National certificate no.", 11)
+        pdfs.draw(c, 112 * mm, 33 * mm, face.national_number, 12, bold=True)
+    serial_label = "序列号 Serial No." if face.national_number else "证书编号 Serial No."
+    pdfs.draw(c, 40 * mm, 26 * mm, serial_label, 11)
     pdfs.draw(c, 78 * mm, 26 * mm, face.serial, 12, bold=True)
     qr_size = 34 * mm
     qr_x, qr_y = width - 40 * mm - qr_size, 30 * mm

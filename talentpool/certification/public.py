@@ -117,5 +117,6 @@ def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> by
         panel_score=certificate.panel_score, issuer_name=certificate.issuer_name,
         issued_at=certificate.issued_at, valid_until=certificate.valid_until,
         verify_url=verify_url(certificate.serial),
-        status=certificate_status(certificate, now or utcnow()), seal=issuer_seal(certificate))
+        status=certificate_status(certificate, now or utcnow()), seal=issuer_seal(certificate),
+        national_number=certificate.national_number)
     return render_certificate(face)

@@ -225,3 +225,16 @@ def test_the_document_is_fixed_once_a_national_number_exists(app, client, auth, 
     assert refused.status_code == 200 and "can no longer be changed" in refused.get_data(
         as_text=True)
     assert ID_B in client.get("/certificates/identity").get_data(as_text=True)
+
+
+def test_the_pdf_prints_the_national_number_once_recorded(app, client, auth, holder):
+    from tests.certification.test_pdf_and_downloads import pdf_text
+
+    issued = holder(ID_A)
+    auth.login(issued.email)
+    before = pdf_text(client.get(f"/certificates/{issued.serial}.pdf").data)
+    assert "National certificate no." not in before and "证书编号" in before
+    record(app, issued.serial, N1)
+    after = pdf_text(client.get(f"/certificates/{issued.serial}.pdf").data)
+    assert N1 in after and "National certificate no." in after and "证书编号" in after
+    assert issued.serial in after
