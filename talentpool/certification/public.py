@@ -110,7 +110,9 @@ def holder_record(certificate: Certificate, now: datetime | None = None) -> dict
 
 
 def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> bytes:
-    """The printable certificate, stamped when it is no longer valid."""
+    """The printable certificate, stamped when it is no longer valid; the identity number is
+    printed masked, as on the verify page the QR code opens."""
+    document = identity_record(identity_of(certificate.user_id))
     face = CertificateFace(
         serial=certificate.serial, holder_name=certificate.holder_name, level=certificate.level,
         theory_score=certificate.theory_score, practical_score=certificate.practical_score,
@@ -118,5 +120,7 @@ def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> by
         issued_at=certificate.issued_at, valid_until=certificate.valid_until,
         verify_url=verify_url(certificate.serial),
         status=certificate_status(certificate, now or utcnow()), seal=issuer_seal(certificate),
-        national_number=certificate.national_number)
+        national_number=certificate.national_number,
+        id_type=document["id_type"]["zh"] if document["id_type"] else None,
+        masked_id_number=document["id_number"])
     return render_certificate(face)

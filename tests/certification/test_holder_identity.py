@@ -186,3 +186,16 @@ def test_deleting_the_account_deletes_the_document(app, client, auth, make_certi
 
         assert identity_of(issued.user_id) is None
     assert "11010519491231002X" not in json.dumps(record)
+
+
+def test_the_pdf_prints_the_id_type_and_the_masked_number(client, auth, make_certificate):
+    from tests.certification.test_pdf_and_downloads import pdf_text
+
+    issued = make_certificate(name="王小明")
+    auth.login(issued.email)
+    before = pdf_text(client.get(f"/certificates/{issued.serial}.pdf").data)
+    assert "证件类型" not in before and "证件号码" not in before
+    enter_identity(client, "resident_id", "11010519491231002X")
+    text = pdf_text(client.get(f"/certificates/{issued.serial}.pdf").data)
+    assert "证件类型" in text and "居民身份证" in text and "证件号码" in text
+    assert "1101**********002X" in text and "11010519491231002X" not in text
