@@ -1,14 +1,15 @@
-"""The administrator's certificate list, search and revocation."""
+"""The administrator's certificate list, search, one certificate's page, revocation and the
+national certificate numbers (one at a time or a CSV list)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from talentpool.auth import Role, role_required
-from talentpool.certification import bp, service
-from talentpool.certification.forms import RevokeForm
+from talentpool.certification import bp, holders, national, service
+from talentpool.certification.forms import NationalImportForm, NationalNumberForm, RevokeForm
 from talentpool.database import utcnow
 
 
@@ -22,6 +23,52 @@ def admin_list():
             for certificate in service.list_certificates(search)]
     return render_template("certification/admin.html", rows=rows, search=search,
                            form=RevokeForm())
+
+
+@bp.get("/admin/certificates/<serial>")
+@role_required(Role.ADMIN)
+def admin_certificate(serial: str):
+    """One certificate with the holder's full name and identity number."""
+    certificate = service.find_certificate(serial)
+    if certificate is None:
+        abort(404)
+    return render_template(
+        "certification/admin_certificate.html", certificate=certificate,
+        status=service.certificate_status(certificate),
+        document=holders.identity_record(holders.identity_of(certificate.user_id), masked=False),
+        form=NationalNumberForm(national_number=certificate.national_number))
+
+
+@bp.post("/admin/certificates/<serial>/national-number")
+@role_required(Role.ADMIN)
+def admin_national_number(serial: str):
+    """Record the national certificate number the authority assigned to this certificate."""
+    form = NationalNumberForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+    else:
+        try:
+            certificate = national.record_national_number(serial, form.national_number.data)
+        except service.CertificationError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("National number %(number)s recorded.", number=certificate.national_number),
+                  "success")
+    return redirect(url_for("certification.admin_certificate", serial=serial))
+
+
+@bp.route("/admin/national-numbers", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_import_national_numbers():
+    """Import the authority's list of national numbers and report every row it refused."""
+    form, report = NationalImportForm(), None
+    if form.validate_on_submit():
+        try:
+            report = national.import_national_numbers(form.numbers.data.read())
+        except service.CertificationError as error:
+            form.numbers.errors.append(str(error))
+    return render_template("certification/admin_national_import.html", form=form,
+                           report=report)
 
 
 @bp.post("/admin/certificates/<serial>/revoke")

@@ -17,12 +17,22 @@ class Bilingual(BaseModel):
     en: str
 
 
+class IdType(BaseModel):
+    code: Literal["resident_id", "hk_macao_permit", "taiwan_permit", "passport",
+                  "foreign_permanent_residence"]
+    zh: str
+    en: str
+
+
 class CertificateStatus(BaseModel):
     """What the printed certificate shows, with the holder's name masked, and its status; an
     unknown serial has nulls."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "serial": _SERIAL, "status": "valid", "masked_name": "王*明",
+        "serial": _SERIAL, "status": "valid", "national_number": "Y000000000000000000000",
+        "masked_name": "王*明",
+        "id_type": {"code": "resident_id", "zh": "居民身份证", "en": "Resident identity card"},
+        "masked_id_number": "1101**********002X",
         "occupation": {"zh": "人工智能训练师", "en": "Artificial Intelligence Trainer"},
         "occupation_code": "4-04-05-05", "work_type": {"zh": "数据标注员", "en": "Data Annotator"},
         "level": 4, "level_name": {"zh": "四级/中级工", "en": "Level 4 / Intermediate"},
@@ -34,10 +44,20 @@ class CertificateStatus(BaseModel):
 
     serial: str
     status: Status
+    national_number: str | None = Field(pattern=r"^[A-Z][0-9]{21}$", description=(
+        "The national certificate number (证书编号) the authority assigned after the results "
+        "were reported; the certificate can be looked up nationally by it. Null until "
+        "recorded."))
     masked_name: str | None = Field(description=(
         "The holder's name masked: a Chinese name keeps its first and last character (王*明, "
         "two characters 王*), other names keep each word's initial (J*** S****). Null once "
         "the holder's account is deleted. The full name is never returned."))
+    id_type: IdType | None = Field(description=(
+        "The holder's identity document (证件类型); null until the holder has entered one."))
+    masked_id_number: str | None = Field(description=(
+        "The document number (证件号码) masked: an 18-character number keeps its first and "
+        "last four characters (1101**********002X), a shorter one a quarter of its length at "
+        "each end. The full number is never returned."))
     occupation: Bilingual | None
     occupation_code: str | None
     work_type: Bilingual | None

@@ -1,12 +1,13 @@
-"""``talentpool certificates …``: list, revoke, rotate the signing key."""
+"""``talentpool certificates …``: list, revoke, record national numbers, rotate the signing key."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-certificates_cli = AppGroup("certificates", help="List and revoke certificates; rotate the "
-                                                 "signing key (docs/certificates.md).")
+certificates_cli = AppGroup("certificates", help="List and revoke certificates; record national "
+                                                 "numbers; rotate the signing key "
+                                                 "(docs/certificates.md).")
 
 
 @certificates_cli.command("list")
@@ -57,3 +58,43 @@ def reissue_credentials_command() -> None:
     from talentpool.certification.reissue import reissue_credentials
 
     click.echo(str(reissue_credentials()))
+
+
+@certificates_cli.command("national-number")
+@click.argument("serial")
+@click.argument("number")
+def national_number_command(serial: str, number: str) -> None:
+    """Record NUMBER, the national certificate number, on the certificate SERIAL."""
+    from talentpool.certification.national import record_national_number
+    from talentpool.certification.service import CertificationError
+
+    try:
+        certificate = record_national_number(serial, number)
+    except CertificationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{certificate.serial}: national number {certificate.national_number}")
+
+
+@certificates_cli.command("import-national-numbers")
+@click.argument("csv_file", type=click.File("rb"))
+def import_national_numbers_command(csv_file) -> None:
+    """Record the national numbers of a CSV list (ID number, level, national number).
+
+    Every refused row is printed with its line and reason and changes nothing; the exit status
+    is 1 when any row was refused.
+    """
+    from talentpool.certification.national import import_national_numbers
+    from talentpool.certification.service import CertificationError
+
+    try:
+        report = import_national_numbers(csv_file.read())
+    except CertificationError as error:
+        raise click.ClickException(str(error)) from None
+    for row in report.stored:
+        click.echo(f"line {row.line}: {row.serial} {row.national_number}")
+    for problem in report.problems:
+        click.echo(f"line {problem.line}: {problem.reason}", err=True)
+    click.echo(f"{len(report.stored)} recorded, {len(report.unchanged)} already recorded, "
+               f"{len(report.problems)} refused (read as {report.encoding}).")
+    if report.problems:
+        raise SystemExit(1)

@@ -1,11 +1,14 @@
-"""The holder's downloads: the PDF and the signed credential of its own certificates."""
+"""The holder's pages: the identity document certificates name, and the downloads (PDF, signed
+credential) of the holder's own certificates."""
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from talentpool.certification import bp, service
+from talentpool.certification import bp, holders, service
+from talentpool.certification.forms import IdentityForm
 from talentpool.certification.models import Certificate
 from talentpool.certification.public import certificate_pdf
 
@@ -41,3 +44,22 @@ def download_credential(serial: str):
     certificate = _own_certificate(serial)
     return _attachment(certificate.credential, "application/json",
                        f"credential-{certificate.serial}.json")
+
+
+@bp.route("/certificates/identity", methods=["GET", "POST"])
+@login_required
+def holder_identity():
+    """The holder's identity document (证件类型, 证件号码), shown in full to the holder only."""
+    row = holders.identity_of(current_user.id)
+    form = IdentityForm(data={"id_type": row.id_type, "id_number": row.id_number} if row else None)
+    if form.validate_on_submit():
+        try:
+            holders.set_identity(current_user, form.id_type.data, form.id_number.data)
+        except service.CertificationError as error:
+            form.id_number.errors = [str(error)]
+        else:
+            flash(_("Your identity document is saved. Your certificates show it masked."),
+                  "success")
+            return redirect(url_for("certification.holder_identity"))
+    return render_template("certification/identity.html", form=form,
+                           record=holders.identity_record(row, masked=False))

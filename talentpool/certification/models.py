@@ -1,4 +1,5 @@
-"""Certificate tables: certificates, the keys that sign their credentials, verification hits."""
+"""Certificate tables: certificates, their holders' identity documents, the keys that sign their
+credentials, verification hits."""
 
 from __future__ import annotations
 
@@ -79,6 +80,29 @@ class Certificate(db.Model):
     credential: Mapped[str] = mapped_column(Text)
     signing_kid: Mapped[str] = mapped_column(String(64), ForeignKey("signing_key.kid"))
     holder_salt: Mapped[str] = mapped_column(String(64))
+    # 证书编号 assigned by the authority after the results are reported (national.py); public,
+    # as on the national lookup. NULL until recorded.
+    national_number: Mapped[str | None] = mapped_column(String(22), unique=True)
+
+
+class HolderIdentity(db.Model):
+    """The identity document (证件类型, 证件号码) a person's certificates name.
+
+    Kept once per account, not copied into each certificate: certificates are issued when an
+    exam is graded, usually before the person has entered the document, and the national number
+    is matched to a person by it. The row goes with the account (ON DELETE CASCADE).
+    """
+
+    __table_args__ = (CheckConstraint(
+        "id_type IN ('resident_id', 'hk_macao_permit', 'taiwan_permit', 'passport', "
+        "'foreign_permanent_residence')", name="id_type_known"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    id_type: Mapped[str] = mapped_column(String(32))
+    # Normalised: half-width, no spaces or dashes, upper case (identity.normalise_id_number).
+    id_number: Mapped[str] = mapped_column(String(20), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class SigningKey(db.Model):

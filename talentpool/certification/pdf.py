@@ -46,6 +46,10 @@ class CertificateFace:
     verify_url: str
     status: str = "valid"
     seal: bytes | None = None  # the issuing organisation's seal image (PNG, JPEG)
+    national_number: str | None = None  # 证书编号, once the authority has assigned it
+    # 证件类型 and the masked 证件号码, once the holder has entered them
+    id_type: str | None = None
+    masked_id_number: str | None = None
 
 
 def _zh_date(moment: datetime) -> str:
@@ -118,6 +122,13 @@ def _date_row(face: CertificateFace) -> tuple[str, str, str, str]:
             f"{face.issued_at:%d %b %Y} – {face.valid_until:%d %b %Y}")
 
 
+def _id_line(face: CertificateFace) -> str:
+    """The holder's identity document under the name: type and masked number, or nothing."""
+    if not (face.id_type and face.masked_id_number):
+        return ""
+    return f"证件类型 ID type {face.id_type} · 证件号码 ID no. {face.masked_id_number}"
+
+
 def _seal(c: Canvas, image: bytes, centre_x: float, centre_y: float) -> None:
     """The issuer's seal, fitted into a square, stamped over the issuer and date lines."""
     c.drawImage(ImageReader(io.BytesIO(image)), centre_x - SEAL_SIZE / 2, centre_y - SEAL_SIZE / 2,
@@ -145,7 +156,7 @@ def render_certificate(face: CertificateFace) -> bytes:
         scores_zh += f"  综合评审 {face.panel_score} 分"
         scores_en += f" · Panel review {face.panel_score}"
     rows = (
-        ("持证人", "Holder", face.holder_name, ""),
+        ("持证人", "Holder", face.holder_name, _id_line(face)),
         ("职业（工种）", "Occupation (work type)", f"{OCCUPATION['zh']}（{WORK_TYPE['zh']}）",
          f"{OCCUPATION['en']} ({WORK_TYPE['en']}) · {OCCUPATION_CODE}"),
         ("职业技能等级", "Skill level", grade.zh, grade.en),
@@ -158,7 +169,11 @@ def render_certificate(face: CertificateFace) -> bytes:
         _row(c, y, *row)
         y -= 16 * mm
     c.setFillColor(INK)
-    pdfs.draw(c, 40 * mm, 26 * mm, "证书编号 Serial No.", 11)
+    if face.national_number:
+        pdfs.draw(c, 40 * mm, 33 * mm, "证书编号 National certificate no.", 11)
+        pdfs.draw(c, 112 * mm, 33 * mm, face.national_number, 12, bold=True)
+    serial_label = "序列号 Serial No." if face.national_number else "证书编号 Serial No."
+    pdfs.draw(c, 40 * mm, 26 * mm, serial_label, 11)
     pdfs.draw(c, 78 * mm, 26 * mm, face.serial, 12, bold=True)
     qr_size = 34 * mm
     qr_x, qr_y = width - 40 * mm - qr_size, 30 * mm

@@ -1,9 +1,10 @@
 """What the public may see of a certificate, and its printable PDF.
 
 The public record holds what the printed certificate shows (plus the revocation reason), with
-the holder's name masked: no full name, no e-mail address, no account id, nothing about other
-certificates of the holder. A verifier who knows the full name can have it confirmed
-(``names.names_match``); the holder's own export adds it back (``holder_record``).
+the holder's name and identity number masked: no full name or number, no e-mail address, no
+account id, nothing about other certificates of the holder. A verifier who knows the full name can have it confirmed
+(with the last six characters of the identity number, ``holders.holder_matches``); the holder's
+own export adds both back (``holder_record``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
 from talentpool.certification.credential import timestamp
+from talentpool.certification.holders import identity_of, identity_record
 from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, WORK_TYPE, level
 from talentpool.certification.models import Certificate
 from talentpool.certification.names import mask_name
@@ -26,7 +28,9 @@ from talentpool.certification.service import (
 from talentpool.database import utcnow
 
 HOLDER_DELETED = "holder account deleted"
-_FIELDS = ("masked_name", "occupation", "occupation_code", "work_type", "level", "level_name",
+_FIELDS = ("national_number", "masked_name", "id_type", "masked_id_number", "occupation",
+           "occupation_code",
+           "work_type", "level", "level_name",
            "theory_score", "practical_score", "panel_score", "issuer", "issued_at",
            "valid_until", "revoked_at", "revocation_reason", "verify_url", "credential_url")
 
@@ -49,13 +53,17 @@ def status_record(requested: str, certificate: Certificate | None,
                   now: datetime | None = None) -> dict:
     """The public JSON status of a serial; unknown serials get the same keys, all null.
 
-    ``valid_until`` is null for a certificate that never expires.
+    ``valid_until`` is null for a certificate that never expires; ``id_type`` and
+    ``masked_id_number`` are null until the holder has entered an identity document.
     """
     record: dict = {"serial": (requested or "")[:80], "status": UNKNOWN, **dict.fromkeys(_FIELDS)}
     if certificate is None:
         return record
     status, grade = certificate_status(certificate, now or utcnow()), level(certificate.level)
+    document = identity_record(identity_of(certificate.user_id))
     record.update(
+        id_type=document["id_type"], masked_id_number=document["id_number"],
+        national_number=certificate.national_number,
         serial=certificate.serial, status=status, masked_name=mask_name(certificate.holder_name),
         occupation=OCCUPATION, occupation_code=OCCUPATION_CODE, work_type=WORK_TYPE,
         level=certificate.level, level_name={"zh": grade.zh, "en": grade.en},
@@ -93,18 +101,26 @@ def issuer_seal(certificate: Certificate) -> bytes | None:
 
 
 def holder_record(certificate: Certificate, now: datetime | None = None) -> dict:
-    """The status record with the full name, for the holder's own copy of their data."""
+    """The status record with the full name and identity number, for the holder's own copy of
+    their data."""
     return {**status_record(certificate.serial, certificate, now),
-            "holder_name": certificate.holder_name or None}
+            "holder_name": certificate.holder_name or None,
+            "id_number": identity_record(identity_of(certificate.user_id), masked=False)[
+                "id_number"]}
 
 
 def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> bytes:
-    """The printable certificate, stamped when it is no longer valid."""
+    """The printable certificate, stamped when it is no longer valid; the identity number is
+    printed masked, as on the verify page the QR code opens."""
+    document = identity_record(identity_of(certificate.user_id))
     face = CertificateFace(
         serial=certificate.serial, holder_name=certificate.holder_name, level=certificate.level,
         theory_score=certificate.theory_score, practical_score=certificate.practical_score,
         panel_score=certificate.panel_score, issuer_name=certificate.issuer_name,
         issued_at=certificate.issued_at, valid_until=certificate.valid_until,
         verify_url=verify_url(certificate.serial),
-        status=certificate_status(certificate, now or utcnow()), seal=issuer_seal(certificate))
+        status=certificate_status(certificate, now or utcnow()), seal=issuer_seal(certificate),
+        national_number=certificate.national_number,
+        id_type=document["id_type"]["zh"] if document["id_type"] else None,
+        masked_id_number=document["id_number"])
     return render_certificate(face)

@@ -10,13 +10,12 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from spectree import Response
 
-from talentpool.certification import bp, did, keys, service, status_list, throttle
+from talentpool.certification import bp, did, holders, keys, service, status_list, throttle
 from talentpool.certification.api_models import (
     CertificateStatus, CredentialUpload, DidDocument, Jwks, SignedCredential,
     StatusListCredential, VerificationAnswer,
 )
 from talentpool.certification.forms import NameCheckForm
-from talentpool.certification.names import names_match
 from talentpool.certification.public import status_record
 from talentpool.certification.serials import normalise_serial
 from talentpool.database import utcnow
@@ -86,7 +85,7 @@ def verify_page(serial: str):
 @bp.post("/verify/<serial>")
 @rate_limited
 def check_holder_name(serial: str):
-    """Whether a typed full name is the holder's: match or no match, never the name itself."""
+    """Whether a typed full name (and optional ID number ending) is the holder's: yes or no."""
     certificate, form = service.find_certificate(serial), NameCheckForm()
     if certificate is None:
         return _verify_response(serial, None, form)
@@ -97,7 +96,8 @@ def check_holder_name(serial: str):
                                              "often. Please try again in an hour."))
         return response, code
     return _verify_response(serial, certificate, form,
-                            names_match(form.holder_name.data, certificate.holder_name))
+                            holders.holder_matches(certificate, form.holder_name.data,
+                                                   form.id_last6.data))
 
 
 @bp.get("/api/v1/certificates/<serial>")

@@ -77,17 +77,17 @@ def decode(data: bytes) -> tuple[str, str]:
                         "(in Excel: File → Save as → CSV UTF-8)."))
 
 
-def _key(header: str) -> str:
+def header_key(header: str) -> str:
     """A header name without case, spaces, dashes or brackets ("E-mail " → "email")."""
     return re.sub(r"[\s_\-:：（）()]", "", header.lstrip("\ufeff").lower())
 
 
 def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
-    wanted = {_key(n): column for column, names in HEADER_NAMES.items() for n in names}
+    wanted = {header_key(n): column for column, names in HEADER_NAMES.items() for n in names}
     found: dict[str, int] = {}
     ignored = []
     for index, title in enumerate(header):
-        column = wanted.get(_key(title))
+        column = wanted.get(header_key(title))
         if column and column not in found:
             found[column] = index
         elif title.strip():

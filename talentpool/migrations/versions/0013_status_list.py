@@ -1,7 +1,7 @@
 """certificates get a bit in the revocation status list (new ones at issue; older ones when re-signed)
 
-Revision ID: 0012_status_list
-Revises: 0011_certificates_without_expiry
+Revision ID: 0013_status_list
+Revises: 0012_national_certificate_form
 Create Date: 2026-12-01 16:44:48.547276
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_status_list'
-down_revision = '0011_certificates_without_expiry'
+revision = '0013_status_list'
+down_revision = '0012_national_certificate_form'
 branch_labels = None
 depends_on = None
 
