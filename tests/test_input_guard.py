@@ -110,3 +110,11 @@ def test_an_old_row_with_a_lone_surrogate_cannot_break_the_export(
     exported = json.loads(reply.get_data(as_text=True))
     assert exported["practice_responses"][0]["answer"] == {"choice": "neg\ufffd"}
     assert exported["exported_at"].endswith("+00:00")
+    # The answers the annotation-format exports read are made encodable the same way.
+    from talentpool.accounts.service import find_user_by_email
+    from talentpool.practice.service import latest_answers
+
+    with app.app_context():
+        [answered] = latest_answers(find_user_by_email(email).id)
+        assert answered.answer == {"choice": "neg\ufffd"}
+        json.dumps(answered.answer, ensure_ascii=False).encode("utf-8")

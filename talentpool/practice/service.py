@@ -175,6 +175,7 @@ def own_response(user_id: int, public_id: str) -> Response | None:
 def latest_answers(user_id: int, track_id: str | None = None) -> list:
     """The trainee's most recent answer to each item, as ``AnsweredItem`` for the exports."""
     from talentpool.assessment.exports import AnsweredItem
+    from talentpool.input_guard import scrubbed
 
     query = select(Response).where(Response.user_id == user_id, Response.mode == "practice")
     if track_id:
@@ -182,5 +183,7 @@ def latest_answers(user_id: int, track_id: str | None = None) -> list:
     latest: dict[int, Response] = {}
     for response in db.session.scalars(query.order_by(Response.created_at, Response.id)):
         latest[response.item_id] = response
-    return [AnsweredItem(r.item.key, r.item.type_id, r.item.spec, r.answer, r.item.source)
+    # Answers stored before input was checked may hold unencodable text (input_guard).
+    return [AnsweredItem(r.item.key, r.item.type_id, r.item.spec, scrubbed(r.answer),
+                         r.item.source)
             for r in sorted(latest.values(), key=lambda r: r.item.key)]
