@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from talentpool.accounts.service import create_user
@@ -53,4 +54,6 @@ def test_cohort_dashboard_shows_charts(live_app, live_server, page, tmp_path):
         assert box["width"] > 300 and box["height"] > 60
     assert page.get_by_role("link", name="王小明").is_visible()
     page.get_by_role("link", name="王小明").click()
-    assert page.locator("figure.chart svg").first.is_visible()
+    # the click starts a navigation: wait for the trainee's page before looking at its chart
+    expect(page.locator("h1", has_text="王小明")).to_be_visible()
+    expect(page.locator("figure.chart svg").first).to_be_visible()

@@ -1,5 +1,7 @@
 """A person signs up, logs out, logs in and sees the trainee home page in a real browser."""
 
+from playwright.sync_api import expect
+
 from talentpool.accounts.service import create_user
 from talentpool.auth import Role
 from tests.conftest import PASSWORD
@@ -25,4 +27,4 @@ def test_wrong_password_then_language_switch(live_app, live_server, page):
     page.get_by_label("E-mail address").fill("trainee@example.org")
     page.get_by_label("Password").fill("not the right one")
     page.get_by_role("button", name="Log in", exact=True).last.click()
-    assert page.get_by_text("Wrong e-mail address or password.").is_visible()
+    expect(page.get_by_text("Wrong e-mail address or password.")).to_be_visible()
