@@ -52,6 +52,7 @@ def register_models() -> None:
     import talentpool.certification.models  # noqa: F401
     import talentpool.cohorts.models  # noqa: F401
     import talentpool.directory.models  # noqa: F401
+    import talentpool.organisations.models  # noqa: F401
     import talentpool.practice.models  # noqa: F401
     import talentpool.scheduling  # noqa: F401
 
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.cohorts import bp as cohorts_bp
     from talentpool.directory import bp as directory_bp
     from talentpool.home import bp as home_bp
+    from talentpool.organisations import bp as organisations_bp
     from talentpool.practice import bp as practice_bp
     from talentpool.errors import register_error_handlers
     from talentpool.openapi import register_openapi
@@ -102,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exams_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(organisations_bp)
     register_openapi(app)
     register_error_handlers(app)
 

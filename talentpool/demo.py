@@ -44,6 +44,23 @@ DEMO_CUTS = {5: -0.3, 4: 0.4}  # θ at which the simulated panels place each lev
 FIELD_TEST_PERSONS = 350
 
 
+DEMO_ORGANISATION = ("demo-centre", "示例职业技能评价中心（演示）",
+                     "Demo Skills Evaluation Centre (not a real organisation)")
+
+
+def seed_organisation() -> str:
+    """The demo's evaluation organisation, registered (for the demo only) for every level."""
+    from talentpool.organisations import service as organisations
+
+    slug, name, name_en = DEMO_ORGANISATION
+    if organisations.organisations():
+        return f"Evaluation organisation: {organisations.default_organisation().name}"
+    organisations.create_organisation(slug, organisations.OrganisationFields(
+        name=name, name_en=name_en, code="DEMO", registration_number="DEMO (not registered)",
+        registered_levels=(5, 4, 3, 2, 1), contact_email="office@demo.talentpool.test"))
+    return f"Evaluation organisation: {name} (demo, registered for levels 5–1 for the demo only)"
+
+
 def seed_certification() -> list[str]:
     """A certifying item bank from simulated data, open level 5 and 4 sessions, and a level-5
     certificate earned by the demo trainee through a (simulated) sitting."""
@@ -58,7 +75,7 @@ def seed_certification() -> list[str]:
     from talentpool.database import utcnow
 
     rng = np.random.default_rng(20261201)
-    lines = []
+    lines = [seed_organisation()]
     if active_run("theory") is None or active_run("practical") is None:
         field_test.simulate_field_test(FIELD_TEST_PERSONS, rng)
         lines.append(f"Item bank calibrated from a SIMULATED field test: {FIELD_TEST_PERSONS} "

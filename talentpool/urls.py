@@ -1,8 +1,21 @@
-"""Where a ``next`` parameter may send the browser: only to a path on this site."""
+"""This site's own addresses: its public base URL, and where a ``next`` parameter may send the
+browser (only to a path on this site)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request
+
+
+def public_base_url() -> str:
+    """Absolute site address used in QR codes, credentials and DIDs (PUBLIC_BASE_URL first)."""
+    configured = current_app.config.get("PUBLIC_BASE_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return "http://localhost:5000"
 
 
 def local_path(target: str | None) -> str | None:

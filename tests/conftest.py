@@ -150,3 +150,19 @@ def confirm_signup(app, client, email: str):
     page = client.get(link)
     assert page.status_code == 200, page.status_code
     return client.post(link, data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+ALL_LEVELS = (5, 4, 3, 2, 1)
+
+
+def make_organisation(slug: str = "talentpool", name: str = "星河职业技能评价中心",
+                      levels: tuple[int, ...] = ALL_LEVELS, **fields):
+    """An evaluation organisation registered for ``levels`` (call inside an app context); the
+    first one made is the default issuer."""
+    from talentpool.organisations import service
+
+    found = service.by_slug(slug)
+    if found is not None:
+        return found
+    return service.create_organisation(slug, service.OrganisationFields(
+        name=name, registered_levels=levels, **fields))

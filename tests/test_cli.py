@@ -75,7 +75,7 @@ def test_demo_serves_until_stopped(tmp_path):
                               env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # seeding signs ~200 credentials
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:

@@ -90,3 +90,59 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(app):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def adopted_by_one_organisation(url: str, instance) -> None:
+    """Rows made before evaluation organisations existed end up with one organisation, named
+    after the newest certificate, with no registration; old certificates keep their title."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x",
+                      "INSTANCE_PATH": str(instance)})
+    with app.app_context():
+        upgrade(revision="0013_status_list")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO signing_key (kid, public_key, created_at) "
+                "VALUES ('k1', 'AAAA', '2026-01-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO exam_session (public_id, level, title, opens_at, closes_at, "
+                "created_at) VALUES ('s1', 5, 'Old sitting', '2026-01-01 00:00:00', "
+                "'2026-01-02 00:00:00', '2026-01-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO certificate (serial, holder_name, level, theory_score, "
+                "practical_score, issuer_name, issued_at, valid_from, status, credential, "
+                "signing_kid, holder_salt, decision, status_index) VALUES ('TP-1', 'A', 5, 80, "
+                "70, '老机构', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'valid', '{}', "
+                "'k1', 'salt', '{}', 7)"))
+        upgrade()
+        with db.engine.connect() as connection:
+            [(org_id, slug, name, levels)] = connection.execute(text(
+                "SELECT id, slug, name, registered_levels FROM evaluation_organisation")).all()
+            assert (slug, name) == ("talentpool", "老机构")
+            assert levels in ([], "[]")
+            for table in ("certificate", "exam_session", "signing_key"):
+                assert connection.execute(text(
+                    f"SELECT organisation_id FROM {table}")).scalars().all() == [org_id]
+            assert connection.execute(text("SELECT title_zh FROM certificate")).scalar() == (
+                "职业技能等级证书")
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_existing_rows_are_adopted_by_one_organisation_on_sqlite(tmp_path):
+    adopted_by_one_organisation(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)
+
+
+def test_existing_rows_are_adopted_by_one_organisation_on_postgresql(tmp_path):
+    base = postgres_url_or_skip()
+    schema = f"tp_migrations_{secrets.token_hex(4)}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        separator = "&" if "?" in base else "?"
+        adopted_by_one_organisation(f"{base}{separator}options=-csearch_path%3D{schema}",
+                                    tmp_path)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -25,6 +25,7 @@ OPERATIONS = {
     ("GET", "/api/v1/certificates/{serial}"), ("GET", "/api/v1/certificates/{serial}/credential"),
     ("POST", "/api/v1/credentials/verify"), ("GET", "/.well-known/jwks.json"),
     ("GET", "/issuers/{slug}/did.json"), ("GET", "/status/revocation"),
+    ("GET", "/issuers/{slug}/status/{purpose}"),
 }
 
 

@@ -25,6 +25,8 @@ from talentpool.assessment.models import (
 )
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.organisations import service as organisations
+from talentpool.organisations.models import Organisation
 from talentpool.scoring import ScoringError, categorize, get_scorer
 
 
@@ -42,9 +44,19 @@ class DeadlinePassed(ExamError):
     status = 410
 
 
+def issuing_organisations() -> list[Organisation]:
+    """The evaluation organisations a sitting may belong to."""
+    return organisations.organisations()
+
+
 def create_session(level: int, title: str, opens_at: datetime, closes_at: datetime,
-                   creator_id: int | None, cohort_id: int | None = None) -> ExamSession:
-    """Schedule a sitting after checking the scheme and that the item pools are large enough."""
+                   creator_id: int | None, cohort_id: int | None = None,
+                   organisation: str | None = None) -> ExamSession:
+    """Schedule a sitting after checking the scheme and that the item pools are large enough.
+
+    The sitting belongs to the evaluation organisation with the short name ``organisation``
+    (default: the default organisation), which issues its certificates.
+    """
     rule = pools.scheme().levels.get(level)
     if rule is None:
         raise ExamError(_("The level must be 1, 2, 3, 4 or 5."))
@@ -55,9 +67,14 @@ def create_session(level: int, title: str, opens_at: datetime, closes_at: dateti
     if problems:
         raise ExamError(_("Level %(level)d cannot open yet: %(problems)s", level=level,
                           problems=" ".join(problems)))
+    issuer = (organisations.default_organisation() if not organisation
+              else organisations.by_slug(organisation))
+    if issuer is None:
+        raise ExamError(_("No evaluation organisation has the short name %(slug)s.",
+                          slug=str(organisation)[:40]))
     session = ExamSession(level=level, title=title.strip()[:120] or f"Level {level}",
                           opens_at=opens_at, closes_at=closes_at, cohort_id=cohort_id,
-                          created_by_id=creator_id)
+                          organisation=issuer, created_by_id=creator_id)
     db.session.add(session)
     db.session.commit()
     return session
@@ -328,7 +345,8 @@ def issue_certificate(attempt: ExamAttempt, panel_score: float | None, now: date
     certificate = add_certificate(db.session.get(User, attempt.user_id), attempt.level,
                                   attempt.theory_score, attempt.practical_score,
                                   panel_score=panel_score, now=now,
-                                  valid_years=rule.validity_years, decision=decision)
+                                  valid_years=rule.validity_years, decision=decision,
+                                  organisation=attempt.session.organisation)
     attempt.certificate_serial = certificate.serial
     db.session.info["certificate_issued_for"] = attempt.user_id
 

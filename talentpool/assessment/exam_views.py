@@ -107,7 +107,7 @@ def sessions_admin():
             session = exam.create_session(
                 request.form.get("level", type=int, default=0), request.form.get("title", ""),
                 _when(request.form.get("opens_at")), _when(request.form.get("closes_at")),
-                current_user.id)
+                current_user.id, organisation=request.form.get("organisation"))
         except exam.ExamError as error:
             flash(str(error), "error")
         else:
@@ -124,7 +124,7 @@ def sessions_admin():
     appointed = {s.id: panels.panel_of(s.id) for s in sessions
                  if s.level in levels and levels[s.level].panel_review}
     return render_template("exams/admin.html", sessions=sessions, panels=appointed,
-                           now=utcnow())
+                           now=utcnow(), organisations=exam.issuing_organisations())
 
 
 def _when(raw: str | None) -> datetime:

@@ -32,6 +32,7 @@ from talentpool.assessment.tracks import SCALES
 from talentpool.auth import Role
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.organisations import service as organisations
 from talentpool.psychometrics import expected_scores, polytomous_items, dichotomous_items, \
     concatenate_items, simulate_responses
 
@@ -75,7 +76,8 @@ def simulate_field_test(n_persons: int, rng: np.random.Generator,
     users = _simulated_users(n_persons)
     now = utcnow()
     session = ExamSession(level=5, title=FIELD_TEST_TITLE, opens_at=now - timedelta(days=1),
-                          closes_at=now - timedelta(hours=1))
+                          closes_at=now - timedelta(hours=1),
+                          organisation=organisations.default_organisation())
     db.session.add(session)
     db.session.flush()
     attempts = _simulated_attempts(session, users, now)

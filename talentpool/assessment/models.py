@@ -9,6 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.accounts.models import User, new_public_id
+from talentpool.organisations.models import Organisation
 from talentpool.database import JSONType, utcnow
 from talentpool.extensions import db
 
@@ -172,6 +173,10 @@ class ExamSession(db.Model):
     opens_at: Mapped[datetime] = mapped_column(DateTime)
     closes_at: Mapped[datetime] = mapped_column(DateTime)
     cohort_id: Mapped[int | None] = mapped_column(index=True)
+    # The evaluation organisation that runs the sitting and issues its certificates.
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_organisation.id", ondelete="RESTRICT"), index=True)
+    organisation: Mapped[Organisation] = relationship()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -1,5 +1,5 @@
-"""The administrator's certificate list, search, one certificate's page, revocation and the
-national certificate numbers (one at a time or a CSV list)."""
+"""The administrator's certificate list, search, one certificate's page, revocation,
+suspension and the national certificate numbers (one at a time or a CSV list)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from talentpool.auth import Role, role_required
 from talentpool.certification import bp, holders, national, service
-from talentpool.certification.forms import NationalImportForm, NationalNumberForm, RevokeForm
+from talentpool.certification.forms import (
+    NationalImportForm, NationalNumberForm, RevokeForm, SuspendForm,
+)
 from talentpool.database import utcnow
 
 
@@ -36,7 +38,8 @@ def admin_certificate(serial: str):
         "certification/admin_certificate.html", certificate=certificate,
         status=service.certificate_status(certificate),
         document=holders.identity_record(holders.identity_of(certificate.user_id), masked=False),
-        form=NationalNumberForm(national_number=certificate.national_number))
+        form=NationalNumberForm(national_number=certificate.national_number),
+        suspend_form=SuspendForm())
 
 
 @bp.post("/admin/certificates/<serial>/national-number")
@@ -87,3 +90,33 @@ def admin_revoke(serial: str):
     else:
         flash(_("Certificate %(serial)s is revoked.", serial=certificate.serial), "success")
     return redirect(back)
+
+
+@bp.post("/admin/certificates/<serial>/suspend")
+@role_required(Role.ADMIN)
+def admin_suspend(serial: str):
+    """Suspend a certificate, with a public reason, until it is reinstated."""
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+    else:
+        try:
+            certificate = service.suspend(serial, form.reason.data, current_user)
+        except service.CertificationError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Certificate %(serial)s is suspended.", serial=certificate.serial), "success")
+    return redirect(url_for("certification.admin_certificate", serial=serial))
+
+
+@bp.post("/admin/certificates/<serial>/reinstate")
+@role_required(Role.ADMIN)
+def admin_reinstate(serial: str):
+    """Lift a certificate's suspension."""
+    try:
+        certificate = service.reinstate(serial)
+    except service.CertificationError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Certificate %(serial)s is reinstated.", serial=certificate.serial), "success")
+    return redirect(url_for("certification.admin_certificate", serial=serial))

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
-Status = Literal["valid", "expired", "revoked", "superseded", "unknown"]
+Status = Literal["valid", "suspended", "expired", "revoked", "superseded", "unknown"]
 _SERIAL = "TP-HHWE-5G8E-TDJ8-7ZEQ-4T2H-07PJ-S48Q"
 _SITE = "https://talentpool.example.org"
 _DID = "did:web:talentpool.example.org:issuers:talentpool"
@@ -37,8 +37,10 @@ class CertificateStatus(BaseModel):
         "occupation_code": "4-04-05-05", "work_type": {"zh": "数据标注员", "en": "Data Annotator"},
         "level": 4, "level_name": {"zh": "四级/中级工", "en": "Level 4 / Intermediate"},
         "theory_score": 82, "practical_score": 74, "panel_score": None,
-        "issuer": "talentpool", "issued_at": "2026-11-02T08:30:00Z",
+        "title": {"zh": "职业技能等级证书", "en": "Vocational Skill Level Certificate"},
+        "issuer": "talentpool", "issuer_did": _DID, "issued_at": "2026-11-02T08:30:00Z",
         "valid_until": None, "revoked_at": None, "revocation_reason": None,
+        "suspended_at": None, "suspension_reason": None,
         "verify_url": f"{_SITE}/verify/{_SERIAL}",
         "credential_url": f"{_SITE}/api/v1/certificates/{_SERIAL}/credential"}]})
 
@@ -66,12 +68,19 @@ class CertificateStatus(BaseModel):
     theory_score: int | None = Field(ge=0, le=100)
     practical_score: int | None = Field(ge=0, le=100)
     panel_score: int | None = Field(ge=0, le=100)
-    issuer: str | None
+    title: Bilingual | None = Field(description=(
+        "The certificate's title: 职业技能等级证书 only when the issuing evaluation "
+        "organisation's registration covers the level, otherwise the organisation's own title."))
+    issuer: str | None = Field(description="The issuing evaluation organisation's name.")
+    issuer_did: str | None = Field(description="The issuing organisation's did:web DID.")
     issued_at: AwareDatetime | None = Field(description="RFC 3339, UTC.")
     valid_until: AwareDatetime | None = Field(
         description="RFC 3339, UTC; null when the certificate never expires.")
     revoked_at: AwareDatetime | None = Field(description="RFC 3339, UTC; set when revoked.")
     revocation_reason: str | None
+    suspended_at: AwareDatetime | None = Field(
+        description="RFC 3339, UTC; set while the certificate is suspended.")
+    suspension_reason: str | None
     verify_url: str | None = Field(json_schema_extra={"format": "uri"})
     credential_url: str | None = Field(json_schema_extra={"format": "uri"})
 
@@ -109,15 +118,16 @@ class SignedCredential(BaseModel):
 
 
 class StatusListCredential(BaseModel):
-    """The issuer's W3C Bitstring Status List credential (revocation), signed like a
-    certificate's credential; bit i is 1 when the certificate at index i is no longer valid."""
+    """An organisation's W3C Bitstring Status List credential (revocation or suspension), signed
+    like a certificate's credential; bit i is 1 when the certificate at index i is revoked (or
+    superseded), respectively suspended."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
         "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": f"{_SITE}/status/revocation",
+        "id": f"{_SITE}/issuers/talentpool/status/revocation",
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": _DID, "validFrom": "2026-12-01T08:30:00Z",
-        "credentialSubject": {"id": f"{_SITE}/status/revocation#list",
+        "credentialSubject": {"id": f"{_SITE}/issuers/talentpool/status/revocation#list",
                               "type": "BitstringStatusList", "statusPurpose": "revocation",
                               "encodedList": "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA"},
         "proof": [{"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
@@ -146,7 +156,8 @@ class VerificationAnswer(BaseModel):
     signature: Literal["valid", "invalid", "missing", "unsupported"]
     key: Literal["active", "retired", "unknown"]
     kid: str | None = Field(description="The key id the proof names, if any.")
-    status: Literal["valid", "expired", "revoked", "superseded", "unknown", "tampered",
+    status: Literal["valid", "suspended", "expired", "revoked", "superseded", "unknown",
+                    "tampered",
                     "not_a_credential"] = Field(description=(
         "`tampered`: a credential whose proof fails; `not_a_credential`: JSON that is not a "
         "verifiable credential at all."))

@@ -43,13 +43,46 @@ def revoke_command(serial: str, reason: str) -> None:
     click.echo(f"Revoked {certificate.serial}: {certificate.revocation_reason}")
 
 
-@certificates_cli.command("rotate-key")
-def rotate_key_command() -> None:
-    """Sign new credentials with a fresh Ed25519 key; old ones keep verifying."""
-    from talentpool.certification.service import rotate_signing_key
+@certificates_cli.command("suspend")
+@click.argument("serial")
+@click.option("--reason", required=True, help="Shown on the public verification page.")
+def suspend_command(serial: str, reason: str) -> None:
+    """Suspend the certificate SERIAL until it is reinstated."""
+    from talentpool.certification.service import CertificationError, suspend
 
-    key = rotate_signing_key()
-    click.echo(f"New signing key {key.kid}; earlier keys are retired but still published.")
+    try:
+        certificate = suspend(serial, reason, actor=None)
+    except CertificationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Suspended {certificate.serial}: {certificate.suspension_reason}")
+
+
+@certificates_cli.command("reinstate")
+@click.argument("serial")
+def reinstate_command(serial: str) -> None:
+    """Lift the suspension of the certificate SERIAL."""
+    from talentpool.certification.service import CertificationError, reinstate
+
+    try:
+        certificate = reinstate(serial)
+    except CertificationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Reinstated {certificate.serial}")
+
+
+@certificates_cli.command("rotate-key")
+@click.option("--organisation", "slug", default=None,
+              help="The organisation's short name (default: the default organisation).")
+def rotate_key_command(slug: str | None) -> None:
+    """Sign new credentials with a fresh Ed25519 key; old ones keep verifying."""
+    from talentpool.certification.service import default_issuer, issuer, rotate_signing_key
+
+    organisation = default_issuer() if slug is None else issuer(slug)
+    if organisation is None:
+        raise click.ClickException(f"no organisation has the short name {slug!r}")
+    key = rotate_signing_key(organisation=organisation)
+    click.echo(f"New signing key {key.kid} of {organisation.slug}; earlier keys are retired but "
+               "still published.")
 
 
 @certificates_cli.command("reissue-credentials")

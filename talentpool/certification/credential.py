@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from talentpool.certification.canonical import base58btc, from_base58btc
 from talentpool.certification.levels import (
-    OCCUPATION, OCCUPATION_CODE, PANEL_LEVELS, TITLE, WORK_TYPE, level,
+    OCCUPATION, OCCUPATION_CODE, PANEL_LEVELS, STANDARD, WORK_TYPE, level,
 )
 from talentpool.certification.linked_data import (
     OB_CONTEXT, PACKAGE_LOADER, VC_CONTEXT, DocumentLoader, canonical_nquads,
@@ -48,7 +48,10 @@ class CredentialFacts:
     email: str
     salt: str
     base_url: str
-    status_index: int | None = None  # position in the issuer's revocation status list
+    title: dict[str, str]  # the certificate's title ({"zh", "en"}), by the issuer's registration
+    issuer_url: str  # the issuing organisation's public page
+    status_index: int | None = None  # position in the issuer's status lists
+    status_lists: str | None = None  # where they are: <status_lists>/revocation, …/suspension
 
 
 def timestamp(moment: datetime) -> str:
@@ -100,7 +103,7 @@ def achievement(base: str, number: int, scores: dict[str, int] | None = None) ->
     document = {
         "id": the_id, "type": ["Achievement"], "achievementType": "Certificate",
         "name": f"{occupation} {level_name}",
-        "description": f"{TITLE['zh']} {OCCUPATION_CODE} · {TITLE['en']}",
+        "description": f"{STANDARD['zh']} {OCCUPATION_CODE} · {STANDARD['en']}",
         "criteria": {"narrative": (
             f"通过{grade.short_zh}理论知识与技能考核，两部分成绩均不低于60分"
             + ("，并通过综合评审" if panel else "") + "。"
@@ -121,8 +124,8 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
         "id": f"{base}/verify/{facts.serial}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": facts.issuer_id, "type": ["Profile"], "name": facts.issuer_name,
-                   "url": f"{base}/"},
-        "name": f"{TITLE['zh']} · {TITLE['en']}",
+                   "url": facts.issuer_url},
+        "name": f"{facts.title['zh']} · {facts.title['en']}",
         "validFrom": timestamp(facts.valid_from),
         **({"validUntil": timestamp(facts.valid_until)} if facts.valid_until else {}),
         "credentialSubject": {
@@ -132,14 +135,16 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
                             "salt": facts.salt}],
             "achievement": the_achievement,
             "result": results},
-        **({"credentialStatus": [status_entry(base, facts.status_index)]}
-           if facts.status_index is not None else {}),
+        **({"credentialStatus": [status_entry(facts.status_lists, facts.status_index, purpose)
+                                 for purpose in ("revocation", "suspension")]}
+           if facts.status_index is not None and facts.status_lists else {}),
     }
 
 
-def status_entry(base: str, index: int, purpose: str = "revocation") -> dict:
-    """A W3C Bitstring Status List entry: bit ``index`` of the issuer's ``purpose`` list."""
-    list_url = f"{base}/status/{purpose}"
+def status_entry(lists: str, index: int, purpose: str) -> dict:
+    """A W3C Bitstring Status List entry: bit ``index`` of the issuer's ``purpose`` list, which
+    is served at ``<lists>/<purpose>``."""
+    list_url = f"{lists}/{purpose}"
     return {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry",
             "statusPurpose": purpose, "statusListIndex": str(index),
             "statusListCredential": list_url}

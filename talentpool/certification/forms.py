@@ -17,6 +17,11 @@ class RevokeForm(FlaskForm):
         DataRequired(message=_l("Give a reason for the revocation.")), Length(max=500)])
 
 
+class SuspendForm(FlaskForm):
+    reason = StringField(_l("Reason (shown on the public verification page)"), validators=[
+        DataRequired(message=_l("Give a reason for the suspension.")), Length(max=500)])
+
+
 class NationalNumberForm(FlaskForm):
     national_number = StringField(_l("National certificate no."), validators=[
         DataRequired(message=_l("Type the national certificate number.")), Length(max=40)])

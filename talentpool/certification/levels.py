@@ -11,7 +11,8 @@ from dataclasses import dataclass
 OCCUPATION_CODE = "4-04-05-05"
 OCCUPATION = {"zh": "人工智能训练师", "en": "Artificial Intelligence Trainer"}
 WORK_TYPE = {"zh": "数据标注员", "en": "Data Annotator"}
-TITLE = {"zh": "职业技能等级证书", "en": "Vocational Skill Level Certificate"}
+STANDARD = {"zh": "国家职业技能标准 人工智能训练师", "en": "National occupational skill standard, "
+            "Artificial Intelligence Trainer"}
 PANEL_LEVELS = (1, 2)  # levels that add a panel review (综合评审)
 
 

@@ -7,12 +7,14 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
-    CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, String, Text, text,
+    CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.database import JSONType, utcnow
 from talentpool.extensions import db
+from talentpool.organisations.models import Organisation
 
 
 class StoredStatus(enum.StrEnum):
@@ -49,6 +51,8 @@ class Certificate(db.Model):
         # At most one valid certificate per person and level: a renewal supersedes the old one.
         Index("uq_certificate_one_valid_per_level", "user_id", "level", unique=True,
               sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
+        # A bit of the issuing organisation's status lists belongs to one certificate.
+        UniqueConstraint("organisation_id", "status_index", name="uq_certificate_status_bit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +64,14 @@ class Certificate(db.Model):
     theory_score: Mapped[int] = mapped_column(Integer)
     practical_score: Mapped[int] = mapped_column(Integer)
     panel_score: Mapped[int | None] = mapped_column(Integer)
+    # The evaluation organisation that issued it (its DID signs the credential) and the name and
+    # title it was issued under, kept as issued.
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_organisation.id", ondelete="RESTRICT"), index=True)
+    organisation: Mapped[Organisation] = relationship()
     issuer_name: Mapped[str] = mapped_column(String(200))
+    title_zh: Mapped[str] = mapped_column(String(60))
+    title_en: Mapped[str] = mapped_column(String(80))
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     valid_from: Mapped[datetime] = mapped_column(DateTime)
     # None: the certificate never expires (the national certificate has no expiry date); a
@@ -70,12 +81,18 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     revocation_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Suspension is temporary (an investigation, an appeal): the certificate does not count while
+    # suspended, and counts again when reinstated. Revocation is final.
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
+    suspended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     superseded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("certificate.id", ondelete="SET NULL"))
     # Which calibration runs and standards decided each part (run and standard ids, θ̂, SE).
     decision: Mapped[dict] = mapped_column(JSONType, default=dict)
-    # Bit of this certificate in the issuer's revocation status list (random, unique).
-    status_index: Mapped[int | None] = mapped_column(Integer, unique=True)
+    # Bit of this certificate in its organisation's revocation and suspension status lists
+    # (random, unique per organisation).
+    status_index: Mapped[int | None] = mapped_column(Integer)
     # The exact signed text is kept (not JSONB, which would reorder it) and served as is.
     credential: Mapped[str] = mapped_column(Text)
     signing_kid: Mapped[str] = mapped_column(String(64), ForeignKey("signing_key.kid"))
@@ -106,9 +123,12 @@ class HolderIdentity(db.Model):
 
 
 class SigningKey(db.Model):
-    """A public Ed25519 key; its private half is a 0600 PEM file in ``instance/keys/``."""
+    """A public Ed25519 key of one organisation; its private half is a 0600 PEM file in
+    ``instance/keys/``."""
 
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_organisation.id", ondelete="RESTRICT"), index=True)
     public_key: Mapped[str] = mapped_column(String(64))  # raw 32 bytes, base64url
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -20,12 +20,13 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from talentpool import pdfs
-from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, TITLE, WORK_TYPE, level
+from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, WORK_TYPE, level
 
 INK = colors.HexColor("#14212b")
 BRAND = colors.HexColor("#0f5c8c")
 GOLD = colors.HexColor("#b08d3c")
 STAMPS = {"revoked": ("已吊销", "REVOKED"), "superseded": ("已被新证书取代", "SUPERSEDED"),
+          "suspended": ("暂停使用", "SUSPENDED"),
           "expired": ("已过期", "EXPIRED")}
 SEAL_SIZE = 42 * mm
 
@@ -44,6 +45,7 @@ class CertificateFace:
     issued_at: datetime
     valid_until: datetime | None
     verify_url: str
+    title: dict  # {"zh", "en"}: 职业技能等级证书 only within the organisation's registration
     status: str = "valid"
     seal: bytes | None = None  # the issuing organisation's seal image (PNG, JPEG)
     national_number: str | None = None  # 证书编号, once the authority has assigned it
@@ -142,12 +144,13 @@ def render_certificate(face: CertificateFace) -> bytes:
     c = Canvas(buffer, pagesize=(width, height), **pdfs.canvas_options())
     grade = level(face.level)
     pdfs.apply_info(c, pdfs.DocumentInfo(
-        title=f"{TITLE['zh']} {face.serial}", author=face.issuer_name,
-        subject=f"{TITLE['en']} · {OCCUPATION['en']} · {grade.en}", created=face.issued_at))
+        title=f"{face.title['zh']} {face.serial}", author=face.issuer_name,
+        subject=f"{face.title['en']} · {OCCUPATION['en']} · {grade.en}", created=face.issued_at))
     _border(c, width, height)
     c.setFillColor(BRAND)
-    pdfs.draw(c, width / 2, height - 38 * mm, TITLE["zh"], 30, align="centre")
-    pdfs.draw(c, width / 2, height - 47 * mm, TITLE["en"].upper(), 14, bold=True, align="centre")
+    pdfs.draw(c, width / 2, height - 38 * mm, face.title["zh"], 30, align="centre")
+    pdfs.draw(c, width / 2, height - 47 * mm, face.title["en"].upper(), 14, bold=True,
+              align="centre")
     c.setStrokeColor(GOLD)
     c.line(width / 2 - 60 * mm, height - 52 * mm, width / 2 + 60 * mm, height - 52 * mm)
     scores_zh = f"理论知识 {face.theory_score} 分  技能考核 {face.practical_score} 分"
@@ -161,7 +164,7 @@ def render_certificate(face: CertificateFace) -> bytes:
          f"{OCCUPATION['en']} ({WORK_TYPE['en']}) · {OCCUPATION_CODE}"),
         ("职业技能等级", "Skill level", grade.zh, grade.en),
         ("成绩", "Scores (0–100)", scores_zh, scores_en),
-        ("发证机构", "Issuing body", face.issuer_name, ""),
+        ("评价机构", "Evaluation organisation", face.issuer_name, ""),
         _date_row(face),
     )
     y = height - 68 * mm

@@ -17,22 +17,23 @@ from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
 from talentpool.certification.credential import timestamp
+from talentpool.certification.did import issuer_did
 from talentpool.certification.holders import identity_of, identity_record
 from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, WORK_TYPE, level
 from talentpool.certification.models import Certificate
 from talentpool.certification.names import mask_name
 from talentpool.certification.pdf import CertificateFace, render_certificate
 from talentpool.certification.service import (
-    REVOKED, UNKNOWN, certificate_status, public_base_url,
+    REVOKED, SUSPENDED, UNKNOWN, certificate_status, public_base_url,
 )
 from talentpool.database import utcnow
 
 HOLDER_DELETED = "holder account deleted"
 _FIELDS = ("national_number", "masked_name", "id_type", "masked_id_number", "occupation",
-           "occupation_code",
-           "work_type", "level", "level_name",
-           "theory_score", "practical_score", "panel_score", "issuer", "issued_at",
-           "valid_until", "revoked_at", "revocation_reason", "verify_url", "credential_url")
+           "occupation_code", "work_type", "level", "level_name", "theory_score",
+           "practical_score", "panel_score", "title", "issuer", "issuer_did", "issued_at",
+           "valid_until", "revoked_at", "revocation_reason", "suspended_at", "suspension_reason",
+           "verify_url", "credential_url")
 
 
 def verify_url(serial: str) -> str:
@@ -69,23 +70,29 @@ def status_record(requested: str, certificate: Certificate | None,
         level=certificate.level, level_name={"zh": grade.zh, "en": grade.en},
         theory_score=certificate.theory_score, practical_score=certificate.practical_score,
         panel_score=certificate.panel_score, issuer=certificate.issuer_name,
-        issued_at=_time(certificate.issued_at), valid_until=_time(certificate.valid_until),
+        title={"zh": certificate.title_zh, "en": certificate.title_en},
+        issuer_did=issuer_did(certificate.organisation), issued_at=_time(certificate.issued_at), valid_until=_time(certificate.valid_until),
         verify_url=verify_url(certificate.serial),
         credential_url=credential_url(certificate.serial))
     if status == REVOKED:
         record.update(revoked_at=_time(certificate.revoked_at),
                       revocation_reason=certificate.revocation_reason or HOLDER_DELETED)
+    if status == SUSPENDED:
+        record.update(suspended_at=_time(certificate.suspended_at),
+                      suspension_reason=certificate.suspension_reason)
     return record
 
 
 def issuer_seal(certificate: Certificate) -> bytes | None:
     """The seal image of the organisation that issued ``certificate``, or None when it has none.
 
-    The one place a seal is looked up: today the deployment's ``CERTIFICATE_SEAL_IMAGE`` (a PNG
-    or JPEG; a relative path is taken from the instance folder); once evaluation organisations
-    issue certificates, the issuing organisation's own seal. An unreadable file is logged and the
-    certificate prints without a seal rather than failing for its holder.
+    The one place a seal is looked up: the issuing organisation's own seal (checked when it was
+    uploaded), else the deployment's ``CERTIFICATE_SEAL_IMAGE`` (a PNG or JPEG; a relative path
+    is taken from the instance folder). An unreadable file is logged and the certificate prints
+    without a seal rather than failing for its holder.
     """
+    if certificate.organisation.seal_image:
+        return certificate.organisation.seal_image
     setting = current_app.config.get("CERTIFICATE_SEAL_IMAGE")
     if not setting:
         return None
@@ -117,6 +124,7 @@ def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> by
         serial=certificate.serial, holder_name=certificate.holder_name, level=certificate.level,
         theory_score=certificate.theory_score, practical_score=certificate.practical_score,
         panel_score=certificate.panel_score, issuer_name=certificate.issuer_name,
+        title={"zh": certificate.title_zh, "en": certificate.title_en},
         issued_at=certificate.issued_at, valid_until=certificate.valid_until,
         verify_url=verify_url(certificate.serial),
         status=certificate_status(certificate, now or utcnow()), seal=issuer_seal(certificate),

@@ -67,7 +67,7 @@ def reissue_credentials(now: datetime | None = None) -> ReissueReport:
                 without_holder += 1
                 continue
             if certificate.status_index is None:  # issued before the status list existed
-                [certificate.status_index] = free_indexes(1)
+                [certificate.status_index] = free_indexes(1, certificate.organisation_id)
             certificate.signing_kid, certificate.credential = signed_credential(
                 certificate, holder.email, now)
             resigned += 1

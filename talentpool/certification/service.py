@@ -13,7 +13,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -28,10 +27,13 @@ from talentpool.certification.models import Certificate, SigningKey, StoredStatu
 from talentpool.certification.serials import new_serial, normalise_serial
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.organisations import service as organisations
+from talentpool.organisations.models import Organisation
+from talentpool.urls import public_base_url  # noqa: F401  (the certificate domain's callers)
 
 VALID, EXPIRED, REVOKED, SUPERSEDED = "valid", "expired", "revoked", "superseded"
+SUSPENDED = "suspended"
 UNKNOWN, TAMPERED, NOT_A_CREDENTIAL = "unknown", "tampered", "not_a_credential"
-DEFAULT_ISSUER_NAME = "talentpool 职业技能等级认定 · talentpool Skill Level Certification"
 # Looked up when a serial is malformed, so a made-up serial costs the same query as a real one.
 _NO_SERIAL = "TP-0000"
 
@@ -46,7 +48,8 @@ class VerificationResult:
 
     signature: str  # valid, invalid, missing, unsupported
     key: str  # active, retired, unknown
-    status: str  # valid, expired, revoked, superseded, unknown, tampered, not_a_credential
+    status: str  # valid, suspended, expired, revoked, superseded, unknown, tampered,
+    # not_a_credential
     kid: str | None = None
     certificate: Certificate | None = None
 
@@ -64,19 +67,14 @@ def notify_certificate_change(user_id: int | None) -> None:
         send_after_commit(certificate_changed, user_id=user_id)
 
 
-def setting(name: str, default):
-    """An app setting with the certificate domain's default."""
-    return current_app.config.get(name, default)
+def issuer(slug: str) -> Organisation | None:
+    """The evaluation organisation that issues under ``slug`` (its DID's last part), or None."""
+    return organisations.by_slug(slug)
 
 
-def public_base_url() -> str:
-    """Absolute site address used in QR codes and credentials (PUBLIC_BASE_URL first)."""
-    configured = current_app.config.get("PUBLIC_BASE_URL", "")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    return "http://localhost:5000"
+def default_issuer() -> Organisation:
+    """The organisation that issues when no sitting names one (``organisations`` decides)."""
+    return organisations.default_organisation()
 
 
 def add_years(moment: datetime, years: int) -> datetime:
@@ -96,14 +94,15 @@ def _checked_score(value: float | int | None, problem: str) -> int:
 
 def issue_certificate(user, level: int, theory_score: float, practical_score: float,
                       panel_score: float | None = None, now: datetime | None = None,
-                      valid_years: int | None = None) -> Certificate:
+                      valid_years: int | None = None,
+                      organisation: Organisation | None = None) -> Certificate:
     """Issue a signed certificate; an older valid one of the same level is superseded. Commits.
 
     ``valid_years`` is the scheme's validity period of the level; None (the default) means the
-    certificate never expires.
+    certificate never expires. ``organisation`` issues it (default: the default organisation).
     """
     certificate = add_certificate(user, level, theory_score, practical_score, panel_score, now,
-                                  valid_years)
+                                  valid_years, organisation=organisation)
     try:
         db.session.commit()
     except IntegrityError:  # a concurrent issue for the same person and level won the race
@@ -116,10 +115,13 @@ def issue_certificate(user, level: int, theory_score: float, practical_score: fl
 
 def add_certificate(user, level: int, theory_score: float, practical_score: float,
                     panel_score: float | None = None, now: datetime | None = None,
-                    valid_years: int | None = None, decision: dict | None = None) -> Certificate:
+                    valid_years: int | None = None, decision: dict | None = None,
+                    organisation: Organisation | None = None) -> Certificate:
     """Check, sign and add a certificate to the session (the caller commits).
 
-    For a use case that records the exam result and the certificate in one transaction.
+    For a use case that records the exam result and the certificate in one transaction. The
+    certificate is issued in ``organisation``'s name (default: the default organisation), under
+    the national title only when its registration covers the level.
     """
     if isinstance(level, bool) or level not in (1, 2, 3, 4, 5):
         raise CertificationError(_("The level must be 1, 2, 3, 4 or 5."))
@@ -133,6 +135,8 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
             valid_years, int) or not 1 <= valid_years <= 50):
         raise CertificationError(_("The validity period must be 1 to 50 years."))
     now = (now or utcnow()).replace(microsecond=0)
+    organisation = organisation or organisations.default_organisation()
+    title = organisations.certificate_title(organisation, level)
     older = db.session.scalars(select(Certificate).where(
         Certificate.user_id == user.id, Certificate.level == level,
         Certificate.status == StoredStatus.VALID).with_for_update()).all()
@@ -143,10 +147,11 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
     certificate = Certificate(
         serial=new_serial(), user_id=user.id, holder_name=user.display_name, level=level,
         theory_score=theory, practical_score=practical, panel_score=panel,
-        issuer_name=setting("ISSUER_NAME", DEFAULT_ISSUER_NAME), issued_at=now, valid_from=now,
+        organisation=organisation, issuer_name=organisation.name, title_zh=title["zh"],
+        title_en=title["en"], issued_at=now, valid_from=now,
         valid_until=None if valid_years is None else add_years(now, valid_years),
         status=StoredStatus.VALID, holder_salt=salt, decision=decision or {})
-    [certificate.status_index] = status_list.free_indexes(1)
+    [certificate.status_index] = status_list.free_indexes(1, organisation.id)
     certificate.signing_kid, certificate.credential = signed_credential(certificate, user.email,
                                                                         now)
     db.session.add(certificate)
@@ -163,17 +168,21 @@ def add_certificate(user, level: int, theory_score: float, practical_score: floa
 
 
 def signed_credential(certificate: Certificate, email: str, now: datetime) -> tuple[str, str]:
-    """(key id, credential text) of ``certificate``, signed now by the signing key (no commit).
+    """(key id, credential text) of ``certificate``, signed now by its organisation's signing
+    key (no commit).
 
     Also used by the demo and benchmark seeding, so every seeded certificate verifies.
     """
-    kid, private_key = keys.signing_key(now)
-    issuer = issuer_did()
-    facts = CredentialFacts(certificate.serial, certificate.level, certificate.theory_score,
-                            certificate.practical_score, certificate.panel_score,
-                            certificate.issuer_name, issuer, certificate.valid_from,
-                            certificate.valid_until, email, certificate.holder_salt,
-                            public_base_url(), certificate.status_index)
+    organisation = certificate.organisation
+    kid, private_key = keys.signing_key(now, organisation.id)
+    issuer, base = issuer_did(organisation), public_base_url()
+    facts = CredentialFacts(
+        certificate.serial, certificate.level, certificate.theory_score,
+        certificate.practical_score, certificate.panel_score, certificate.issuer_name, issuer,
+        certificate.valid_from, certificate.valid_until, email, certificate.holder_salt, base,
+        {"zh": certificate.title_zh, "en": certificate.title_en},
+        f"{base}/issuers/{organisation.slug}", certificate.status_index,
+        f"{base}/issuers/{organisation.slug}/status")
     document = sign(unsigned_credential(facts), f"{issuer}#{kid}", private_key, now)
     return kid, json.dumps(document, ensure_ascii=False, indent=2)
 
@@ -187,15 +196,18 @@ def find_certificate(serial: str) -> Certificate | None:
 
 
 def certificate_status(certificate: Certificate, now: datetime | None = None) -> str:
-    """valid, expired, revoked or superseded, by the server clock.
+    """valid, suspended, expired, revoked or superseded, by the server clock.
 
     A certificate whose account was deleted counts as revoked (withdrawn); one without
     ``valid_until`` never expires. Only a newer certificate of the same level supersedes.
+    A suspended certificate reads suspended until it is reinstated (or revoked).
     """
     if certificate.status is StoredStatus.REVOKED or certificate.user_id is None:
         return REVOKED
     if certificate.status is StoredStatus.SUPERSEDED:
         return SUPERSEDED
+    if certificate.suspended_at is not None:
+        return SUSPENDED
     if certificate.valid_until is not None and (now or utcnow()) >= certificate.valid_until:
         return EXPIRED
     return VALID
@@ -219,6 +231,50 @@ def revoke(serial: str, reason: str, actor=None, now: datetime | None = None) ->
     certificate.revoked_by_id = getattr(actor, "id", None)
     db.session.commit()
     notify_certificate_change(certificate.user_id)
+    return certificate
+
+
+def suspend(serial: str, reason: str, actor=None, now: datetime | None = None) -> Certificate:
+    """Suspend a valid certificate with a public reason until it is reinstated; its bit in the
+    suspension status list is set. Commits."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise CertificationError(_("Give a reason of 1 to 500 characters."))
+    certificate = _changeable(serial)
+    if certificate.suspended_at is not None:
+        raise CertificationError(_("Certificate %(serial)s is already suspended.",
+                                   serial=certificate.serial))
+    certificate.suspended_at = (now or utcnow()).replace(microsecond=0)
+    certificate.suspension_reason = reason
+    certificate.suspended_by_id = getattr(actor, "id", None)
+    db.session.commit()
+    notify_certificate_change(certificate.user_id)
+    return certificate
+
+
+def reinstate(serial: str) -> Certificate:
+    """Lift a suspension: the certificate counts again and its suspension bit is cleared.
+    Commits."""
+    certificate = _changeable(serial)
+    if certificate.suspended_at is None:
+        raise CertificationError(_("Certificate %(serial)s is not suspended.",
+                                   serial=certificate.serial))
+    certificate.suspended_at = certificate.suspension_reason = certificate.suspended_by_id = None
+    db.session.commit()
+    notify_certificate_change(certificate.user_id)
+    return certificate
+
+
+def _changeable(serial: str) -> Certificate:
+    """The certificate with ``serial`` if it is still valid in store (not revoked or superseded)."""
+    certificate = find_certificate(serial)
+    if certificate is None:
+        raise CertificationError(_("No certificate has the serial %(serial)s.",
+                                   serial=(serial or "")[:80]))
+    if certificate.status is not StoredStatus.VALID or certificate.user_id is None:
+        raise CertificationError(_("Certificate %(serial)s is no longer valid; only a valid "
+                                   "certificate can be suspended or reinstated.",
+                                   serial=certificate.serial))
     return certificate
 
 
@@ -282,13 +338,15 @@ def verify_credential(document: dict, now: datetime | None = None) -> Verificati
     if not is_credential(document):
         return VerificationResult("missing", "unknown", NOT_A_CREDENTIAL)
     rows: dict[str, SigningKey] = {}
-    own_methods = issuer_did() + "#"
+    by_did = {issuer_did(organisation): organisation
+              for organisation in organisations.organisations()}
 
     def find_key(method: str):
-        if not method.startswith(own_methods):
+        did, _hash, kid = method.partition("#")
+        organisation = by_did.get(did)
+        if organisation is None:
             return None
-        kid = method.removeprefix(own_methods)
-        found = keys.public_key(kid)
+        found = keys.public_key(kid, organisation.id)
         if found is None:
             return None
         rows[kid] = found[1]
@@ -300,16 +358,19 @@ def verify_credential(document: dict, now: datetime | None = None) -> Verificati
     if check.signature != VALID:
         return VerificationResult(check.signature, key_state, TAMPERED, check.kid)
     certificate = find_certificate(_serial_of(document) or "")
-    if certificate is None:
+    if certificate is None or row is None or certificate.organisation_id != row.organisation_id:
         return VerificationResult(VALID, key_state, UNKNOWN, check.kid)
     return VerificationResult(VALID, key_state, certificate_status(certificate, now), check.kid,
                               certificate)
 
 
-def rotate_signing_key(now: datetime | None = None) -> SigningKey:
-    """Retire the signing key(s) and create a new one; old credentials keep verifying. Commits."""
+def rotate_signing_key(now: datetime | None = None,
+                       organisation: Organisation | None = None) -> SigningKey:
+    """Retire the organisation's signing key(s) and create a new one (default: the default
+    organisation); old credentials keep verifying. Commits."""
     now = (now or utcnow()).replace(microsecond=0)
-    keys.retire_active_keys(now)
-    row = keys.add_signing_key(now)
+    organisation = organisation or organisations.default_organisation()
+    keys.retire_active_keys(now, organisation.id)
+    row = keys.add_signing_key(now, organisation.id)
     db.session.commit()
     return row

@@ -1,36 +1,44 @@
-"""Revocation through a W3C Bitstring Status List (https://www.w3.org/TR/vc-bitstring-status-list/).
+"""Revocation and suspension through W3C Bitstring Status Lists
+(https://www.w3.org/TR/vc-bitstring-status-list/).
 
-Each certificate gets a random, unique bit of the issuer's revocation list when it is issued
-(``status_index``); its credential names that bit in ``credentialStatus``. The list itself is a
-signed ``BitstringStatusListCredential`` served at ``/status/revocation``: bit *i* is 1 when the
-certificate at index *i* was revoked or superseded by a newer certificate of its level (both are
-final). The bitstring has ``LIST_SIZE`` bits (131,072, the specification's minimum for herd
-privacy), GZIP-compressed and base64url-encoded with the multibase prefix ``u``. Random indexes
-keep neighbouring bits from telling which certificates were issued together.
+Each certificate gets a random bit of its organisation's lists when it is issued
+(``status_index``, unique per organisation); its credential names that bit of two lists in
+``credentialStatus``: the revocation list (bit 1 when the certificate was revoked or superseded
+by a newer certificate of its level — both final) and the suspension list (bit 1 while it is
+suspended; reinstating clears it). Each list is a signed ``BitstringStatusListCredential``
+served at ``/issuers/<slug>/status/<purpose>``; ``/status/revocation`` stays for credentials
+signed before organisations had lists of their own. A list has ``LIST_SIZE`` bits (131,072, the
+specification's minimum for herd privacy), GZIP-compressed and base64url-encoded with the
+multibase prefix ``u``. Random indexes keep neighbouring bits from telling which certificates
+were issued together.
 
-Signing costs a canonicalisation, so the signed list is cached until a certificate's status or
-the signing key changes.
+Signing costs a canonicalisation, so a signed list is cached until its set bits or the signing
+key change.
 """
 
 from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import secrets
+from array import array
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from talentpool.caching import cached
 from talentpool.certification import keys
 from talentpool.certification.credential import VC_CONTEXT, sign, timestamp
 from talentpool.certification.did import issuer_did
-from talentpool.certification.models import Certificate, SigningKey, StoredStatus
+from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.organisations.models import Organisation
 
 LIST_SIZE = 131_072
-PURPOSE = "revocation"
+REVOCATION, SUSPENSION = "revocation", "suspension"
+PURPOSES = (REVOCATION, SUSPENSION)
 FINAL = (StoredStatus.REVOKED, StoredStatus.SUPERSEDED)
 
 
@@ -38,12 +46,17 @@ class StatusListFull(RuntimeError):
     """Every bit of the list is taken."""
 
 
-def free_indexes(n: int) -> list[int]:
-    """``n`` distinct random indexes no certificate holds yet."""
+def list_url(base: str, organisation: Organisation, purpose: str) -> str:
+    """Where the organisation's ``purpose`` list is served."""
+    return f"{base}/issuers/{organisation.slug}/status/{purpose}"
+
+
+def free_indexes(n: int, organisation_id: int) -> list[int]:
+    """``n`` distinct random indexes no certificate of the organisation holds yet."""
     used = set(db.session.scalars(select(Certificate.status_index).where(
-        Certificate.status_index.is_not(None))))
+        Certificate.organisation_id == organisation_id, Certificate.status_index.is_not(None))))
     if len(used) + n > LIST_SIZE:
-        raise StatusListFull(f"the revocation list holds {LIST_SIZE} certificates; "
+        raise StatusListFull(f"the status lists hold {LIST_SIZE} certificates; "
                              f"{len(used)} are taken")
     chosen: set[int] = set()
     while len(chosen) < n:
@@ -70,37 +83,35 @@ def decoded_bit(encoded: str, index: int) -> bool:
     return bool(data[index // 8] & (0x80 >> (index % 8)))
 
 
-def _active_kid() -> str | None:
-    return db.session.scalar(select(SigningKey.kid).where(SigningKey.retired_at.is_(None))
-                             .order_by(SigningKey.created_at.desc(), SigningKey.kid.desc())
-                             .limit(1))
+def set_bits(organisation_id: int, purpose: str) -> list[int]:
+    """The indexes whose bit is 1 in the organisation's ``purpose`` list, ascending."""
+    condition = (Certificate.status.in_(FINAL) if purpose == REVOCATION else
+                 (Certificate.status == StoredStatus.VALID) & Certificate.suspended_at.is_not(None))
+    return sorted(db.session.scalars(select(Certificate.status_index).where(
+        Certificate.organisation_id == organisation_id, Certificate.status_index.is_not(None),
+        condition)))
 
 
-def _state(kid: str) -> tuple:
-    """What the signed list depends on: how many certificates are final (a number that only
-    grows), the latest revocation, and the signing key."""
-    count, latest = db.session.execute(select(
-        func.count(Certificate.id), func.max(Certificate.revoked_at))
-        .where(Certificate.status.in_(FINAL), Certificate.status_index.is_not(None))).one()
-    return count, latest, kid
-
-
-def status_list_credential(base: str, now: datetime | None = None) -> dict | None:
-    """The signed revocation list of this issuer (cached while nothing it states changes), or
-    None before the issuer has a signing key (nothing was issued, so nothing can be listed)."""
-    kid = _active_kid()
-    if kid is None:
+def status_list_credential(base: str, organisation: Organisation, purpose: str,
+                           url: str | None = None, now: datetime | None = None) -> dict | None:
+    """The organisation's signed ``purpose`` list served at ``url`` (cached while its bits and
+    key stay the same), or None before the organisation has a signing key (nothing was issued,
+    so nothing can be listed)."""
+    kid = keys.active_kid(organisation.id)
+    if kid is None or purpose not in PURPOSES:
         return None
-    return cached("status-list", (base, _state(kid)), lambda: _build(base, now or utcnow()),
-                  size=4)
+    url = url or list_url(base, organisation, purpose)
+    bits = set_bits(organisation.id, purpose)
+    digest = hashlib.sha256(array("i", bits).tobytes()).hexdigest()
+    return cached("status-list", (url, organisation.id, purpose, kid, digest),
+                  lambda: _build(url, organisation, purpose, bits, now or utcnow()), size=16)
 
 
-def _build(base: str, now: datetime) -> dict:
-    set_bits = list(db.session.scalars(select(Certificate.status_index).where(
-        Certificate.status.in_(FINAL), Certificate.status_index.is_not(None))))
-    issuer, url = issuer_did(), f"{base}/status/{PURPOSE}"
+def _build(url: str, organisation: Organisation, purpose: str, bits: list[int],
+           now: datetime) -> dict:
+    issuer = issuer_did(organisation)
     now = now.replace(microsecond=0)
-    kid, private_key = keys.signing_key(now)
+    kid, private_key = keys.signing_key(now, organisation.id)
     unsecured = {
         "@context": [VC_CONTEXT],
         "id": url,
@@ -108,6 +119,6 @@ def _build(base: str, now: datetime) -> dict:
         "issuer": issuer,
         "validFrom": timestamp(now),
         "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList",
-                              "statusPurpose": PURPOSE, "encodedList": encoded_list(set_bits)},
+                              "statusPurpose": purpose, "encodedList": encoded_list(bits)},
     }
     return sign(unsecured, f"{issuer}#{kid}", private_key, now)

@@ -221,20 +221,40 @@ def jwks():
 @api.validate(tags=[DISCOVERY], security={}, operation_id="issuerDidDocument",
               resp=Response(HTTP_200=DidDocument, **error_responses(404)))
 def did_document(slug: str):
-    """The issuer's did:web DID document: the keys that sign its credentials."""
-    if slug != did.issuer_slug():  # a .json address answers in JSON whatever the client accepts
+    """An evaluation organisation's did:web DID document: the keys that sign its credentials."""
+    organisation = service.issuer(slug)
+    if organisation is None:  # a .json address answers in JSON whatever the client accepts
         return jsonify(error=_("No issuer has this name."), status=404), 404
-    response = jsonify(did.did_document(utcnow()))
+    response = jsonify(did.did_document(organisation, utcnow()))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@bp.get("/issuers/<slug>/status/<purpose>")
+@api.validate(tags=[DISCOVERY], security={}, operation_id="issuerStatusList",
+              resp=Response(HTTP_200=StatusListCredential, **error_responses(404)))
+def issuer_status_list(slug: str, purpose: str):
+    """An organisation's signed revocation or suspension list (W3C Bitstring Status List)."""
+    organisation = service.issuer(slug)
+    if organisation is None or purpose not in status_list.PURPOSES:
+        return jsonify(error=_("No issuer has this name."), status=404), 404
+    return _status_list(status_list.status_list_credential(
+        service.public_base_url(), organisation, purpose))
 
 
 @bp.get("/status/revocation")
 @api.validate(tags=[DISCOVERY], security={}, operation_id="revocationStatusList",
               resp=Response(HTTP_200=StatusListCredential, **error_responses(404)))
 def revocation_status_list():
-    """The issuer's signed revocation status list (W3C Bitstring Status List)."""
-    document = status_list.status_list_credential(service.public_base_url())
+    """The default organisation's revocation list at the address of credentials signed before
+    each organisation had lists of its own."""
+    base = service.public_base_url()
+    return _status_list(status_list.status_list_credential(
+        base, service.default_issuer(), status_list.REVOCATION,
+        url=f"{base}/status/revocation"))
+
+
+def _status_list(document: dict | None):
     if document is None:
         return jsonify(error=_("Nothing has been issued yet."), status=404), 404
     response = jsonify(document)

@@ -30,6 +30,8 @@ from talentpool.directory.placement import relevance
 from talentpool.directory.privacy import CORE_FIELDS, NOTICE_VERSION
 from talentpool.directory.tiers import Evidence, load_rules, place
 from talentpool.extensions import db
+from talentpool.organisations import service as organisations
+from talentpool.organisations.models import Organisation
 from talentpool.practice.models import SkillEstimate
 from talentpool.practice.skills import report_score
 
@@ -70,17 +72,19 @@ def _person(rng: np.random.Generator, now: datetime, index: int, seed: int) -> d
     }
 
 
-def _certificate(user_id: int, p: dict, status_index: int) -> dict:
+def _certificate(user_id: int, p: dict, status_index: int, organisation: Organisation) -> dict:
     """The row of a seeded person's certificate, with its signed credential."""
     issued = p["issued"].replace(microsecond=0)
+    title = organisations.certificate_title(organisation, p["level"])
     row = {"serial": new_serial(), "user_id": user_id, "holder_name": p["name"],
            "level": p["level"], "theory_score": 75, "practical_score": 72,
-           "panel_score": 70 if p["level"] <= 2 else None, "issuer_name": "talentpool demo",
+           "panel_score": 70 if p["level"] <= 2 else None, "organisation_id": organisation.id,
+           "issuer_name": organisation.name, "title_zh": title["zh"], "title_en": title["en"],
            "issued_at": issued, "valid_from": issued,
            "valid_until": None, "status": StoredStatus.VALID,
            "holder_salt": secrets.token_hex(16), "status_index": status_index}
-    row["signing_kid"], row["credential"] = signed_credential(Certificate(**row), p["email"],
-                                                              issued)
+    row["signing_kid"], row["credential"] = signed_credential(
+        Certificate(**row, organisation=organisation), p["email"], issued)
     return row
 
 
@@ -93,10 +97,11 @@ def _insert_chunk(people: list[dict], password_hash: str, now: datetime) -> None
          "created_at": p["issued"] - timedelta(days=90), "password_changed_at": now}
         for p in people]))
     certificates, estimates, tiers, consents, profiles = [], [], [], [], []
-    indexes = iter(free_indexes(sum(p["level"] is not None for p in people)))
+    organisation = organisations.default_organisation()
+    indexes = iter(free_indexes(sum(p["level"] is not None for p in people), organisation.id))
     for user_id, p in zip(user_ids, people, strict=True):
         if p["level"] is not None:
-            certificates.append(_certificate(user_id, p, next(indexes)))
+            certificates.append(_certificate(user_id, p, next(indexes), organisation))
         for track, (score, score_se) in p["skills"].items():
             estimates.append({"user_id": user_id, "track": track, "theta": (score - 50) / 12.5,
                               "se": score_se / 12.5, "score": score, "score_se": score_se,

@@ -102,7 +102,10 @@ def test_over_exposed_items_are_flagged(app, tmp_path):
 
     make_answers(app, tmp_path, n_persons=25)
     with app.app_context():
-        session = ExamSession(level=5, title="t", opens_at=utcnow(), closes_at=utcnow())
+        from talentpool.organisations.service import default_organisation
+
+        session = ExamSession(level=5, title="t", opens_at=utcnow(), closes_at=utcnow(),
+                              organisation=default_organisation())
         db.session.add(session)
         db.session.flush()
         from talentpool.accounts.models import User

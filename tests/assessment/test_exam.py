@@ -97,6 +97,35 @@ def test_full_exam_passes_and_issues_a_certificate(app, client, bank, trainee):
     assert attempt.certificate_serial in client.get("/home").get_data(as_text=True) or "tag-operational" in result
 
 
+def test_the_sessions_organisation_issues_the_certificate(app, client, tmp_path, make_user,
+                                                          auth):
+    from talentpool.certification.service import find_certificate
+    from tests.conftest import make_organisation
+
+    make_ready_bank(app, tmp_path)
+    with app.app_context():
+        make_organisation("talentpool", "默认评价机构")
+        make_organisation("north", "北方技能评价中心", levels=(4,))
+        now = utcnow()
+        with pytest.raises(exam.ExamError):
+            exam.create_session(5, "x", now, now + timedelta(hours=5), None,
+                                organisation="nobody")
+        session = exam.create_session(5, "North · level 5", now - timedelta(hours=1),
+                                      now + timedelta(hours=5), None, organisation="north")
+        assert session.organisation.slug == "north"
+        session_id = session.public_id
+    auth.login(make_user(Role.TRAINEE))
+    assert start(client, session_id).status_code == 302
+    attempt = answer_until_graded(app, client)
+    assert attempt.passed
+    with app.app_context():
+        certificate = find_certificate(attempt.certificate_serial)
+        assert certificate.organisation.slug == "north"
+        assert certificate.issuer_name == "北方技能评价中心"
+        # North's registration covers level 4 only: no national title on this level-5 one.
+        assert certificate.title_zh == "技能考核成绩证明"
+
+
 def test_wrong_answers_fail_and_the_retake_waits(app, client, bank, trainee):
     start(client, bank)
     for _ in range(20):

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from talentpool.auth import Role
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import PASSWORD, csrf_from, make_organisation
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,11 @@ class Issued:
 
 @pytest.fixture(autouse=True)
 def public_site(app):
-    """Credentials name their site and issuer DID: the same inside and outside requests."""
+    """Credentials name their site and issuer DID: the same inside and outside requests. The
+    default issuer is an evaluation organisation registered for every level."""
     app.config["PUBLIC_BASE_URL"] = "http://localhost"
+    with app.app_context():
+        make_organisation()
 
 
 @pytest.fixture

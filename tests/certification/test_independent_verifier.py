@@ -41,6 +41,7 @@ def live_site(app):
     thread.join()
 
 
+FINE = {"revocation": False, "suspension": False}
 EDITS = {
     "theory score": lambda c: c["credentialSubject"]["result"][1].__setitem__("value", "100"),
     "identity hash": lambda c: c["credentialSubject"]["identifier"][0].__setitem__(
@@ -56,7 +57,7 @@ def test_digital_bazaar_verifies_and_rejects_edits(live_site, make_certificate, 
 
     serial = make_certificate(level=2, panel=71).serial
     url = f"{live_site}/api/v1/certificates/{serial}/credential"
-    assert run_verifier(url) == {"verified": True, "error": None, "revoked": False}
+    assert run_verifier(url) == {"verified": True, "error": None, "status": FINE}
     with urllib.request.urlopen(url) as response:
         credential = json.load(response)
     for name, edit in EDITS.items():
@@ -68,22 +69,54 @@ def test_digital_bazaar_verifies_and_rejects_edits(live_site, make_certificate, 
         assert answer["verified"] is False, name
 
 
-def test_digital_bazaar_reads_a_revocation_through_the_status_list(app, live_site,
-                                                                  make_certificate):
-    from talentpool.accounts.service import find_user_by_email
-    from talentpool.auth import Role
-    from talentpool.certification.service import revoke
-    from tests.conftest import PASSWORD
+def test_digital_bazaar_reads_revocation_and_suspension_through_the_status_lists(
+        app, live_site, make_certificate):
+    from talentpool.certification.service import reinstate, revoke, suspend
 
-    kept, revoked = make_certificate(level=5), make_certificate(level=5)
+    kept, revoked, suspended = (make_certificate(level=5) for _ in range(3))
     with app.app_context():
-        from talentpool.accounts.service import create_user
+        revoke(revoked.serial, "Exam irregularity")
+        suspend(suspended.serial, "Appeal under review")
 
-        admin = find_user_by_email("admin@example.org") or create_user(
-            "admin@example.org", "Admin", PASSWORD, Role.ADMIN)
-        revoke(revoked.serial, "Exam irregularity", admin)
-    answers = {serial: run_verifier(f"{live_site}/api/v1/certificates/{serial}/credential")
-               for serial in (kept.serial, revoked.serial)}
-    # The signature and the status list both verify; the list's bit says "revoked".
-    assert answers[kept.serial] == {"verified": True, "error": None, "revoked": False}
-    assert answers[revoked.serial] == {"verified": True, "error": None, "revoked": True}
+    def answers():
+        return {serial: run_verifier(f"{live_site}/api/v1/certificates/{serial}/credential")
+                for serial in (kept.serial, revoked.serial, suspended.serial)}
+
+    # The signature and both status lists verify; each list's bit tells its own status.
+    found = answers()
+    assert found[kept.serial] == {"verified": True, "error": None, "status": FINE}
+    assert found[revoked.serial]["status"] == {"revocation": True, "suspension": False}
+    assert found[suspended.serial]["status"] == {"revocation": False, "suspension": True}
+    with app.app_context():
+        reinstate(suspended.serial)
+    assert answers()[suspended.serial] == {"verified": True, "error": None, "status": FINE}
+
+
+def test_each_organisation_signs_under_its_own_did(app, live_site, make_certificate):
+    """A second organisation's certificate is signed with its own key under its own DID, and
+    verifies through that DID document alone."""
+    from talentpool.accounts.service import create_user
+    from talentpool.auth import Role
+    from talentpool.certification.service import issue_certificate
+    from tests.conftest import PASSWORD, make_organisation
+
+    with app.app_context():
+        other = make_organisation("north-centre", "北方技能评价中心", levels=(5,))
+        user = create_user("north@example.org", "North Holder", PASSWORD, Role.TRAINEE)
+        serial = issue_certificate(user, 5, 80, 70, organisation=other).serial
+    default_serial = make_certificate(level=5).serial
+    url = f"{live_site}/api/v1/certificates/{serial}/credential"
+    import urllib.request
+
+    with urllib.request.urlopen(url) as response:
+        credential = json.load(response)
+    with urllib.request.urlopen(
+            f"{live_site}/api/v1/certificates/{default_serial}/credential") as response:
+        default_credential = json.load(response)
+    assert credential["issuer"]["id"].endswith(":issuers:north-centre")
+    assert credential["issuer"]["name"] == "北方技能评价中心"
+    assert credential["proof"][0]["verificationMethod"].startswith(credential["issuer"]["id"] + "#")
+    assert default_credential["issuer"]["id"].endswith(":issuers:talentpool")
+    assert credential["credentialStatus"][0]["statusListCredential"].startswith(
+        f"{live_site}/issuers/north-centre/status/")
+    assert run_verifier(url) == {"verified": True, "error": None, "status": FINE}

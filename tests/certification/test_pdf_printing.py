@@ -23,7 +23,8 @@ FACE = CertificateFace(
     level=4, theory_score=88, practical_score=79, panel_score=None,
     issuer_name="星河职业技能评价中心 Xinghe Skills Evaluation Centre", issued_at=ISSUED,
     valid_until=datetime(2029, 3, 16, 9, 30, 5),
-    verify_url="https://talentpool.example.org/verify/TP-7QK2-M9XD-4HTR-WB3N-8CJF-PV6E-ZA5G")
+    verify_url="https://talentpool.example.org/verify/TP-7QK2-M9XD-4HTR-WB3N-8CJF-PV6E-ZA5G",
+    title={"zh": "职业技能等级证书", "en": "Vocational Skill Level Certificate"})
 EXPECTED = ("职业技能等级证书", "王小明", "Wang", "Xiaoming", FACE.serial, "理论知识88分",
             "技能考核79分", "Theory88", "2026年3月16日", "2029年3月16日", "16Mar2026",
             "16Mar2029", "四级/中级工", "Level4/Intermediate", "星河职业技能评价中心")

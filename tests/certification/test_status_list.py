@@ -1,6 +1,6 @@
-"""Revocation through a W3C Bitstring Status List: every new credential names a random, unique
-bit of the issuer's signed list, and the bit turns on when the certificate is revoked or
-superseded."""
+"""Revocation and suspension through W3C Bitstring Status Lists: every new credential names a
+random, unique bit of its organisation's two signed lists; the revocation bit turns on when the
+certificate is revoked or superseded, the suspension bit while it is suspended."""
 
 from __future__ import annotations
 
@@ -14,18 +14,21 @@ from talentpool.certification.models import Certificate
 from talentpool.extensions import db
 
 
-def entry_of(app, serial):
+def entry_of(app, serial, purpose="revocation"):
     with app.app_context():
         credential = json.loads(db.session.scalar(select(Certificate.credential).where(
             Certificate.serial == serial)))
-    [entry] = credential["credentialStatus"]
+    [entry] = [e for e in credential["credentialStatus"] if e["statusPurpose"] == purpose]
     return entry
 
 
-def fetched_list(client):
-    reply = client.get("/status/revocation")
+def fetched_list(client, entry):
+    reply = client.get(entry["statusListCredential"].removeprefix("http://localhost"))
     assert reply.status_code == 200
-    return reply.get_json()
+    document = reply.get_json()
+    assert document["id"] == entry["statusListCredential"]
+    assert document["credentialSubject"]["statusPurpose"] == entry["statusPurpose"]
+    return document
 
 
 def bit(document, entry) -> bool:
@@ -50,16 +53,17 @@ def test_revocation_and_superseding_turn_the_bit_on(app, client, auth, make_cert
     for entry in entries.values():
         assert entry["type"] == "BitstringStatusListEntry"
         assert entry["statusPurpose"] == "revocation"
-        assert entry["statusListCredential"] == "http://localhost/status/revocation"
+        assert entry["statusListCredential"] == (
+            "http://localhost/issuers/talentpool/status/revocation")
         assert 0 <= int(entry["statusListIndex"]) < status_list.LIST_SIZE
     assert len({e["statusListIndex"] for e in entries.values()}) == 2
-    document = fetched_list(client)
+    document = fetched_list(client, entries[first.serial])
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert not any(bit(document, e) for e in entries.values())
     with app.app_context():  # the list is signed by the issuer like any credential
         from talentpool.certification import keys
 
-        assert check_signature(document, lambda m: keys.public_key(m.split("#")[1])[0]
+        assert check_signature(document, lambda m: keys.public_key(m.split("#")[1], 1)[0]
                                ).signature == "valid"
     # Revoke the first through the admin page; the second is superseded by a newer one.
     admin = make_user(Role.ADMIN)
@@ -68,9 +72,41 @@ def test_revocation_and_superseding_turn_the_bit_on(app, client, auth, make_cert
     client.post(f"/admin/certificates/{first.serial}/revoke", data={
         "reason": "Exam irregularity", "csrf_token": csrf_from(page.get_data(as_text=True))})
     make_certificate(level=4, email=other.email)
-    document = fetched_list(client)
+    document = fetched_list(client, entries[first.serial])
     assert bit(document, entries[first.serial]) and bit(document, entries[other.serial])
+    # Credentials signed before organisations had lists of their own name /status/revocation.
+    legacy = client.get("/status/revocation").get_json()
+    assert legacy["id"] == "http://localhost/status/revocation"
+    assert legacy["credentialSubject"]["encodedList"] == document["credentialSubject"][
+        "encodedList"]
+
+
+def test_suspension_sets_the_bit_until_reinstated(app, client, auth, make_certificate,
+                                                  make_user):
+    from talentpool.auth import Role
+    from tests.conftest import csrf_from
+
+    issued = make_certificate(level=5)
+    entry = entry_of(app, issued.serial, "suspension")
+    revocation = entry_of(app, issued.serial, "revocation")
+    assert entry["statusListIndex"] == revocation["statusListIndex"]
+    assert entry["statusListCredential"] == "http://localhost/issuers/talentpool/status/suspension"
+    assert not bit(fetched_list(client, entry), entry)
+    auth.login(make_user(Role.ADMIN))
+    token = csrf_from(client.get(f"/admin/certificates/{issued.serial}").get_data(as_text=True))
+    client.post(f"/admin/certificates/{issued.serial}/suspend",
+                data={"reason": "Appeal under review", "csrf_token": token})
+    assert bit(fetched_list(client, entry), entry)
+    assert not bit(fetched_list(client, revocation), revocation)
+    record = client.get(f"/api/v1/certificates/{issued.serial}").get_json()
+    assert record["status"] == "suspended" and record["suspension_reason"] == "Appeal under review"
+    client.post(f"/admin/certificates/{issued.serial}/reinstate", data={"csrf_token": token})
+    assert not bit(fetched_list(client, entry), entry)
+    assert client.get(f"/api/v1/certificates/{issued.serial}").get_json()["status"] == "valid"
 
 
 def test_no_list_before_anything_was_issued(client):
     assert client.get("/status/revocation").status_code == 404
+    assert client.get("/issuers/talentpool/status/suspension").status_code == 404
+    assert client.get("/issuers/talentpool/status/other").status_code == 404
+    assert client.get("/issuers/nobody/status/revocation").status_code == 404

@@ -143,7 +143,7 @@ def test_a_key_row_without_a_public_key_is_never_published(app, client, make_cer
         from talentpool.certification.models import SigningKey
         from talentpool.extensions import db
 
-        db.session.add(SigningKey(kid="seed-unsigned", public_key="",
+        db.session.add(SigningKey(kid="seed-unsigned", public_key="", organisation_id=1,
                                   retired_at=datetime(2026, 1, 1)))
         db.session.commit()
     kids = [key["kid"] for key in client.get("/.well-known/jwks.json").get_json()["keys"]]

@@ -1,7 +1,8 @@
 // Verify an Open Badges 3.0 credential with Digital Bazaar's libraries (test-only).
 //
 // Usage: node verify.mjs <credential URL or file>
-// Prints {"verified": bool, "error": string|null, "revoked": bool|null} on stdout. Contexts come
+// Prints {"verified": bool, "error": string|null, "status": {<purpose>: bool}} on stdout, one
+// entry per status list the credential names (revocation, suspension). Contexts come
 // from the npm context packages (never from talentpool); did:web DIDs and the Bitstring Status
 // List credential are fetched over plain http, from a test server on 127.0.0.1 only.
 import {readFileSync} from 'node:fs';
@@ -77,5 +78,6 @@ const result = await vc.verifyCredential({credential, suite, documentLoader, che
 const error = result.error
   ? String(result.error.errors?.map(item => item.message).join('; ') || result.error.message)
   : null;
-const revoked = result.statusResult?.results?.[0]?.status ?? null;
-process.stdout.write(JSON.stringify({verified: result.verified, error, revoked}) + '\n');
+const status = Object.fromEntries((result.statusResult?.results ?? []).map(
+  item => [item.credentialStatus?.statusPurpose, item.status]));
+process.stdout.write(JSON.stringify({verified: result.verified, error, status}) + '\n');
