@@ -51,7 +51,8 @@ def admin_national_number(serial: str):
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
     else:
         try:
-            certificate = national.record_national_number(serial, form.national_number.data)
+            certificate = national.record_national_number(serial, form.national_number.data,
+                                                         current_user)
         except service.CertificationError as error:
             flash(str(error), "error")
         else:
@@ -67,7 +68,7 @@ def admin_import_national_numbers():
     form, report = NationalImportForm(), None
     if form.validate_on_submit():
         try:
-            report = national.import_national_numbers(form.numbers.data.read())
+            report = national.import_national_numbers(form.numbers.data.read(), current_user)
         except service.CertificationError as error:
             form.numbers.errors.append(str(error))
     return render_template("certification/admin_national_import.html", form=form,
@@ -114,7 +115,7 @@ def admin_suspend(serial: str):
 def admin_reinstate(serial: str):
     """Lift a certificate's suspension."""
     try:
-        certificate = service.reinstate(serial)
+        certificate = service.reinstate(serial, current_user)
     except service.CertificationError as error:
         flash(str(error), "error")
     else:

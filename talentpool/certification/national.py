@@ -28,6 +28,7 @@ from talentpool.certification.service import (
 from talentpool.cohorts.roster import RosterError, RowProblem, decode, header_key
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.organisations.audit import record as audit
 
 # Only the shape is checked: one capital letter and 21 digits. The structure inside (Y/S, the
 # 4-digit organisation code, province, site, year, level digit, serial) is not checked, since
@@ -72,7 +73,7 @@ def _commit_numbers() -> None:
                                    "at the same moment. Nothing was stored; try again.")) from None
 
 
-def record_national_number(serial: str, number: str) -> Certificate:
+def record_national_number(serial: str, number: str, actor=None) -> Certificate:
     """Record (or correct) the national number of one certificate. Commits."""
     certificate = find_certificate(serial)
     if certificate is None:
@@ -86,6 +87,8 @@ def record_national_number(serial: str, number: str) -> Certificate:
     if other is not None:
         raise CertificationError(_("National number %(number)s already belongs to certificate "
                                    "%(serial)s.", number=number, serial=other.serial))
+    audit(certificate.organisation_id, actor, "certificate.national_number", certificate.serial,
+          {"national_number": certificate.national_number}, {"national_number": number})
     certificate.national_number = number
     _commit_numbers()
     return certificate
@@ -187,7 +190,7 @@ class _Rows:
         return None, certificate
 
 
-def import_national_numbers(data: bytes) -> NationalImport:
+def import_national_numbers(data: bytes, actor=None) -> NationalImport:
     """Record the national numbers of a CSV list (ID number, level, national number; Chinese or
     English headers; UTF-8 or GBK). Each bad row is reported with its line and reason and
     changes nothing; the good rows are stored in one commit."""
@@ -217,6 +220,9 @@ def import_national_numbers(data: bytes) -> NationalImport:
         if certificate.national_number == number:
             report.unchanged.append(recorded)
         else:
+            audit(certificate.organisation_id, actor, "certificate.national_number",
+                  certificate.serial, {"national_number": certificate.national_number},
+                  {"national_number": number, "import_line": line})
             certificate.national_number = number
             report.stored.append(recorded)
     if report.stored:

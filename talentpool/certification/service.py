@@ -28,6 +28,7 @@ from talentpool.certification.serials import new_serial, normalise_serial
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.organisations import service as organisations
+from talentpool.organisations.audit import record as audit
 from talentpool.organisations.models import Organisation
 from talentpool.urls import public_base_url  # noqa: F401  (the certificate domain's callers)
 
@@ -225,6 +226,8 @@ def revoke(serial: str, reason: str, actor=None, now: datetime | None = None) ->
     if certificate.status is StoredStatus.REVOKED:
         raise CertificationError(_("Certificate %(serial)s is already revoked.",
                                    serial=certificate.serial))
+    audit(certificate.organisation_id, actor, "certificate.revoke", certificate.serial,
+          {"status": certificate.status.value}, {"status": "revoked", "reason": reason})
     certificate.status = StoredStatus.REVOKED
     certificate.revoked_at = (now or utcnow()).replace(microsecond=0)
     certificate.revocation_reason = reason
@@ -247,18 +250,22 @@ def suspend(serial: str, reason: str, actor=None, now: datetime | None = None) -
     certificate.suspended_at = (now or utcnow()).replace(microsecond=0)
     certificate.suspension_reason = reason
     certificate.suspended_by_id = getattr(actor, "id", None)
+    audit(certificate.organisation_id, actor, "certificate.suspend", certificate.serial, {},
+          {"suspension_reason": reason})
     db.session.commit()
     notify_certificate_change(certificate.user_id)
     return certificate
 
 
-def reinstate(serial: str) -> Certificate:
+def reinstate(serial: str, actor=None) -> Certificate:
     """Lift a suspension: the certificate counts again and its suspension bit is cleared.
     Commits."""
     certificate = _changeable(serial)
     if certificate.suspended_at is None:
         raise CertificationError(_("Certificate %(serial)s is not suspended.",
                                    serial=certificate.serial))
+    audit(certificate.organisation_id, actor, "certificate.reinstate", certificate.serial,
+          {"suspension_reason": certificate.suspension_reason}, {})
     certificate.suspended_at = certificate.suspension_reason = certificate.suspended_by_id = None
     db.session.commit()
     notify_certificate_change(certificate.user_id)

@@ -5,4 +5,16 @@ from flask import Blueprint
 
 bp = Blueprint("organisations", __name__)
 
-from talentpool.organisations import views  # noqa: E402,F401  (routes)
+
+@bp.app_template_global("holds_office_roles")
+def _holds_office_roles(user) -> bool:
+    """Whether the signed-in person holds a role in some organisation's office (for the menu)."""
+    from sqlalchemy import exists, select
+
+    from talentpool.extensions import db
+    from talentpool.organisations.models import OrganisationMember
+
+    return bool(getattr(user, "is_authenticated", False) and db.session.scalar(select(exists().where(
+        OrganisationMember.user_id == user.id))))
+
+from talentpool.organisations import office_views, views  # noqa: E402,F401  (routes)

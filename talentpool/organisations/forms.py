@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional
+
+from talentpool.organisations.office import ROLE_LABELS
 
 LEVEL_CHOICES = [SelectChoice(n, f"{zh} · Level {n}")
                  for n, zh in ((5, "五级"), (4, "四级"), (3, "三级"), (2, "二级"), (1, "一级"))]
@@ -44,3 +46,12 @@ class SealForm(FlaskForm):
     seal = FileField(_l("Seal image (PNG or JPEG, at most 1 MB)"), validators=[
         FileRequired(message=_l("Choose an image file.")),
         FileSize(1024 * 1024, message=_l("The seal image may be at most 1 MB."))])
+
+
+class AppointForm(FlaskForm):
+    email = StringField(_l("E-mail address of the account"), validators=[
+        DataRequired(message=_l("Type the e-mail address of the person's account.")),
+        Length(max=254)])
+    role = SelectField(_l("Office role"), choices=[
+        SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[DataRequired()])

@@ -1,10 +1,14 @@
-"""The evaluation organisation table."""
+"""Evaluation organisations, the people appointed to their assessment office, and the office's
+audit log."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, LargeBinary, String
+from sqlalchemy import (
+    CheckConstraint, DateTime, Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talentpool.database import JSONType, utcnow
@@ -38,3 +42,52 @@ class Organisation(db.Model):
     seal_image: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG or JPEG, checked
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OfficeRole(enum.StrEnum):
+    """A role in an organisation's assessment office (考务); the value is stored, never renamed."""
+
+    OFFICE_ADMIN = "office_admin"  # 考务管理员: runs the office, appoints the others
+    RATER = "rater"  # 考评员
+    PROCTOR = "proctor"  # 监考员
+    SUPERVISOR = "supervisor"  # 督导员
+    PANEL_MEMBER = "panel_member"  # 评审专家 (综合评审)
+
+
+OFFICE_ROLE_TYPE = Enum(
+    OfficeRole, native_enum=False, length=16, create_constraint=True, name="office_role",
+    values_callable=lambda roles: [role.value for role in roles])
+
+
+class OrganisationMember(db.Model):
+    """A person appointed to a role in an organisation; one person may hold several roles in
+    several organisations."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id", "role",
+                                       name="uq_organisation_member_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_organisation.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[OfficeRole] = mapped_column(OFFICE_ROLE_TYPE)
+    appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    appointed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEntry(db.Model):
+    """One office action: who (a name snapshot survives the account), when, what, on which
+    record, and the values before and after. Written in the action's own transaction."""
+
+    __table_args__ = (Index("ix_audit_entry_organisation_at", "organisation_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_organisation.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(120))  # "name <e-mail>", or "shell"
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(120))
+    before: Mapped[dict] = mapped_column(JSONType, default=dict)
+    after: Mapped[dict] = mapped_column(JSONType, default=dict)

@@ -7,6 +7,7 @@ otherwise it carries the organisation's own title, which must not claim to be on
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.organisations.audit import record
 from talentpool.organisations.models import Organisation
 from talentpool.urls import public_base_url
 
@@ -130,7 +132,7 @@ def _checked(fields: OrganisationFields) -> OrganisationFields:
         fields.contact_email.strip(), fields.contact_phone.strip(), fields.address.strip())
 
 
-def create_organisation(slug: str, fields: OrganisationFields) -> Organisation:
+def create_organisation(slug: str, fields: OrganisationFields, actor=None) -> Organisation:
     """Add an organisation. Commits."""
     slug = (slug or "").strip().lower()
     if not SLUG.match(slug):
@@ -140,6 +142,8 @@ def create_organisation(slug: str, fields: OrganisationFields) -> Organisation:
     organisation = Organisation(slug=slug, **_columns(fields))
     db.session.add(organisation)
     try:
+        db.session.flush()
+        record(organisation.id, actor, "organisation.create", slug, after=_columns(fields))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -148,11 +152,17 @@ def create_organisation(slug: str, fields: OrganisationFields) -> Organisation:
     return organisation
 
 
-def update_organisation(organisation: Organisation, fields: OrganisationFields) -> Organisation:
+def update_organisation(organisation: Organisation, fields: OrganisationFields,
+                        actor=None) -> Organisation:
     """Change an organisation's details; its slug (its DID) never changes. Commits."""
+    before, after = {}, {}
     for name, value in _columns(_checked(fields)).items():
-        setattr(organisation, name, value)
-    organisation.updated_at = utcnow()
+        if getattr(organisation, name) != value:
+            before[name], after[name] = getattr(organisation, name), value
+            setattr(organisation, name, value)
+    if after:
+        organisation.updated_at = utcnow()
+        record(organisation.id, actor, "organisation.update", organisation.slug, before, after)
     db.session.commit()
     return organisation
 
@@ -166,7 +176,7 @@ def _columns(fields: OrganisationFields) -> dict:
             "address": fields.address}
 
 
-def set_seal(organisation: Organisation, data: bytes | None) -> Organisation:
+def set_seal(organisation: Organisation, data: bytes | None, actor=None) -> Organisation:
     """Store the seal printed on the organisation's certificates (PNG or JPEG), or remove it
     with ``None``. Commits."""
     if data is not None:
@@ -180,7 +190,13 @@ def set_seal(organisation: Organisation, data: bytes | None) -> Organisation:
             raise OrganisationError(_("The seal must be a PNG or JPEG image.")) from None
         if kind not in ("PNG", "JPEG"):
             raise OrganisationError(_("The seal must be a PNG or JPEG image."))
+    record(organisation.id, actor, "organisation.seal", organisation.slug,
+           {"seal_sha256": _digest(organisation.seal_image)}, {"seal_sha256": _digest(data)})
     organisation.seal_image = data
     organisation.updated_at = utcnow()
     db.session.commit()
     return organisation
+
+
+def _digest(data: bytes | None) -> str | None:
+    return hashlib.sha256(data).hexdigest() if data else None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from talentpool.auth import Role, role_required
-from talentpool.organisations import bp, service
+from talentpool.organisations import bp, office, service
 from talentpool.organisations.forms import OrganisationForm, SealForm
 
 
@@ -25,6 +29,23 @@ def _organisation_or_404(slug: str):
     if organisation is None:
         abort(404)
     return organisation
+
+
+def organisation_admin_required(view: Callable) -> Callable:
+    """Allow the view (taking ``slug``) to the organisation's administrators: instance
+    administrators and its office administrators; others get 403, visitors the login page."""
+
+    @wraps(view)
+    def wrapped(slug: str, *args, **kwargs):
+        if not current_user.is_authenticated:
+            from talentpool.extensions import login_manager
+
+            return login_manager.unauthorized()
+        if not office.may_manage(current_user, _organisation_or_404(slug)):
+            abort(403)
+        return view(slug, *args, **kwargs)
+
+    return wrapped
 
 
 @bp.get("/issuers/<slug>")
@@ -52,7 +73,7 @@ def admin_new():
                             other_title_en=service.OTHER_TITLE["en"])
     if form.validate_on_submit():
         try:
-            organisation = service.create_organisation(form.slug.data, _fields(form))
+            organisation = service.create_organisation(form.slug.data, _fields(form), current_user)
         except service.OrganisationError as error:
             form.form_errors.append(str(error))
         else:
@@ -63,7 +84,7 @@ def admin_new():
 
 
 @bp.route("/admin/organisations/<slug>", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@organisation_admin_required
 def admin_edit(slug: str):
     """Change an organisation's registration and contact details."""
     organisation = _organisation_or_404(slug)
@@ -71,7 +92,7 @@ def admin_edit(slug: str):
     form.slug.data = organisation.slug  # fixed: it is the organisation's DID
     if form.validate_on_submit():
         try:
-            service.update_organisation(organisation, _fields(form))
+            service.update_organisation(organisation, _fields(form), current_user)
         except service.OrganisationError as error:
             form.form_errors.append(str(error))
         else:
@@ -79,11 +100,12 @@ def admin_edit(slug: str):
             return redirect(url_for("organisations.admin_edit", slug=slug))
     return render_template("organisations/admin_edit.html", form=form,
                            organisation=organisation, seal_form=SealForm(),
-                           did=service.organisation_did(organisation))
+                           did=service.organisation_did(organisation),
+                           is_instance_admin=current_user.role == Role.ADMIN)
 
 
 @bp.post("/admin/organisations/<slug>/seal")
-@role_required(Role.ADMIN)
+@organisation_admin_required
 def admin_seal(slug: str):
     """Upload the seal printed on the organisation's certificates."""
     organisation = _organisation_or_404(slug)
@@ -92,7 +114,8 @@ def admin_seal(slug: str):
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
     else:
         try:
-            service.set_seal(organisation, form.seal.data.read(service.MAX_SEAL_BYTES + 1))
+            service.set_seal(organisation, form.seal.data.read(service.MAX_SEAL_BYTES + 1),
+                             current_user)
         except service.OrganisationError as error:
             flash(str(error), "error")
         else:
@@ -101,16 +124,16 @@ def admin_seal(slug: str):
 
 
 @bp.post("/admin/organisations/<slug>/seal/remove")
-@role_required(Role.ADMIN)
+@organisation_admin_required
 def admin_remove_seal(slug: str):
     """Remove the organisation's seal: its certificates print without one."""
-    service.set_seal(_organisation_or_404(slug), None)
+    service.set_seal(_organisation_or_404(slug), None, current_user)
     flash(_("Seal removed."), "success")
     return redirect(url_for("organisations.admin_edit", slug=slug))
 
 
 @bp.get("/admin/organisations/<slug>/seal.png")
-@role_required(Role.ADMIN)
+@organisation_admin_required
 def admin_seal_image(slug: str):
     """The stored seal image, for the administrator's preview."""
     organisation = _organisation_or_404(slug)
