@@ -242,4 +242,4 @@ def revocation_status_list():
     return response
 
 
-from talentpool.certification import admin_views, holder_views  # noqa: E402,F401
+from talentpool.certification import admin_views, holder_views, photo_views  # noqa: E402,F401
