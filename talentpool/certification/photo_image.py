@@ -52,6 +52,8 @@ def _open(data: bytes) -> Image.Image:
         except Exception:  # noqa: BLE001  (anything Pillow cannot read is simply not an image)
             raise PhotoProblem(NOT_IMAGE) from error
         raise PhotoProblem(WRONG_TYPE) from error
+    except (OSError, ValueError, SyntaxError) as error:  # a header cut short or corrupt
+        raise PhotoProblem(NOT_IMAGE) from error
 
 
 def _flattened(image: Image.Image) -> Image.Image:
@@ -85,6 +87,8 @@ def prepare_photo(data: bytes) -> bytes:
         except (OSError, ValueError, SyntaxError) as error:  # truncated or corrupt data
             raise PhotoProblem(NOT_IMAGE) from error
         fitted = ImageOps.fit(_flattened(upright), (WIDTH, HEIGHT), Image.Resampling.LANCZOS)
+    # Only the pixels travel on: a new image has no info (Pillow would write a source comment).
+    clean = Image.frombytes("RGB", fitted.size, fitted.tobytes())
     out = io.BytesIO()
-    fitted.save(out, "JPEG", quality=QUALITY, optimize=True)
+    clean.save(out, "JPEG", quality=QUALITY, optimize=True)
     return out.getvalue()

@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from talentpool.certification import bp, photo_image, photos, service
 from talentpool.certification.forms import PhotoForm, PhotoRejectForm
 from talentpool.certification.models import PhotoState
+from talentpool.errors import render_error
 
 # Room for the multipart envelope around the largest photo accepted.
 UPLOAD_REQUEST_MAX = photo_image.MAX_BYTES + 64 * 1024
@@ -35,6 +36,27 @@ def reviewer_required(view: Callable) -> Callable:
     return wrapped
 
 
+@bp.url_value_preprocessor
+def _room_for_a_photo(endpoint: str | None, _values) -> None:
+    """Let the upload request carry a photo of the full allowed size plus its envelope.
+
+    URL value preprocessors run before every ``before_request`` function, and the CSRF check
+    (one of those) reads the form under the app-wide MAX_CONTENT_LENGTH.
+    """
+    if endpoint == "certification.holder_photo":
+        request.max_content_length = UPLOAD_REQUEST_MAX
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    """An oversized upload gets the photo page back with the reason; elsewhere the usual page."""
+    if request.endpoint == "certification.holder_photo" and current_user.is_authenticated:
+        form = PhotoForm(formdata=None)
+        form.photo.errors = [photos.photo_message(photo_image.TOO_LARGE)]
+        return _photo_page(form, 413)
+    return render_error(413)
+
+
 def _photo_page(form: PhotoForm, status: int = 200):
     return render_template("certification/photo.html", form=form,
                            photos=photos.photos_of(current_user.id), states=PhotoState,
@@ -46,13 +68,7 @@ def _photo_page(form: PhotoForm, status: int = 200):
 @login_required
 def holder_photo():
     """The holder's photo for the certificate: upload, review state, refusal reason."""
-    request.max_content_length = UPLOAD_REQUEST_MAX
-    try:
-        form = PhotoForm()
-    except RequestEntityTooLarge:
-        form = PhotoForm(formdata=None)
-        form.photo.errors = [photos.photo_message(photo_image.TOO_LARGE)]
-        return _photo_page(form, 413)
+    form = PhotoForm()
     if form.validate_on_submit():
         try:
             photos.upload_photo(current_user, form.photo.data.read(photo_image.MAX_BYTES + 1))
