@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from talentpool.accounts.models import User
-
 from talentpool.auth import Role
 from talentpool.certification import photo_image
 from talentpool.certification.models import HolderPhoto, PhotoState
