@@ -101,6 +101,15 @@ def test_bad_files_are_refused_by_name(name):
     assert refused.value.code == codes[name]
 
 
+def test_a_canvas_beyond_pillows_own_limit_is_refused_not_warned_about():
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, "PNG", optimize=True)  # 100 megapixels
+    assert len(out.getvalue()) < photo_image.MAX_BYTES
+    with pytest.raises(photo_image.PhotoProblem) as refused:
+        photo_image.prepare_photo(out.getvalue())
+    assert refused.value.code == "too_many_pixels"
+
+
 # --- helpers through the test client -------------------------------------------------------------
 
 def upload(client, data: bytes, filename: str = "me.jpg"):
