@@ -329,6 +329,16 @@ def test_refusals_are_in_chinese_by_default(app, client, auth, make_certificate)
     assert stored_photos(app) == []
 
 
+def test_a_photo_of_just_under_2_mb_fits_in_the_upload_request(app, client, auth,
+                                                                make_certificate):
+    issued = make_certificate()
+    auth.login(issued.email)
+    photo = make_photo()
+    padded = photo + b"\0" * (photo_image.MAX_BYTES - len(photo))  # the app-wide limit is 2 MB
+    assert upload(client, padded).status_code == 302
+    assert stored_photos(app) == [(issued.user_id, "pending")]
+
+
 def test_an_oversized_request_gets_the_form_back_with_the_reason(app, client, auth,
                                                                 make_certificate):
     issued = make_certificate()
