@@ -1,5 +1,5 @@
-"""The administrator's forms (revocation, national numbers), the verifier's name check and the
-holder's identity document."""
+"""The administrator's forms (revocation, national numbers, photo review), the verifier's name
+check and the holder's identity document and photo."""
 
 from __future__ import annotations
 
@@ -53,3 +53,16 @@ class IdentityForm(FlaskForm):
     id_number = StringField(_l("ID number"), validators=[
         DataRequired(message=_l("Type the number of your identity document.")),
         Length(max=40)])
+
+
+class PhotoForm(FlaskForm):
+    """The holder's photo for the certificate; its content is checked by ``photo_image``."""
+
+    photo = FileField(_l("Photo (JPEG or PNG, at most 2 MB)"), validators=[
+        FileRequired(message=_l("Choose a photo to upload."))])
+
+
+class PhotoRejectForm(FlaskForm):
+    reason = StringField(_l("Reason (shown to the holder)"), validators=[
+        DataRequired(message=_l("Give the holder a reason for refusing the photo.")),
+        Length(max=500)])

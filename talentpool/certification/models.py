@@ -1,5 +1,5 @@
-"""Certificate tables: certificates, their holders' identity documents, the keys that sign their
-credentials, verification hits."""
+"""Certificate tables: certificates, their holders' identity documents and photos, the keys that
+sign their credentials, verification hits."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
-    CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-    text,
+    CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text,
+    UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from talentpool.accounts.models import new_public_id
 from talentpool.database import JSONType, utcnow
 from talentpool.extensions import db
 from talentpool.organisations.models import Organisation
@@ -145,3 +146,36 @@ class VerificationHit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PhotoState(enum.StrEnum):
+    """Where a holder's photo stands in review; the value is stored and never renamed."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class HolderPhoto(db.Model):
+    """A photo of the holder for the printed certificate (照片), as the holder uploaded it after
+    re-encoding (``photo_image.prepare_photo``), with the reviewer's decision.
+
+    A person has at most one photo in each state: the approved one keeps printing while a newer
+    one waits for review, and a new upload replaces the waiting or refused one (``photos``).
+    The rows go with the account (ON DELETE CASCADE).
+    """
+
+    __table_args__ = (UniqueConstraint("user_id", "state", name="uq_holder_photo_user_state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    state: Mapped[PhotoState] = mapped_column(Enum(
+        PhotoState, native_enum=False, length=16, create_constraint=True, name="photo_state",
+        values_callable=lambda states: [state.value for state in states]))
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Why the photo was refused, shown to the holder.
+    reason: Mapped[str | None] = mapped_column(String(500))

@@ -29,6 +29,8 @@ STAMPS = {"revoked": ("已吊销", "REVOKED"), "superseded": ("已被新证书�
           "suspended": ("暂停使用", "SUSPENDED"),
           "expired": ("已过期", "EXPIRED")}
 SEAL_SIZE = 42 * mm
+# The holder's photo box: 2-inch ID-photo ratio (photo_image.WIDTH:HEIGHT = 358:441).
+PHOTO_WIDTH, PHOTO_HEIGHT = 26 * mm, 26 * mm * 441 / 358
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class CertificateFace:
     # 证件类型 and the masked 证件号码, once the holder has entered them
     id_type: str | None = None
     masked_id_number: str | None = None
+    photo: bytes | None = None  # the holder's approved photo (JPEG); None prints an empty box
 
 
 def _zh_date(moment: datetime) -> str:
@@ -137,6 +140,22 @@ def _seal(c: Canvas, image: bytes, centre_x: float, centre_y: float) -> None:
                 SEAL_SIZE, SEAL_SIZE, preserveAspectRatio=True, anchor="c", mask="auto")
 
 
+def _photo(c: Canvas, image: bytes | None, x: float, y: float) -> None:
+    """The holder's photo in its framed box (lower-left corner x, y), or the empty box labelled
+    照片 / Photo, as on a certificate printed before the photo was approved."""
+    if image is not None:
+        c.drawImage(ImageReader(io.BytesIO(image)), x, y, PHOTO_WIDTH, PHOTO_HEIGHT,
+                    preserveAspectRatio=True, anchor="c")
+    else:
+        c.setFillColor(colors.HexColor("#8a99a6"))
+        pdfs.draw(c, x + PHOTO_WIDTH / 2, y + PHOTO_HEIGHT / 2 + 1 * mm, "照片", 11, align="centre")
+        pdfs.draw(c, x + PHOTO_WIDTH / 2, y + PHOTO_HEIGHT / 2 - 4 * mm, "Photo", 8,
+                  align="centre")
+    c.setStrokeColor(colors.HexColor("#8a99a6"))
+    c.setLineWidth(0.6)
+    c.rect(x, y, PHOTO_WIDTH, PHOTO_HEIGHT, stroke=1, fill=0)
+
+
 def render_certificate(face: CertificateFace) -> bytes:
     """The certificate as PDF bytes, dated with the issue time."""
     buffer = io.BytesIO()
@@ -184,6 +203,7 @@ def render_certificate(face: CertificateFace) -> bytes:
     c.setFillColor(INK)
     pdfs.draw(c, qr_x + qr_size / 2, qr_y - 4 * mm, "扫码核验 Scan to verify", 9, align="centre")
     pdfs.draw(c, width - 22 * mm, 20 * mm, face.verify_url, 6.5, align="right")
+    _photo(c, face.photo, width - 40 * mm - PHOTO_WIDTH, height - 62 * mm - PHOTO_HEIGHT)
     if face.seal is not None:
         _seal(c, face.seal, qr_x - 30 * mm, height - 68 * mm - 4.5 * 16 * mm)
     if face.status in STAMPS:

@@ -23,6 +23,7 @@ from talentpool.certification.levels import OCCUPATION, OCCUPATION_CODE, WORK_TY
 from talentpool.certification.models import Certificate
 from talentpool.certification.names import mask_name
 from talentpool.certification.pdf import CertificateFace, render_certificate
+from talentpool.certification.photos import approved_photo
 from talentpool.certification.service import (
     REVOKED, SUSPENDED, UNKNOWN, certificate_status, public_base_url,
 )
@@ -118,7 +119,8 @@ def holder_record(certificate: Certificate, now: datetime | None = None) -> dict
 
 def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> bytes:
     """The printable certificate, stamped when it is no longer valid; the identity number is
-    printed masked, as on the verify page the QR code opens."""
+    printed masked, as on the verify page the QR code opens. The holder's approved photo is
+    printed (an empty photo box before one is approved); the verify page never shows it."""
     document = identity_record(identity_of(certificate.user_id))
     face = CertificateFace(
         serial=certificate.serial, holder_name=certificate.holder_name, level=certificate.level,
@@ -130,5 +132,5 @@ def certificate_pdf(certificate: Certificate, now: datetime | None = None) -> by
         status=certificate_status(certificate, now or utcnow()), seal=issuer_seal(certificate),
         national_number=certificate.national_number,
         id_type=document["id_type"]["zh"] if document["id_type"] else None,
-        masked_id_number=document["id_number"])
+        masked_id_number=document["id_number"], photo=approved_photo(certificate.user_id))
     return render_certificate(face)

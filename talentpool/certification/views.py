@@ -262,4 +262,4 @@ def _status_list(document: dict | None):
     return response
 
 
-from talentpool.certification import admin_views, holder_views  # noqa: E402,F401
+from talentpool.certification import admin_views, holder_views, photo_views  # noqa: E402,F401

@@ -10,6 +10,7 @@ from talentpool.accounts.passwords import verify_password
 from talentpool.accounts.service import AccountError
 from talentpool.assessment.models import ExamAttempt
 from talentpool.certification.holders import identity_of, identity_record
+from talentpool.certification.photos import photo_record
 from talentpool.certification.public import holder_record
 from talentpool.certification.service import certificates_of, withdraw_certificates_of
 from talentpool.database import rfc3339, utcnow
@@ -37,6 +38,7 @@ def export_data(user: User) -> dict:
                     "role": user.role.value, "locale": user.locale,
                     "created_at": rfc3339(user.created_at)},
         "identity_document": identity_record(identity_of(user.id), masked=False),
+        "certificate_photo": photo_record(user.id),
         "practice_responses": [{"id": r.public_id, "track": r.track, "mode": r.mode,
                                 "answer": r.answer, "score": r.score,
                                 "created_at": rfc3339(r.created_at)}
