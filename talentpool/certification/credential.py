@@ -135,8 +135,11 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
                             "salt": facts.salt}],
             "achievement": the_achievement,
             "result": results},
-        **({"credentialStatus": [status_entry(facts.status_lists, facts.status_index, purpose)
-                                 for purpose in ("revocation", "suspension")]}
+        # One entry, as an object: VC 2.0 allows a list (revocation and suspension), but the
+        # OB 3.0 JSON Schema allows one status (1EdTech openbadges-specification issue 623
+        # proposes several for 3.1), so the credential names its revocation bit only.
+        **({"credentialStatus": status_entry(facts.status_lists, facts.status_index,
+                                             "revocation")}
            if facts.status_index is not None and facts.status_lists else {}),
     }
 

@@ -2,10 +2,12 @@
 (https://www.w3.org/TR/vc-bitstring-status-list/).
 
 Each certificate gets a random bit of its organisation's lists when it is issued
-(``status_index``, unique per organisation); its credential names that bit of two lists in
-``credentialStatus``: the revocation list (bit 1 when the certificate was revoked or superseded
-by a newer certificate of its level — both final) and the suspension list (bit 1 while it is
-suspended; reinstating clears it). Each list is a signed ``BitstringStatusListCredential``
+(``status_index``, unique per organisation), the same bit in two lists: the revocation list (1
+when the certificate was revoked or superseded by a newer certificate of its level — both final)
+and the suspension list (1 while it is suspended; reinstating clears it). The credential's
+``credentialStatus`` names the revocation bit only: Open Badges 3.0 allows one status object
+(its JSON Schema), so the suspension list serves verifiers that use this documented convention
+and the day OB allows several entries. Each list is a signed ``BitstringStatusListCredential``
 served at ``/issuers/<slug>/status/<purpose>``; ``/status/revocation`` stays for credentials
 signed before organisations had lists of their own. A list has ``LIST_SIZE`` bits (131,072, the
 specification's minimum for herd privacy), GZIP-compressed and base64url-encoded with the
