@@ -132,7 +132,8 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
                             "salt": facts.salt}],
             "achievement": the_achievement,
             "result": results},
-        **({"credentialStatus": [status_entry(base, facts.status_index)]}
+        # One entry, as an object: VC 2.0 allows a list, the OB 3.0 JSON Schema does not.
+        **({"credentialStatus": status_entry(base, facts.status_index)}
            if facts.status_index is not None else {}),
     }
 

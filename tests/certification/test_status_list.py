@@ -18,7 +18,8 @@ def entry_of(app, serial):
     with app.app_context():
         credential = json.loads(db.session.scalar(select(Certificate.credential).where(
             Certificate.serial == serial)))
-    [entry] = credential["credentialStatus"]
+    entry = credential["credentialStatus"]
+    assert isinstance(entry, dict)  # one entry, not a list: the OB 3.0 JSON Schema wants that
     return entry
 
 
