@@ -3,8 +3,11 @@
 Usage::
 
     python bench/bench_certificates.py                 # print the table
-    python bench/bench_certificates.py --out docs/benchmarks-certification.md
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python bench/...
+    python bench/bench_certificates.py --live --out docs/benchmarks-certification.md
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/<scratch db> python bench/...
+    python bench/bench_certificates.py --breakdown --out docs/benchmarks-certification.md
+
+The database given by DATABASE_URL is emptied (all tables dropped and created again).
 
 Each measure repeats one operation for about ``--run-seconds`` per run; the reported figure
 is the median of ``--repeats`` runs. Requests go through the Flask test client (no network),
@@ -164,6 +167,59 @@ def live_status_load(app, serial: str, threads: int) -> Callable[[], object]:
     return burst
 
 
+def breakdown(run_seconds: float, repeats: int) -> list[tuple[str, str, list[float]]]:
+    """Where the time of one eddsa-rdfc-2022 signature goes, stage by stage (no database).
+
+    A level-2 credential (panel score, status entry) is canonicalized the way ``sign`` does it:
+    JSON-LD expansion in safe mode, conversion to an RDF dataset, RDFC-1.0; then the two
+    SHA-256 and one Ed25519 signature. "cold contexts" uses a new document loader each call, so
+    both contexts are parsed and processed again (what every call did before they were cached).
+    """
+    from datetime import datetime
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from pyld.canon import URDNA2015
+    from pyld.context_resolver import ContextResolver
+    from pyld.jsonld import JsonLdProcessor
+
+    from talentpool.certification import linked_data
+    from talentpool.certification.credential import CredentialFacts, sign, unsigned_credential
+
+    moment, key = datetime(2026, 12, 1), Ed25519PrivateKey.generate()
+    document = unsigned_credential(CredentialFacts(
+        "TP-BENCH", 2, 86, 77, 71, "Issuer", "did:web:talentpool.example.org:issuers:talentpool",
+        moment, None, "bench@example.org", "00" * 16, "https://talentpool.example.org", 4242))
+    loader, processor = linked_data.PACKAGE_LOADER, JsonLdProcessor()
+
+    def options():
+        return {"base": None, "documentLoader": loader,
+                "contextResolver": ContextResolver(loader.resolved, loader)}
+
+    expanded = processor.expand(document, options())
+    dataset = processor.to_rdf(expanded, options())
+    digest = bytes(64)
+
+    def cold():
+        linked_data._parsed.cache_clear()
+        linked_data.canonical_nquads(document, linked_data.DocumentLoader(
+            linked_data.PACKAGE_CONTEXTS))
+
+    stages = [
+        ("whole signature (sign: 2 canonicalisations + Ed25519)",
+         lambda: sign(document, "did:web:x#k", key, moment)),
+        ("canonical_nquads of the credential (cached contexts)",
+         lambda: linked_data.canonical_nquads(document)),
+        ("  JSON-LD expansion (safe mode)", lambda: processor.expand(document, options())),
+        ("  expanded → RDF dataset", lambda: processor.to_rdf(expanded, options())),
+        ("  RDFC-1.0 on the dataset", lambda: URDNA2015().main(
+            dataset, {"format": "application/n-quads"})),
+        ("canonical_nquads of the credential, cold contexts", cold),
+        ("Ed25519 signature of hashData", lambda: key.sign(digest)),
+    ]
+    return [(name, "calls/s", timed_runs(operation, run_seconds, repeats))
+            for name, operation in stages]
+
+
 def render_section(rows: list[tuple[str, str, list[float]]], args, database: str) -> str:
     """The results of one run, as the Markdown section of its database."""
     lines = [f"### {database}", "", "| measure | unit | median | range | ms per operation |",
@@ -199,7 +255,16 @@ def main() -> None:
     parser.add_argument("--live", action="store_true", help="also load a local HTTP server")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--out", type=Path, help="write the Markdown table here")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="only time the stages of one signature (no database)")
     args = parser.parse_args()
+    if args.breakdown:
+        rows = breakdown(args.run_seconds, args.repeats)
+        for name, unit, rates in rows:
+            print(f"{name:<60} {1000 / statistics.median(rates):>8.3f} ms", flush=True)
+        if args.out:
+            write_section(args.out, "breakdown", render_section(rows, args, "breakdown"))
+        return
     with tempfile.TemporaryDirectory() as folder:
         app = build_app(Path(folder))
         database = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0].split("+")[0]

@@ -87,7 +87,7 @@ def rotate_key_command(slug: str | None) -> None:
 
 @certificates_cli.command("reissue-credentials")
 def reissue_credentials_command() -> None:
-    """Sign again the stored credentials that no longer verify (after an upgrade)."""
+    """Sign again the stored credentials that no longer verify or conform (after an upgrade)."""
     from talentpool.certification.reissue import reissue_credentials
 
     click.echo(str(reissue_credentials()))

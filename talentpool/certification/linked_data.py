@@ -52,7 +52,11 @@ class DocumentLoader:
         if path is None:
             raise JsonLdError(f"context {url!r} is not one this site knows (nothing is fetched)",
                               "jsonld.LoadDocumentError", code="loading document failed")
-        return {"contextUrl": None, "documentUrl": url, "document": _parsed(path)}
+        # "static": pyld keeps a context resolved from a URL in the shared cache only when its
+        # document is tagged so; untagged, every expansion loads it again and keys the cache by
+        # the JCS canonical form of the whole context, which costs more than processing it.
+        return {"contextUrl": None, "documentUrl": url, "document": _parsed(path),
+                "tag": "static"}
 
 
 PACKAGE_LOADER = DocumentLoader(PACKAGE_CONTEXTS)

@@ -1,11 +1,12 @@
 """Re-signing stored credentials after the proof format or the issuer identity changed.
 
 Credentials signed before an upgrade (an `eddsa-jcs-2022` proof, a proof object instead of an
-array, a key in a JWKS instead of the issuer's DID, no credential at all) no longer verify. The
+array, a key in a JWKS instead of the issuer's DID, no credential at all) no longer verify; those
+with a list as `credentialStatus` verify but fail the Open Badges 3.0 JSON Schema. The
 certificate itself is unchanged — serial, holder, scores, dates, status and salt stay — so its
-credential is signed again, now, by the current signing key. A credential that already verifies
-is left alone. A certificate whose holder deleted their account cannot be re-signed (the
-credential's identity hash needs the holder's address): it is counted and keeps its old
+credential is signed again, now, by the current signing key. A credential that verifies and
+conforms is left alone. A certificate whose holder deleted their account cannot be re-signed
+(the credential's identity hash needs the holder's address): it is counted and keeps its old
 credential; its verify page still answers from the register.
 """
 
@@ -40,16 +41,22 @@ class ReissueReport:
                 f"{self.without_holder} left as they were (the holder's account was deleted)")
 
 
-def _verifies(text: str | None) -> bool:
+def _current(text: str | None) -> bool:
+    """The credential verifies and has the shape this release issues."""
     try:
         document = json.loads(text or "")
     except ValueError:
         return False
-    return isinstance(document, dict) and verify_credential(document).signature == VALID
+    if not isinstance(document, dict):
+        return False
+    status = document.get("credentialStatus")
+    return (isinstance(status, dict)
+            and "/issuers/" in str(status.get("statusListCredential"))  # its organisation's list
+            and verify_credential(document).signature == VALID)
 
 
 def reissue_credentials(now: datetime | None = None) -> ReissueReport:
-    """Sign again every stored credential that no longer verifies; commits per batch."""
+    """Sign again every stored credential that no longer verifies or conforms; commits per batch."""
     now = (now or utcnow()).replace(microsecond=0)
     checked = resigned = without_holder = 0
     last_id = 0
@@ -60,7 +67,7 @@ def reissue_credentials(now: datetime | None = None) -> ReissueReport:
             break
         for certificate in batch:
             checked += 1
-            if _verifies(certificate.credential):
+            if _current(certificate.credential):
                 continue
             holder = db.session.get(User, certificate.user_id) if certificate.user_id else None
             if holder is None:

@@ -3,7 +3,6 @@ address, and a completed password reset clears the account's lock."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from talentpool.accounts import service, tokens
 from talentpool.accounts.models import PasswordResetToken
 from talentpool.extensions import db
+from tests.bursts import burst
 from tests.conftest import PASSWORD
 
 WRONG = "wrong password here"
@@ -19,25 +19,17 @@ WRONG = "wrong password here"
 def test_simultaneous_guesses_evaluate_at_most_the_limit(app, make_user):
     email = make_user()
     limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    outcomes, start = [], threading.Barrier(30)
 
-    def guess():
-        with app.test_request_context():
-            start.wait()
-            try:
-                service.authenticate(email, WRONG, "10.0.0.9")
-            except service.ThrottledError:
-                outcomes.append("throttled")
-            except service.AccountError:
-                outcomes.append("evaluated")
-            finally:
-                db.session.remove()
+    def guess() -> str:
+        try:
+            service.authenticate(email, WRONG, "10.0.0.9")
+        except service.ThrottledError:
+            return "throttled"
+        except service.AccountError:
+            return "evaluated"
+        return "signed in"
 
-    threads = [threading.Thread(target=guess) for _ in range(30)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = burst(app, 30, guess, request=True)
     assert len(outcomes) == 30
     # At most the limit is evaluated (under a burst possibly none: every attempt counts the
     # others' records and stands back, which costs an attacker the whole burst).

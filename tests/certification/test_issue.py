@@ -7,6 +7,7 @@ import pytest
 from talentpool.certification import service
 from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.extensions import db
+from tests.bursts import burst
 
 T0 = datetime(2026, 3, 1, 9, 30)
 
@@ -167,32 +168,20 @@ def test_database_allows_one_valid_certificate_per_person_and_level(app, make_ce
 
 
 def test_two_concurrent_issues_leave_exactly_one_valid_certificate(app, make_user):
-    import threading
-
     from sqlalchemy import func, select
 
     from talentpool.accounts.service import find_user_by_email
     from talentpool.certification.models import StoredStatus
 
-    email, barrier, outcomes = make_user(), threading.Barrier(2), []
+    email = make_user()
 
-    def issue():
-        with app.app_context():
-            user = find_user_by_email(email)
-            db.session.rollback()
-            barrier.wait()
-            try:
-                outcomes.append(service.issue_certificate(user, 5, 80, 80).serial)
-            except service.CertificationError:
-                outcomes.append("refused")
-            finally:
-                db.session.remove()
+    def issue(user) -> str:
+        try:
+            return service.issue_certificate(user, 5, 80, 80).serial
+        except service.CertificationError:
+            return "refused"
 
-    threads = [threading.Thread(target=issue) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = burst(app, 2, issue, prepare=lambda: find_user_by_email(email))
     assert len(outcomes) == 2
     with app.app_context():
         valid = db.session.scalar(select(func.count()).select_from(Certificate).where(

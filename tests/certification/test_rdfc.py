@@ -88,3 +88,21 @@ def test_a_poison_graph_is_refused_quickly():
     with pytest.raises(LinkedDataError, match="too complex"):
         canonical_nquads({"@graph": nodes})
     assert time.perf_counter() - started < 10
+
+
+def test_each_context_is_loaded_once_and_then_served_from_the_cache():
+    """pyld keeps a context resolved from a URL across calls only when it is tagged static."""
+    loaded = []
+
+    class CountingLoader(DocumentLoader):
+        def __call__(self, url, options=None):
+            loaded.append(url)
+            return super().__call__(url, options)
+
+    loader = CountingLoader(PACKAGE_CONTEXTS)
+    credential = {**BASE, "@context": list(PACKAGE_CONTEXTS),
+                  "type": ["VerifiableCredential", "OpenBadgeCredential"]}
+    first = canonical_nquads(credential, loader)
+    for _ in range(3):
+        assert canonical_nquads(credential, loader) == first
+    assert sorted(loaded) == sorted(PACKAGE_CONTEXTS)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from talentpool.extensions import db
+from tests.bursts import burst
 from tests.certification.conftest import use_english
 from tests.conftest import PASSWORD, csrf_from
 
@@ -145,22 +145,8 @@ def test_name_checks_are_capped_per_certificate_across_addresses(app, make_certi
 
 
 def test_simultaneous_verification_requests_do_not_pass_the_limit(app, make_certificate):
-    import threading
-
     from talentpool.certification import throttle
 
     app.config["VERIFY_RATE_LIMIT"] = 5
-    allowed, start = [], threading.Barrier(20)
-
-    def request_once():
-        with app.app_context():
-            start.wait()
-            allowed.append(throttle.allow_request("192.0.2.1"))
-            db.session.remove()
-
-    threads = [threading.Thread(target=request_once) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    allowed = burst(app, 20, lambda: throttle.allow_request("192.0.2.1"))
     assert len(allowed) == 20 and sum(allowed) <= 5
