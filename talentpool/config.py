@@ -60,6 +60,9 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{folder / 'talentpool.db'}"
         ),
         "SECRET_KEY": load_secret_key(folder),
+        # <key id>:<32 bytes base64url>, comma-separated, current first (field_crypto); unset:
+        # one key generated in the instance folder.
+        "FIELD_ENCRYPTION_KEYS": os.environ.get("FIELD_ENCRYPTION_KEYS", ""),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

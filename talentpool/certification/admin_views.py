@@ -37,7 +37,7 @@ def admin_certificate(serial: str):
     return render_template(
         "certification/admin_certificate.html", certificate=certificate,
         status=service.certificate_status(certificate),
-        document=holders.identity_record(holders.identity_of(certificate.user_id), masked=False),
+        document=holders.unmasked_identity(certificate, current_user),
         form=NationalNumberForm(national_number=certificate.national_number),
         suspend_form=SuspendForm())
 

@@ -85,6 +85,22 @@ def rotate_key_command(slug: str | None) -> None:
                "still published.")
 
 
+@certificates_cli.command("new-field-key")
+def new_field_key_command() -> None:
+    """Print a new entry for FIELD_ENCRYPTION_KEYS (put it first, then reseal-identities)."""
+    from talentpool.field_crypto import new_key_setting
+
+    click.echo(new_key_setting())
+
+
+@certificates_cli.command("reseal-identities")
+def reseal_identities_command() -> None:
+    """Encrypt every stored identity number again with the current field key."""
+    from talentpool.certification.holders import reseal_identities
+
+    click.echo(f"{reseal_identities()} identity numbers encrypted with the current key")
+
+
 @certificates_cli.command("reissue-credentials")
 def reissue_credentials_command() -> None:
     """Sign again the stored credentials that no longer verify or conform (after an upgrade)."""

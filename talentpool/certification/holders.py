@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+
 from talentpool.certification import identity
 from talentpool.certification.models import Certificate, HolderIdentity
 from talentpool.certification.names import names_match
 from talentpool.certification.service import CertificationError
+from talentpool import field_crypto
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.organisations.audit import record as audit
 
 
 def id_number_message(problem: str) -> str:
@@ -69,6 +72,34 @@ def identity_record(row: HolderIdentity | None, masked: bool = True) -> dict:
     kind = identity.ID_TYPES[row.id_type]
     return {"id_type": {"code": kind.code, "zh": kind.zh, "en": kind.en},
             "id_number": identity.mask_id_number(row.id_number) if masked else row.id_number}
+
+
+def unmasked_identity(certificate: Certificate, actor) -> dict:
+    """The holder's identity document in full, for an administrator's review; the view is
+    written to the issuing organisation's audit log. Commits."""
+    record = identity_record(identity_of(certificate.user_id), masked=False)
+    if record["id_number"] is not None:
+        audit(certificate.organisation_id, actor, "identity.view", certificate.serial,
+              after={"id_type": record["id_type"]["code"]})
+        db.session.commit()
+    return record
+
+
+def reseal_identities(batch: int = 500) -> int:
+    """Encrypt every stored identity number again with the current field key (after a new key
+    was put first in ``FIELD_ENCRYPTION_KEYS``); commits per batch. The number re-sealed."""
+    count, last = 0, 0
+    while True:
+        rows = list(db.session.scalars(select(HolderIdentity).where(
+            HolderIdentity.user_id > last).order_by(HolderIdentity.user_id).limit(batch)))
+        if not rows:
+            return count
+        for row in rows:
+            if not field_crypto.sealed_with_current(row.id_number_sealed):
+                row.id_number = row.id_number  # opens with the old key, seals with the new
+                count += 1
+        last = rows[-1].user_id
+        db.session.commit()
 
 
 def holder_matches(certificate: Certificate, typed_name: str, id_last6: str | None) -> bool:

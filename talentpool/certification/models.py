@@ -13,6 +13,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.accounts.models import new_public_id
+from talentpool import field_crypto
 from talentpool.database import JSONType, utcnow
 from talentpool.extensions import db
 from talentpool.organisations.models import Organisation
@@ -109,7 +110,12 @@ class HolderIdentity(db.Model):
     Kept once per account, not copied into each certificate: certificates are issued when an
     exam is graded, usually before the person has entered the document, and the national number
     is matched to a person by it. The row goes with the account (ON DELETE CASCADE).
+
+    The number is stored encrypted (``field_crypto``: AES-256-GCM, keys outside the database)
+    with a blind index for matching; ``id_number`` reads and writes the plain value.
     """
+
+    SEALED_COLUMN = "holder_identity.id_number"
 
     __table_args__ = (CheckConstraint(
         "id_type IN ('resident_id', 'hk_macao_permit', 'taiwan_permit', 'passport', "
@@ -118,9 +124,21 @@ class HolderIdentity(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
                                          primary_key=True)
     id_type: Mapped[str] = mapped_column(String(32))
-    # Normalised: half-width, no spaces or dashes, upper case (identity.normalise_id_number).
-    id_number: Mapped[str] = mapped_column(String(20), index=True)
+    # Normalised before sealing: half-width, no spaces or dashes, upper case
+    # (identity.normalise_id_number).
+    id_number_sealed: Mapped[str] = mapped_column(Text)
+    id_number_index: Mapped[str] = mapped_column(String(64), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def id_number(self) -> str:
+        """The plain (normalised) number."""
+        return field_crypto.open_sealed(self.id_number_sealed, self.SEALED_COLUMN)
+
+    @id_number.setter
+    def id_number(self, number: str) -> None:
+        self.id_number_sealed = field_crypto.seal(number, self.SEALED_COLUMN)
+        self.id_number_index = field_crypto.blind_index(number, self.SEALED_COLUMN)
 
 
 class SigningKey(db.Model):

@@ -26,6 +26,7 @@ from talentpool.certification.service import (
     VALID, CertificationError, certificate_status, find_certificate,
 )
 from talentpool.cohorts.roster import RosterError, RowProblem, decode, header_key
+from talentpool import field_crypto
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.organisations.audit import record as audit
@@ -143,7 +144,9 @@ def _valid_certificates(id_number: str, level: int) -> list[Certificate]:
     now = utcnow()
     return [c for c in db.session.scalars(
         select(Certificate).join(HolderIdentity, HolderIdentity.user_id == Certificate.user_id)
-        .where(HolderIdentity.id_number == id_number, Certificate.level == level)
+        .where(HolderIdentity.id_number_index.in_(
+            field_crypto.blind_indexes(id_number, HolderIdentity.SEALED_COLUMN)),
+            Certificate.level == level)
         .order_by(Certificate.id)) if certificate_status(c, now) == VALID]
 
 
