@@ -17,4 +17,4 @@ def _holds_office_roles(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and db.session.scalar(select(exists().where(
         OrganisationMember.user_id == user.id))))
 
-from talentpool.organisations import office_views, views  # noqa: E402,F401  (routes)
+from talentpool.organisations import complaint_views, office_views, views  # noqa: E402,F401

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import (
+    SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, widgets,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from talentpool.organisations.office import ROLE_LABELS
@@ -55,3 +57,20 @@ class AppointForm(FlaskForm):
     role = SelectField(_l("Office role"), choices=[
         SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
         validators=[DataRequired()])
+
+
+class ComplaintForm(FlaskForm):
+    about = SelectField(_l("The complaint is about"), choices=[
+        SelectChoice("holder", _l("A certificate holder")),
+        SelectChoice("organisation", _l("The organisation")),
+        SelectChoice("process", _l("The certification process"))],
+        validators=[DataRequired()])
+    certificate_serial = StringField(_l("Certificate serial (for a complaint about a holder)"),
+                                     validators=[Optional(), Length(max=40)])
+    text = TextAreaField(_l("What happened"), validators=[
+        DataRequired(message=_l("Describe the complaint.")), Length(max=4000)])
+
+
+class AnswerForm(FlaskForm):
+    text = TextAreaField(_l("Answer (mailed to the complainant)"), validators=[
+        DataRequired(message=_l("Write the answer.")), Length(max=4000)])

@@ -91,3 +91,40 @@ class AuditEntry(db.Model):
     subject: Mapped[str] = mapped_column(String(120))
     before: Mapped[dict] = mapped_column(JSONType, default=dict)
     after: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class ComplaintState(enum.StrEnum):
+    """Where a complaint stands; the value is stored, never renamed."""
+
+    RECEIVED = "received"
+    INVESTIGATING = "investigating"
+    ANSWERED = "answered"
+
+
+COMPLAINT_STATE_TYPE = Enum(
+    ComplaintState, native_enum=False, length=16, create_constraint=True,
+    name="complaint_state", values_callable=lambda states: [state.value for state in states])
+
+
+class Complaint(db.Model):
+    """A complaint to an organisation (ISO/IEC 17024 9.9): about a certificate holder, about the
+    organisation or about the certification process; recorded, investigated and answered."""
+
+    __table_args__ = (CheckConstraint(
+        "about IN ('holder', 'organisation', 'process')", name="about_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_organisation.id", ondelete="CASCADE"), index=True)
+    complainant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    about: Mapped[str] = mapped_column(String(16))
+    certificate_serial: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(4000))
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    state: Mapped[ComplaintState] = mapped_column(COMPLAINT_STATE_TYPE,
+                                                  default=ComplaintState.RECEIVED)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    answer: Mapped[str | None] = mapped_column(String(4000))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
