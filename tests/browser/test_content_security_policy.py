@@ -68,6 +68,8 @@ class Watch:
         self.page.context.clear_cookies()
         self.visit("/accounts/login")
         self.page.get_by_role("button", name="English").click()
+        # The switch posts a form and reloads the page: wait for the English page itself.
+        self.page.wait_for_selector("html[lang='en']", timeout=60_000)
         self.page.get_by_label("E-mail address").fill(email)
         self.page.get_by_label("Password").fill(PASSWORD)
         self.page.locator("main form button[type=submit]").click()
