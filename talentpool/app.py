@@ -53,6 +53,7 @@ def register_models() -> None:
     import talentpool.cohorts.models  # noqa: F401
     import talentpool.directory.models  # noqa: F401
     import talentpool.practice.models  # noqa: F401
+    import talentpool.recognition.models  # noqa: F401
     import talentpool.scheduling  # noqa: F401
 
 
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.directory import bp as directory_bp
     from talentpool.home import bp as home_bp
     from talentpool.practice import bp as practice_bp
+    from talentpool.recognition import bp as recognition_bp
     from talentpool.errors import register_error_handlers
     from talentpool.openapi import register_openapi
 
@@ -102,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exams_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(recognition_bp)
     register_openapi(app)
     register_error_handlers(app)
 
