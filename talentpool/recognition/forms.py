@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from talentpool.certification.levels import LEVELS
 from talentpool.recognition.national import KINDS
 
-LEVEL_CHOICES = [("", "—")] + [(str(n), f"{lv.zh} · {lv.en}") for n, lv in LEVELS.items()]
+LEVEL_CHOICES = [SelectChoice("", "—")] + [SelectChoice(str(n), f"{lv.zh} · {lv.en}")
+                                           for n, lv in LEVELS.items()]
 
 
 class ImportForm(FlaskForm):
@@ -22,7 +23,8 @@ class ImportForm(FlaskForm):
 
 
 class NationalForm(FlaskForm):
-    kind = SelectField(_l("Kind of certificate"), choices=list(KINDS.items()),
+    kind = SelectField(_l("Kind of certificate"), choices=[SelectChoice(code, label)
+                                                               for code, label in KINDS.items()],
                        validators=[DataRequired()])
     number = StringField(_l("Certificate number"), validators=[
         DataRequired(message=_l("Type the certificate number.")), Length(max=60)])
@@ -37,8 +39,8 @@ class NationalForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=[("accept", _l("Accept")),
-                                                     ("reject", _l("Reject"))])
+    decision = SelectField(_l("Decision"), choices=[SelectChoice("accept", _l("Accept")),
+                                                     SelectChoice("reject", _l("Reject"))])
     level = SelectField(_l("Counts as level"), choices=LEVEL_CHOICES, validators=[Optional()])
     reason = StringField(_l("Reason (shown to the holder when rejected)"),
                          validators=[Optional(), Length(max=500)])
