@@ -104,7 +104,9 @@ def test_the_import_page_names_the_reason_in_both_languages(app, client, auth, m
     assert issuer.did in reply.get_data(as_text=True)
     assert "信任列表" in reply.get_data(as_text=True)
     client.post("/language", data={"csrf_token": csrf_from(reply.get_data(as_text=True)),
-                                   "locale": "en"})
+                                   "lang": "en"})
+    assert "trust list, so its credentials" in _import_page(
+        client, as_bytes(issuer.credential(EMAIL))).get_data(as_text=True)
     reply = _import_page(client, b"{oops")
     assert "not a JSON file" in reply.get_data(as_text=True)
 
