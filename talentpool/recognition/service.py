@@ -66,6 +66,22 @@ def shown_recognitions(user_id: int, now: datetime | None = None) -> list[Recogn
             and (r.valid_until is None or r.valid_until > now)]
 
 
+def holder_records(user_id: int) -> list[dict]:
+    """The person's recognitions for their data export (the scan itself is left out)."""
+    from talentpool.database import rfc3339
+
+    return [{"id": r.public_id, "source": r.source, "state": r.state,
+             "issuer_did": r.issuer_did, "issuer_name": r.issuer_name,
+             "achievement_name": r.achievement_name, "stated_level": r.stated_level,
+             "counts_as_level": r.level, "kind": r.kind, "number": r.number,
+             "occupation": r.occupation,
+             "issued_on": r.issued_on.isoformat() if r.issued_on else None,
+             "valid_until": rfc3339(r.valid_until), "verified_how": r.verified_how,
+             "checked_at": rfc3339(r.checked_at), "created_at": rfc3339(r.created_at),
+             "rejection_reason": r.rejection_reason, "credential": r.credential}
+            for r in recognitions_of(user_id)]
+
+
 def parse_upload(raw: bytes) -> object:
     """The uploaded JSON, or ImportRefused (too large, malformed)."""
     if len(raw) > MAX_BYTES:
