@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from urllib.parse import urlsplit
 
 import requests
@@ -17,7 +18,8 @@ from flask import current_app
 
 from talentpool.strict_json import MalformedJSON, parse_strict_json
 
-TIMEOUT_SECONDS = 5
+TIMEOUT_SECONDS = 5  # to connect, and between two reads
+TOTAL_SECONDS = 10  # for the whole answer, so a slow drip cannot hold a worker
 MAX_BYTES = 256 * 1024
 
 
@@ -85,11 +87,13 @@ def fetch_json(url: str, max_bytes: int = MAX_BYTES) -> object:
             kind = reply.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if not (kind == "application/json" or kind.endswith("+json")):
                 raise FetchFailed(f"{url} did not answer JSON")
-            body = bytearray()
+            body, started = bytearray(), time.monotonic()
             for chunk in reply.iter_content(16 * 1024):
                 body += chunk
                 if len(body) > max_bytes:
                     raise FetchFailed(f"{url} answered more than {max_bytes} bytes")
+                if time.monotonic() - started > TOTAL_SECONDS:
+                    raise FetchFailed(f"{url} answered too slowly")
     except requests.RequestException as error:
         raise FetchFailed(f"{url} could not be fetched ({type(error).__name__})") from None
     try:

@@ -166,9 +166,10 @@ def recheck(now: datetime | None = None) -> list[tuple[Recognition, str]]:
     report, changed = [], set()
     for row in rows:
         user = db.session.get(User, row.user_id)
+        # Trust was checked at import; a re-check only asks whether the credential still holds.
         try:
             verify(json.loads(row.credential), email=user.email, now=now, fetch=fetch_json,
-                   is_own=lambda _did: False, trusted=lambda did: trust.trusted(did) or row)
+                   is_own=lambda _did: False, trusted=lambda _did, found=row: found)
         except ImportRefused as refused:
             state = RECHECK_OUTCOMES.get(refused.code)
             outcome = refused.code

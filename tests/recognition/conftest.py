@@ -24,7 +24,7 @@ SALT = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         routes = self.server.routes
         found = routes.get(self.path)
         if found is None:

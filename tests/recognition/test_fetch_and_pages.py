@@ -67,9 +67,9 @@ def test_url_import_refuses_private_addresses_unless_allowed(app, issuer):
 
 
 @pytest.mark.parametrize("route, code", [
-    (dict(status=302, headers={"Location": "http://169.254.169.254/"}), "fetch_failed"),
-    (dict(content_type="text/html"), "malformed"),
-    (dict(status=500), "fetch_failed"),
+    ({"status": 302, "headers": {"Location": "http://169.254.169.254/"}}, "fetch_failed"),
+    ({"content_type": "text/html"}, "malformed"),
+    ({"status": 500}, "fetch_failed"),
 ])
 def test_redirects_errors_and_other_types_are_not_followed(app, issuer, route, code):
     url = issuer.serve("/c.json", {"x": 1}, **route)

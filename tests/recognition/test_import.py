@@ -240,3 +240,28 @@ def test_a_trusted_did_on_a_dead_port_is_unavailable(app, issuer):
     signed["proof"][0]["verificationMethod"] = f"{dead}#key-1"
     trusting(app, dead)
     assert refused(app, as_bytes(signed)).code == "unavailable"
+
+
+def test_a_proof_that_is_not_an_array_is_unsupported(app, issuer):
+    trusting(app, issuer.did)
+    document = issuer.credential(EMAIL)
+    document["proof"] = 5
+    assert refused(app, as_bytes(document)).code == "unsupported_proof"
+
+
+def test_status_bits_read_like_the_issuers_own_lists_and_bombs_stay_small():
+    import base64
+    import gzip
+
+    from talentpool.certification.status_list import LIST_SIZE, decoded_bit, encoded_list
+    from talentpool.recognition.verify import status_bit
+
+    encoded = encoded_list([0, 9, LIST_SIZE - 1])
+    for index in (0, 1, 9, 10, LIST_SIZE - 2, LIST_SIZE - 1):
+        assert status_bit(encoded, index) == decoded_bit(encoded, index)
+    bomb = "u" + base64.urlsafe_b64encode(gzip.compress(b"\0" * (64 * 1024 * 1024))).decode()
+    assert len(bomb) < 200_000 and status_bit(bomb, 5) is False  # only 1 byte inflated
+    with pytest.raises(ValueError):
+        status_bit(encoded, LIST_SIZE)
+    with pytest.raises(ValueError):
+        status_bit(encoded, -1)

@@ -7,7 +7,6 @@ import io
 import threading
 from contextlib import contextmanager
 
-import pytest
 from werkzeug.serving import make_server
 
 from talentpool.accounts.service import create_user, find_user_by_email
