@@ -149,6 +149,15 @@ def _import(user, document: object, text: str, now: datetime) -> Recognition:
     return row
 
 
+def recheck_imported(now: datetime | None = None) -> str:
+    """The daily re-check of imported credentials (``recheck``), as one line for the job log."""
+    report = recheck(now)
+    changed = sum(1 for _row, outcome in report if outcome in RECHECK_OUTCOMES)
+    unreachable = sum(1 for _row, outcome in report if outcome == "unavailable")
+    return (f"re-checked {len(report)} imported credentials: {changed} revoked, suspended or "
+            f"expired, {unreachable} could not be reached")
+
+
 RECHECK_OUTCOMES = {"revoked": State.REVOKED, "suspended": State.SUSPENDED,
                     "expired": State.EXPIRED}
 

@@ -174,3 +174,23 @@ def test_recheck_marks_a_revoked_credential_and_it_stops_counting(app, runner, i
     assert "revoked" in result.output, result.output
     with app.app_context():
         assert service.held_levels(user_id) == set()
+
+
+def test_the_daily_job_rechecks_and_an_expired_recognition_stops_counting(app, runner, issuer):
+    from datetime import timedelta
+
+    from talentpool.database import utcnow
+
+    with app.app_context():
+        trust.add_entry(issuer.did, "Foreign Skills Centre", "4,5")
+        user = create_user(EMAIL, "Holder", "correct horse battery", Role.TRAINEE)
+        soon = utcnow().replace(microsecond=0) + timedelta(days=2)
+        service.import_credential(user, as_bytes(issuer.credential(EMAIL, level=5,
+                                                                   valid_until=soon)))
+        assert service.held_levels(user.id) == {5}
+        assert service.held_levels(user.id, soon + timedelta(seconds=1)) == set()
+        assert "1 revoked, suspended or expired" in service.recheck_imported(
+            soon + timedelta(days=1))
+        assert service.recognitions_of(user.id)[0].state == "expired"
+    result = runner.invoke(args=["run-job", "recheck-recognitions"])
+    assert result.exit_code == 0 and "recheck-recognitions" in result.output, result.output
