@@ -31,6 +31,14 @@ class FetchFailed(Exception):
     """The address could not be fetched now, or did not answer one JSON document."""
 
 
+class TooLarge(FetchFailed):
+    """The answer was larger than the cap."""
+
+
+class NotJson(FetchFailed):
+    """The answer was not one JSON document."""
+
+
 def local_hosts() -> set[str]:
     """Hosts (``name`` or ``name:port``) allowed over plain http and on private addresses."""
     configured = current_app.config.get("DID_WEB_HTTP_HOSTS") or ()
@@ -77,7 +85,16 @@ def check_url(url: str) -> str:
 
 def fetch_json(url: str, max_bytes: int = MAX_BYTES) -> object:
     """The JSON document at ``url``. FetchRefused for a forbidden address, FetchFailed when the
-    site is down, slow, redirects, answers an error, too much, or something other than JSON."""
+    site is down, slow, redirects, answers an error, too much (TooLarge), or something other
+    than one JSON document (NotJson)."""
+    try:
+        return parse_strict_json(fetch_bytes(url, max_bytes))
+    except MalformedJSON:
+        raise NotJson(f"{url} did not answer one JSON document") from None
+
+
+def fetch_bytes(url: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The body of a JSON answer at ``url``, exactly as sent (see ``fetch_json``)."""
     check_url(url)
     try:
         with requests.get(url, timeout=TIMEOUT_SECONDS, allow_redirects=False, stream=True,
@@ -86,17 +103,14 @@ def fetch_json(url: str, max_bytes: int = MAX_BYTES) -> object:
                 raise FetchFailed(f"{url} answered {reply.status_code}")
             kind = reply.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if not (kind == "application/json" or kind.endswith("+json")):
-                raise FetchFailed(f"{url} did not answer JSON")
+                raise NotJson(f"{url} did not answer JSON")
             body, started = bytearray(), time.monotonic()
             for chunk in reply.iter_content(16 * 1024):
                 body += chunk
                 if len(body) > max_bytes:
-                    raise FetchFailed(f"{url} answered more than {max_bytes} bytes")
+                    raise TooLarge(f"{url} answered more than {max_bytes} bytes")
                 if time.monotonic() - started > TOTAL_SECONDS:
                     raise FetchFailed(f"{url} answered too slowly")
     except requests.RequestException as error:
         raise FetchFailed(f"{url} could not be fetched ({type(error).__name__})") from None
-    try:
-        return parse_strict_json(bytes(body))
-    except MalformedJSON:
-        raise FetchFailed(f"{url} did not answer one JSON document") from None
+    return bytes(body)

@@ -17,7 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.recognition import trust
-from talentpool.recognition.fetch import MAX_BYTES, FetchFailed, FetchRefused, check_url, fetch_json
+from talentpool.recognition.fetch import (
+    MAX_BYTES, FetchFailed, FetchRefused, NotJson, TooLarge, fetch_bytes, fetch_json,
+)
 from talentpool.recognition.models import Recognition, Source, State
 from talentpool.recognition.reasons import ImportRefused, refusal
 from talentpool.recognition.verify import verify
@@ -107,21 +109,17 @@ def import_credential(user, raw: bytes, now: datetime | None = None) -> Recognit
 
 def import_from_url(user, url: str, now: datetime | None = None) -> Recognition:
     """Fetch the credential at an https address, then import it like an upload."""
-    url = (url or "").strip()
     try:
-        check_url(url)
-        document = fetch_json(url)
+        raw = fetch_bytes((url or "").strip()[:2000])
     except FetchRefused as error:
         raise refusal("bad_url", detail=str(error)) from None
+    except TooLarge:
+        raise refusal("too_large", kb=MAX_BYTES // 1024) from None
+    except NotJson:
+        raise refusal("malformed") from None
     except FetchFailed as error:
-        detail = str(error)
-        if "did not answer one JSON document" in detail or "did not answer JSON" in detail:
-            raise refusal("malformed") from None
-        if "more than" in detail:
-            raise refusal("too_large", kb=MAX_BYTES // 1024) from None
-        raise refusal("fetch_failed", detail=detail) from None
-    return _import(user, document, json.dumps(document, ensure_ascii=False, indent=2),
-                   now or utcnow())
+        raise refusal("fetch_failed", detail=str(error)) from None
+    return import_credential(user, raw, now)
 
 
 def _import(user, document: object, text: str, now: datetime) -> Recognition:

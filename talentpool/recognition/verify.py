@@ -163,6 +163,8 @@ def verify(document: object, *, email: str, now: datetime, fetch: Callable[[str]
     """
     if not is_credential(document):
         raise refusal("not_a_credential")
+    if isinstance(document.get("proof"), dict):  # one proof may be written without an array
+        document = {**document, "proof": [document["proof"]]}
     if not document.get("proof"):
         raise refusal("unsigned")
     if not _proof_supported(document):

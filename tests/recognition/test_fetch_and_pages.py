@@ -63,7 +63,9 @@ def test_url_import_refuses_private_addresses_unless_allowed(app, issuer):
         assert caught.value.code == "bad_url"
         assert db.session.scalar(select(func.count(Recognition.id))) == 0
         app.config["DID_WEB_HTTP_HOSTS"] = ["127.0.0.1"]
-        assert service.import_from_url(user, url).level == 4
+        row = service.import_from_url(user, url)
+        assert row.level == 4
+        assert row.credential.encode() == issuer.server.routes["/credentials/1.json"][2]
 
 
 @pytest.mark.parametrize("route, code", [

@@ -265,3 +265,13 @@ def test_status_bits_read_like_the_issuers_own_lists_and_bombs_stay_small():
         status_bit(encoded, LIST_SIZE)
     with pytest.raises(ValueError):
         status_bit(encoded, -1)
+
+
+def test_a_single_proof_written_without_an_array_is_accepted(app, issuer):
+    trusting(app, issuer.did)
+    document = issuer.credential(EMAIL)
+    document["proof"] = document["proof"][0]
+    raw = json.dumps(document, indent=4).encode()
+    with app.app_context():
+        row = service.import_credential(make_holder(), raw)
+        assert row.credential == raw.decode()  # kept exactly as received
