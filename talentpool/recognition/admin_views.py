@@ -20,7 +20,7 @@ def _form_errors(form) -> str:
 @role_required(Role.ADMIN)
 def review_queue():
     """Hand-entered national certificates waiting for review, oldest first."""
-    return render_template("recognition/review.html", rows=national.pending(),
+    return render_template("recognition/review.html", waiting=national.review_queue(),
                            form=ReviewForm(), kinds=national.KINDS)
 
 

@@ -111,6 +111,26 @@ def pending() -> list[Recognition]:
         .order_by(Recognition.created_at, Recognition.id)))
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A pending certificate with what the reviewer compares the scan against."""
+
+    row: Recognition
+    holder_name: str
+    identity: dict
+
+
+def review_queue() -> list[Waiting]:
+    """Pending certificates with the holder's account name and identity document (in full:
+    the reviewer compares them with the scan)."""
+    from talentpool.accounts.models import User
+    from talentpool.certification.holders import identity_of, identity_record
+
+    return [Waiting(row, db.session.get(User, row.user_id).display_name,
+                    identity_record(identity_of(row.user_id), masked=False))
+            for row in pending()]
+
+
 def find(public_id: str) -> Recognition | None:
     """A recognition by its public id."""
     return db.session.scalar(select(Recognition).where(Recognition.public_id == public_id))

@@ -58,7 +58,7 @@ def _pending_id(app) -> str:
 
 
 def test_staff_accept_a_certificate_and_it_counts(app, client, auth, make_user):
-    holder = make_user(Role.TRAINEE)
+    holder = make_user(Role.TRAINEE, name="陈静")
     auth.login(holder)
     reply = send_entry(client)
     assert reply.status_code == 302
@@ -80,7 +80,7 @@ def test_staff_accept_a_certificate_and_it_counts(app, client, auth, make_user):
     auth.login(make_user(Role.ADMIN))
     queue = client.get("/recognition/review")
     body = queue.get_data(as_text=True)
-    assert NUMBER in body and public_id in body
+    assert NUMBER in body and public_id in body and "陈静" in body
     assert client.get(f"/recognition/{public_id}/scan").data == PDF
     client.post(f"/recognition/review/{public_id}", data={
         "csrf_token": csrf_from(body), "decision": "accept", "level": "5", "reason": ""})
