@@ -33,6 +33,9 @@ def _message(code: str, **values) -> str:
     if code == "unsupported_proof":
         return _("This credential is signed in a way this site cannot check (one "
                  "eddsa-rdfc-2022 Data Integrity proof is supported).") + stored
+    if code == "unsupported_context":
+        return _("This credential uses a JSON-LD context this site does not have (%(context)s), "
+                 "so its signature cannot be checked here.", **values) + stored
     if code == "issued_here":
         return _("This credential was issued by this site; its certificate already counts "
                  "here.") + stored

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from talentpool.certification.credential import CRYPTOSUITE, check_signature, identity_hash
 from talentpool.certification.credential import is_credential
 from talentpool.certification.levels import OCCUPATION_CODE
+from talentpool.certification.linked_data import PACKAGE_LOADER
 from talentpool.recognition.did_web import NotDidWeb, host_of, key_finder
 from talentpool.recognition.fetch import FetchFailed, FetchRefused
 from talentpool.recognition.reasons import ImportRefused, refusal
@@ -70,6 +71,16 @@ def _proof_supported(document: dict) -> bool:
             and proofs[0].get("type") == "DataIntegrityProof"
             and proofs[0].get("cryptosuite") == CRYPTOSUITE
             and proofs[0].get("proofPurpose") == "assertionMethod")
+
+
+def unknown_context(document: dict) -> str | None:
+    """The first ``@context`` URL this site does not ship (contexts are never fetched), or None.
+    Without it the document cannot be canonicalized, so its signature cannot be checked."""
+    contexts = document.get("@context")
+    for context in contexts if isinstance(contexts, list) else [contexts]:
+        if isinstance(context, str) and context not in PACKAGE_LOADER.files:
+            return context
+    return None
 
 
 def stated_level(subject: dict) -> int | None:
@@ -169,6 +180,9 @@ def verify(document: object, *, email: str, now: datetime, fetch: Callable[[str]
         raise refusal("unsigned")
     if not _proof_supported(document):
         raise refusal("unsupported_proof")
+    context = unknown_context(document)
+    if context is not None:
+        raise refusal("unsupported_context", context=context[:200])
     did, stated_name = issuer_of(document)
     label = str(did)[:200] if did else "—"
     try:

@@ -275,3 +275,11 @@ def test_a_single_proof_written_without_an_array_is_accepted(app, issuer):
     with app.app_context():
         row = service.import_credential(make_holder(), raw)
         assert row.credential == raw.decode()  # kept exactly as received
+
+
+def test_a_context_this_site_does_not_ship_is_unsupported_not_tampered(app, issuer):
+    trusting(app, issuer.did)
+    document = issuer.credential(EMAIL)
+    document["@context"].append("https://example.org/extension/v1")
+    error = refused(app, as_bytes(document))
+    assert error.code == "unsupported_context" and "https://example.org/extension/v1" in str(error)
