@@ -54,6 +54,7 @@ def register_models() -> None:
     import talentpool.directory.models  # noqa: F401
     import talentpool.organisations.models  # noqa: F401
     import talentpool.practice.models  # noqa: F401
+    import talentpool.recognition.models  # noqa: F401
     import talentpool.scheduling  # noqa: F401
 
 
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.home import bp as home_bp
     from talentpool.organisations import bp as organisations_bp
     from talentpool.practice import bp as practice_bp
+    from talentpool.recognition import bp as recognition_bp
     from talentpool.errors import register_error_handlers
     from talentpool.openapi import register_openapi
 
@@ -105,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(recognition_bp)
     register_openapi(app)
     register_error_handlers(app)
 

@@ -187,7 +187,8 @@ def register_commands(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
     from talentpool.assessment.cli import exams_cli
     from talentpool.certification.cli import certificates_cli
+    from talentpool.recognition.cli import trust_cli
 
     for command in (demo_command, create_admin_command, scheduler_command, run_job_command,
-                    calibrate_command, exams_cli, certificates_cli):
+                    calibrate_command, exams_cli, certificates_cli, trust_cli):
         app.cli.add_command(command)

@@ -91,6 +91,11 @@ def load_config() -> dict:
         "VERIFY_RATE_LIMIT": _int("VERIFY_RATE_LIMIT", 60),
         "VERIFY_RATE_WINDOW_SECONDS": _int("VERIFY_RATE_WINDOW_SECONDS", 60),
         "CREDENTIAL_MAX_BYTES": _int("CREDENTIAL_MAX_BYTES", 65536),
+        # Hosts (name or name:port) whose did:web DIDs, credentials and status lists may be
+        # fetched over plain http and from private addresses; empty in production.
+        "DID_WEB_HTTP_HOSTS": [host.strip() for host in os.environ.get(
+            "DID_WEB_HTTP_HOSTS", "").split(",") if host.strip()],
+        "RECOGNITION_SCAN_MAX_BYTES": _int("RECOGNITION_SCAN_MAX_BYTES", 1536 * 1024),
         "CALIBRATION_MIN_RESPONSES": _int("CALIBRATION_MIN_RESPONSES", 300),
         "EXPOSURE_WINDOW_DAYS": _int("EXPOSURE_WINDOW_DAYS", 365),
         "EXPOSURE_REFRESH_SECONDS": _int("EXPOSURE_REFRESH_SECONDS", 30),

@@ -51,10 +51,10 @@ def exam_rng() -> np.random.Generator:
 
 
 def held_levels(user_id: int, now: datetime) -> set[int]:
-    """Levels of the person's currently valid certificates."""
-    from talentpool.certification.service import valid_certificates_of
+    """Levels the person holds: valid certificates and accepted recognitions."""
+    from talentpool.recognition.service import held_levels as levels_held
 
-    return {c.level for c in valid_certificates_of(user_id, now)}
+    return levels_held(user_id, now)
 
 
 def in_cohort(user_id: int, cohort_id: int) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 
@@ -21,15 +20,11 @@ from talentpool.certification.serials import normalise_serial
 from talentpool.database import utcnow
 from talentpool.extensions import csrf
 from talentpool.input_guard import stores_no_text
+from talentpool.strict_json import MalformedJSON, parse_strict_json
 from talentpool.errors import render_error
 from talentpool.openapi import CERTIFICATES, DISCOVERY, api, error_responses
 
 DEFAULT_CREDENTIAL_MAX_BYTES = 64 * 1024
-MAX_JSON_DEPTH = 32
-
-
-class MalformedJSON(ValueError):
-    """The uploaded text is not one strict JSON document."""
 
 
 def rate_limited(view: Callable) -> Callable:
@@ -128,44 +123,6 @@ def credential_api(serial: str):
         return render_error(404, _("No certificate has this serial."))
     return _no_store(current_app.response_class(certificate.credential,
                                                 mimetype="application/json"))
-
-
-def _reject_constant(name: str):
-    raise MalformedJSON(f"{name} is not allowed in JSON")
-
-
-def _unique_members(pairs: list) -> dict:
-    names = [name for name, _value in pairs]
-    if len(names) != len(set(names)):
-        raise MalformedJSON("duplicate member name")
-    return dict(pairs)
-
-
-def _depth(value, limit: int = MAX_JSON_DEPTH) -> int:
-    stack, deepest = [(value, 1)], 0
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            break
-        if isinstance(item, dict):
-            children = list(item.values())
-        else:
-            children = item if isinstance(item, list) else []
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
-def parse_strict_json(raw: bytes) -> object:
-    """One JSON value: UTF-8, no NaN/Infinity, no duplicate names, at most 32 levels deep."""
-    try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant,
-                           object_pairs_hook=_unique_members)
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise MalformedJSON(str(error)) from None
-    if _depth(value) > MAX_JSON_DEPTH:
-        raise MalformedJSON("nested too deeply")
-    return value
 
 
 # Machines post credentials here without a session or a form, so there is no CSRF token to

@@ -18,7 +18,9 @@ from talentpool.directory import api_tokens, bp, employers
 from talentpool.directory.forms import (
     ContactForm, NameForm, OrganisationForm, ShortlistAddForm, TokenForm,
 )
-from talentpool.directory.privacy import AVAILABILITY, LANGUAGES, employer_card, employer_cards
+from talentpool.directory.privacy import (
+    AVAILABILITY, LANGUAGES, employer_card, employer_cards, recognised_certificates,
+)
 from talentpool.directory.profiles import DirectoryError
 from talentpool.directory.search import ACTIVE_WITHIN, SORTS, SearchQuery, search
 from talentpool.directory.shortlist_export import shortlist_csv
@@ -99,7 +101,8 @@ def profile_view(profile_id: str):
     sent = [r for r in employers.sent_requests(current_user.id) if r.profile_id == profile.id]
     return render_template("directory/profile_view.html", card=employer_card(profile,
                            current_user.id), add_form=add_form, contact_form=ContactForm(),
-                           sent=sent, tiers={t.id: t for t in load_rules()})
+                           sent=sent, tiers={t.id: t for t in load_rules()},
+                           recognitions=recognised_certificates(profile.user_id))
 
 
 @bp.post("/talent/p/<profile_id>/contact")

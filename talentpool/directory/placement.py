@@ -1,6 +1,6 @@
 """Tier placement: gather a person's evidence, place them, store the tier with its reasons.
 
-Called for one person right after a certificate is issued or revoked
+Called for one person right after a certificate (or a recognition) is issued or revoked
 (``on_certificate_event``) and for everyone by the daily job (``recompute_all_tiers``),
 which also catches certificates that expired and activity that grew old.
 """
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from talentpool.accounts.models import User
 from talentpool.assessment.models import ExamAttempt
 from talentpool.auth import Role
-from talentpool.certification.service import valid_certificates_of
+from talentpool.recognition.service import held_levels
 from talentpool.database import utcnow
 from talentpool.directory.models import NO_LEVEL, ProfileSkill, TalentProfile, TalentTier
 from talentpool.directory.tiers import Evidence, Placement, load_rules, place
@@ -43,7 +43,7 @@ def last_activity(user_id: int) -> datetime | None:
 
 def gather_evidence(user_id: int, now: datetime) -> tuple[Evidence, dict]:
     """The evidence for a placement, and the skill rows it used (track → estimate)."""
-    levels = [c.level for c in valid_certificates_of(user_id, now)]
+    levels = held_levels(user_id, now)
     current = skill_estimates.current(user_id)
     evidence = Evidence(best_level=min(levels) if levels else None,
                         skills={track: row.score for track, row in current.items()},

@@ -71,6 +71,14 @@ def verified_certificates(user_id: int, now: datetime | None = None) -> list[dic
     return [_certificate_record(c) for c in valid_certificates_of(user_id, now)]
 
 
+def recognised_certificates(user_id: int, now: datetime | None = None) -> list:
+    """Certificates of other issuers recognised here (with issuer and how they were verified),
+    shown beside the valid certificates."""
+    from talentpool.recognition.service import shown_recognitions
+
+    return shown_recognitions(user_id, now)
+
+
 def _certificate_record(certificate: Certificate) -> dict:
     return {"serial": certificate.serial, "level": certificate.level,
             "valid_until": certificate.valid_until.date().isoformat()

@@ -13,6 +13,7 @@ from talentpool.certification.holders import identity_of, identity_record
 from talentpool.certification.photos import photo_record
 from talentpool.certification.public import holder_record
 from talentpool.certification.service import certificates_of, withdraw_certificates_of
+from talentpool.recognition.service import holder_records as recognition_records
 from talentpool.database import rfc3339, utcnow
 from talentpool.directory import employers
 from talentpool.directory.placement import tier_of
@@ -51,6 +52,7 @@ def export_data(user: User) -> dict:
                            "theory_score": a.theory_score, "practical_score": a.practical_score,
                            "panel_score": a.panel_score} for a in attempts],
         "certificates": [holder_record(c) for c in certificates_of(user.id)],
+        "recognitions": recognition_records(user.id),
         "tier": None if tier is None else {"tier": tier.tier, "reasons": tier.reasons,
                                            "next_steps": tier.next_steps,
                                            "computed_at": rfc3339(tier.computed_at)},

@@ -16,6 +16,7 @@ from talentpool.directory.forms import ConsentForm, PasswordConfirmForm, Profile
 from talentpool.directory.placement import recompute_tier, tier_of
 from talentpool.directory.privacy import (
     AVAILABILITY, CORE_FIELDS, FIELD_LABELS, LANGUAGES, OPTIONAL_FIELDS, language_list,
+    recognised_certificates,
 )
 from talentpool.directory.tiers import load_rules, tier_by_id
 from talentpool.directory.wording import describe_reason, describe_step
@@ -54,7 +55,8 @@ def profile_page():
     return render_template("directory/profile.html", form=form, profile=profile,
                            consent_form=consent_form, history=profiles.consent_history(
                                current_user.id), core=CORE_FIELDS, optional=OPTIONAL_FIELDS,
-                           labels=FIELD_LABELS)
+                           labels=FIELD_LABELS,
+                           recognitions=recognised_certificates(current_user.id))
 
 
 @bp.post("/talent/consent")

@@ -1,7 +1,7 @@
 """organisation office roles and the office audit log
 
 Revision ID: 0017_office_roles_audit
-Revises: 0015_holder_photos
+Revises: 0016_recognition
 Create Date: 2026-12-01 18:57:01.543634
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0017_office_roles_audit'
-down_revision = '0015_holder_photos'
+down_revision = '0016_recognition'
 branch_labels = None
 depends_on = None
 
