@@ -24,6 +24,7 @@ import base64
 import gzip
 import hashlib
 import secrets
+import zlib
 from array import array
 from datetime import datetime
 
@@ -78,10 +79,20 @@ def encoded_list(set_bits: list[int], size: int = LIST_SIZE) -> str:
     return "u" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
 
 
-def decoded_bit(encoded: str, index: int) -> bool:
-    """Bit ``index`` of an ``encodedList`` (what a verifier does)."""
-    raw = encoded.removeprefix("u")
-    data = gzip.decompress(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+def decoded_bit(encoded: object, index: int) -> bool:
+    """Bit ``index`` of an ``encodedList`` (what a verifier does; the one reader, also for
+    other issuers' lists). Only the bytes up to the bit are inflated, so a compressed bomb
+    cannot exhaust memory. ValueError when the list is not readable or too short."""
+    if not isinstance(encoded, str) or not encoded.startswith("u") or index < 0:
+        raise ValueError("not an encoded status list")
+    raw = encoded[1:]
+    try:
+        packed = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        data = zlib.decompressobj(wbits=31).decompress(packed, index // 8 + 1)
+    except (zlib.error, ValueError):
+        raise ValueError("not a GZIP status list") from None
+    if len(data) <= index // 8:
+        raise ValueError("the status list is shorter than the index")
     return bool(data[index // 8] & (0x80 >> (index % 8)))
 
 

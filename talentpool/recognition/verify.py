@@ -9,9 +9,7 @@ last. Fetching comes in as an argument, so the checks run against any transport.
 
 from __future__ import annotations
 
-import base64
 import re
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +20,7 @@ from talentpool.certification.credential import CRYPTOSUITE, check_signature, id
 from talentpool.certification.credential import is_credential
 from talentpool.certification.levels import OCCUPATION_CODE
 from talentpool.certification.linked_data import PACKAGE_LOADER
+from talentpool.certification.status_list import decoded_bit
 from talentpool.recognition.did_web import NotDidWeb, host_of, key_finder
 from talentpool.recognition.fetch import FetchFailed, FetchRefused
 from talentpool.recognition.reasons import ImportRefused, refusal
@@ -113,23 +112,6 @@ def names_holder(subject: dict, email: str) -> bool:
     return False
 
 
-def status_bit(encoded: object, index: int) -> bool:
-    """Bit ``index`` of a Bitstring Status List ``encodedList`` (multibase ``u`` + base64url of
-    GZIP; bit 0 is the most significant bit of the first byte). Only the bytes up to the bit are
-    inflated, so a compressed bomb from another site cannot exhaust memory. ValueError when the
-    list is not readable or too short."""
-    if not isinstance(encoded, str) or not encoded.startswith("u") or index < 0:
-        raise ValueError("not an encoded status list")
-    raw = base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
-    try:
-        data = zlib.decompressobj(wbits=31).decompress(raw, index // 8 + 1)
-    except zlib.error:
-        raise ValueError("not a GZIP status list") from None
-    if len(data) <= index // 8:
-        raise ValueError("the status list is shorter than the index")
-    return bool(data[index // 8] & (0x80 >> (index % 8)))
-
-
 def _status_entries(document: dict) -> list[dict]:
     entries = document.get("credentialStatus") or []
     entries = entries if isinstance(entries, list) else [entries]
@@ -157,7 +139,7 @@ def _status_bit(entry: dict, did: str, find_key, fetch, now: datetime) -> tuple[
         raise FetchFailed(f"the status list at {url} is not a {purpose} list")
     try:
         until = parse_time(listed.get("validUntil"))
-        bit = status_bit(subject.get("encodedList"), index)
+        bit = decoded_bit(subject.get("encodedList"), index)
     except (ValueError, TypeError):
         raise FetchFailed(f"the status list at {url} cannot be read") from None
     if until is not None and until <= now:
