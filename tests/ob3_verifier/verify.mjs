@@ -80,4 +80,20 @@ const error = result.error
   : null;
 const status = Object.fromEntries((result.statusResult?.results ?? []).map(
   item => [item.credentialStatus?.statusPurpose, item.status]));
-process.stdout.write(JSON.stringify({verified: result.verified, error, status}) + '\n');
+// talentpool's documented convention: the same bit of the issuer's suspension list (Open
+// Badges 3.0 lets the credential name one status only). The library fetches that list, checks
+// its signature and issuer, and reads the bit.
+let suspensionList = null;
+const entry = credential.credentialStatus;
+if (entry && !Array.isArray(entry) && /\/issuers\/[^/]+\/status\/revocation$/.test(
+  entry.statusListCredential)) {
+  const url = entry.statusListCredential.replace(/revocation$/, 'suspension');
+  const suspension = {...entry, id: `${url}#${entry.statusListIndex}`,
+    statusPurpose: 'suspension', statusListCredential: url};
+  const checked = await checkStatus({credential: {...credential, credentialStatus: suspension},
+    documentLoader, suite, verifyBitstringStatusListCredential: true,
+    verifyMatchingIssuers: true});
+  suspensionList = checked.verified ? checked.results[0].status : `error: ${checked.error}`;
+}
+process.stdout.write(JSON.stringify({verified: result.verified, error, status,
+  suspension_list: suspensionList}) + '\n');
