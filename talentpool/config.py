@@ -98,6 +98,8 @@ def load_config() -> dict:
         "RECOGNITION_SCAN_MAX_BYTES": _int("RECOGNITION_SCAN_MAX_BYTES", 1536 * 1024),
         "CALIBRATION_MIN_RESPONSES": _int("CALIBRATION_MIN_RESPONSES", 300),
         "EXPOSURE_WINDOW_DAYS": _int("EXPOSURE_WINDOW_DAYS", 365),
+        # A part passed in a failed sitting is kept this long for a resit of the other part.
+        "RESIT_WINDOW_DAYS": _int("RESIT_WINDOW_DAYS", 365),
         "EXPOSURE_REFRESH_SECONDS": _int("EXPOSURE_REFRESH_SECONDS", 30),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "WTF_CSRF_TIME_LIMIT": None,

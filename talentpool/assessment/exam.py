@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from talentpool.assessment import exam_bank, exposure, grading, pools
+from talentpool.assessment import exam_bank, exposure, grading, pools, resits
 from talentpool.assessment.models import (
     OPEN_STATES, ExamAttempt, ExamResponse, ExamSession, Item,
 )
@@ -148,9 +148,14 @@ def start_attempt(user_id: int, session_public_id: str, now: datetime | None = N
     if problem:
         raise ExamError(problem)
     rule = pools.scheme().levels[session.level]
+    kept = resits.kept_part(user_id, session.level, now)
+    first = "practical" if kept and kept[0] == "theory" else "theory"
     attempt = ExamAttempt(session_id=session.id, user_id=user_id, level=session.level,
-                          state="theory", started_at=now, part_started_at=now,
-                          part_deadline=now + timedelta(minutes=rule.theory.time_limit_minutes))
+                          state=first, started_at=now, part_started_at=now,
+                          part_deadline=now + timedelta(
+                              minutes=rule.part(first).time_limit_minutes))
+    if kept:  # a resit: only the failed part is sat; the passed one is kept
+        resits.carry(attempt, *kept)
     db.session.add(attempt)
     try:
         db.session.flush()
@@ -160,7 +165,7 @@ def start_attempt(user_id: int, session_public_id: str, now: datetime | None = N
             ExamAttempt.user_id == user_id, ExamAttempt.level == session.level,
             ExamAttempt.state.in_(OPEN_STATES)))
     try:
-        exam_bank.prepare_part(attempt, "theory", now)
+        exam_bank.prepare_part(attempt, first, now)
     except exam_bank.PoolNotReady:
         db.session.rollback()
         raise ExamError(_("This exam cannot start now: its item pool or standard is not ready. "
@@ -236,9 +241,10 @@ def _end_part(attempt: ExamAttempt, now: datetime, start_next: bool = True,
     """Score the current part (ended at ``ended_at``, default ``now``); then start the
     practical part, or grade the attempt.
 
-    The practical part starts only with ``start_next`` and while its own clock (which starts
-    when the theory part ended) has not run out by ``now``; otherwise the parts not yet
-    started are left unstarted and score 0, "not attempted".
+    The practical part starts only with ``start_next``, when it is not kept from an earlier
+    sitting (a resit, ``resits``), and while its own clock (which starts when the theory part
+    ended) has not run out by ``now``; otherwise the parts not yet started are left unstarted
+    and score 0, "not attempted".
     """
     part = attempt.state
     _record_part(attempt, part)
@@ -246,13 +252,14 @@ def _end_part(attempt: ExamAttempt, now: datetime, start_next: bool = True,
     rule = pools.scheme().levels[attempt.level]
     start = min(ended_at or now, attempt.part_deadline)  # an overdue part's clock kept running
     practical_deadline = start + timedelta(minutes=rule.practical.time_limit_minutes)
-    if part == "theory" and start_next and now <= practical_deadline + timedelta(
-            seconds=pools.scheme().grace_seconds):
+    practical_kept = resits.carried(attempt, "practical")
+    if part == "theory" and start_next and not practical_kept and now <= practical_deadline \
+            + timedelta(seconds=pools.scheme().grace_seconds):
         attempt.state, attempt.part_started_at = "practical", start
         attempt.part_deadline = practical_deadline
         exam_bank.prepare_part(attempt, "practical", now)
         return
-    if part == "theory":
+    if part == "theory" and not practical_kept:
         _record_part(attempt, "practical")
     attempt.finished_at = now
     _grade(attempt, now)
@@ -340,7 +347,8 @@ def issue_certificate(attempt: ExamAttempt, panel_score: float | None, now: date
     rule = pools.scheme().levels[attempt.level]
     results = attempt.part_results or {}
     decision = {part: {key: results.get(part, {}).get(key)
-                       for key in ("score", "score_se", "theta", "se", "run", "standard")}
+                       for key in ("score", "score_se", "theta", "se", "run", "standard",
+                                   "carried_from", "passed_at")}
                 for part in ("theory", "practical")}
     certificate = add_certificate(db.session.get(User, attempt.user_id), attempt.level,
                                   attempt.theory_score, attempt.practical_score,
