@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.cohorts import bp as cohorts_bp
     from talentpool.directory import bp as directory_bp
     from talentpool.home import bp as home_bp
+    from talentpool.office import bp as office_bp
     from talentpool.organisations import bp as organisations_bp
     from talentpool.practice import bp as practice_bp
     from talentpool.recognition import bp as recognition_bp
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(office_bp)
     app.register_blueprint(recognition_bp)
     register_openapi(app)
     register_error_handlers(app)

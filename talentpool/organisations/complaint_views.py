@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from talentpool.organisations import bp, complaints
 from talentpool.organisations.forms import AnswerForm, ComplaintForm
 from talentpool.organisations.service import OrganisationError, by_slug
-from talentpool.organisations.views import organisation_admin_required
+from talentpool.organisations.guards import organisation_admin_required
 
 
 @bp.route("/issuers/<slug>/complaints/new", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from talentpool.organisations import bp, office
 from talentpool.organisations.forms import AppointForm
 from talentpool.organisations.service import OrganisationError, by_slug
-from talentpool.organisations.views import organisation_admin_required
+from talentpool.organisations.guards import organisation_admin_required
 
 
 @bp.get("/office")

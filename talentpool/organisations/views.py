@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from talentpool.auth import Role, role_required
-from talentpool.organisations import bp, office, service
+from talentpool.organisations import bp, service
+from talentpool.organisations.guards import organisation_admin_required
 from talentpool.organisations.forms import OrganisationForm, SealForm
 
 
@@ -29,23 +27,6 @@ def _organisation_or_404(slug: str):
     if organisation is None:
         abort(404)
     return organisation
-
-
-def organisation_admin_required(view: Callable) -> Callable:
-    """Allow the view (taking ``slug``) to the organisation's administrators: instance
-    administrators and its office administrators; others get 403, visitors the login page."""
-
-    @wraps(view)
-    def wrapped(slug: str, *args, **kwargs):
-        if not current_user.is_authenticated:
-            from talentpool.extensions import login_manager
-
-            return login_manager.unauthorized()
-        if not office.may_manage(current_user, _organisation_or_404(slug)):
-            abort(403)
-        return view(slug, *args, **kwargs)
-
-    return wrapped
 
 
 @bp.get("/issuers/<slug>")
