@@ -52,6 +52,7 @@ def register_models() -> None:
     import talentpool.certification.models  # noqa: F401
     import talentpool.cohorts.models  # noqa: F401
     import talentpool.directory.models  # noqa: F401
+    import talentpool.office.models  # noqa: F401
     import talentpool.organisations.models  # noqa: F401
     import talentpool.practice.models  # noqa: F401
     import talentpool.recognition.models  # noqa: F401

@@ -100,6 +100,8 @@ def load_config() -> dict:
         "EXPOSURE_WINDOW_DAYS": _int("EXPOSURE_WINDOW_DAYS", 365),
         # A part passed in a failed sitting is kept this long for a resit of the other part.
         "RESIT_WINDOW_DAYS": _int("RESIT_WINDOW_DAYS", 365),
+        # How long a sitting's archive bundle is kept (electronic records: at least 5 years).
+        "ARCHIVE_RETENTION_YEARS": _int("ARCHIVE_RETENTION_YEARS", 5),
         "EXPOSURE_REFRESH_SECONDS": _int("EXPOSURE_REFRESH_SECONDS", 30),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "WTF_CSRF_TIME_LIMIT": None,

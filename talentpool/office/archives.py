@@ -1,0 +1,190 @@
+"""Archive bundles (档案) of a sitting: every record of it in one ZIP with a manifest of SHA-256
+hashes signed by the organisation's key, kept for ``ARCHIVE_RETENTION_YEARS`` (default 5, the
+electronic retention local rules ask for).
+
+The bundle holds ``results.csv`` (the report to the authority), ``attempts.csv`` (each attempt's
+times, states, scores with their SE and θ̂, the runs and standards that decided them, kept
+parts of resits), ``responses.csv`` (each answer's item, part, position, score and time — item
+ids only, never item content or gold), ``panel.csv``, ``certificates.csv`` (serials, national
+numbers, status) and ``audit.csv`` (the office's entries about the sitting and its
+certificates), plus ``manifest.json`` and ``manifest.sig``. The signature is Ed25519 over the
+exact bytes of ``manifest.json`` by the key named there (``<organisation DID>#<key id>``), which
+anyone can check against the organisation's DID document; ``verify_bundle`` does it here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+
+from cryptography.exceptions import InvalidSignature
+from flask import current_app
+from sqlalchemy import or_, select
+
+from talentpool.accounts.models import User
+from talentpool.assessment.models import ExamAttempt, ExamResponse, ExamSession, Item, PanelReview
+from talentpool.certification import keys
+from talentpool.certification.models import Certificate
+from talentpool.certification.service import add_years, certificate_status
+from talentpool.database import utcnow
+from talentpool.extensions import db
+from talentpool.office.models import ArchiveBundle
+from talentpool.office.reporting import COLUMNS, ReportError, session_report
+from talentpool.organisations.audit import record
+from talentpool.organisations.models import AuditEntry, Organisation
+from talentpool.organisations.service import organisation_did
+from talentpool.spreadsheets import to_csv
+
+DEFAULT_RETENTION_YEARS = 5
+
+
+def _time(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
+def _files(organisation: Organisation, session: ExamSession) -> dict[str, bytes]:
+    report = session_report(organisation, session.public_id)
+    attempts = db.session.execute(select(ExamAttempt, User).join(
+        User, User.id == ExamAttempt.user_id).where(ExamAttempt.session_id == session.id)
+        .order_by(ExamAttempt.id)).all()
+    attempt_ids = [attempt.id for attempt, _person in attempts]
+    parts = ("theory", "practical")
+
+    def part_cells(attempt: ExamAttempt) -> list:
+        results = attempt.part_results or {}
+        return [results.get(part, {}).get(key) for part in parts
+                for key in ("score", "score_se", "theta", "se", "run", "standard", "status",
+                            "carried_from")]
+
+    attempts_csv = to_csv(
+        ["attempt", "candidate", "state", "started_at", "finished_at", "passed",
+         "certificate_serial", "panel_score"]
+        + [f"{part}_{key}" for part in parts for key in ("score", "score_se", "theta", "se",
+                                                           "run", "standard", "status",
+                                                           "carried_from")],
+        ([attempt.public_id, person.display_name, attempt.state, _time(attempt.started_at),
+          _time(attempt.finished_at), attempt.passed, attempt.certificate_serial,
+          attempt.panel_score, *part_cells(attempt)] for attempt, person in attempts))
+    responses = db.session.execute(select(ExamResponse, ExamAttempt.public_id, Item.public_id)
+                                   .join(ExamAttempt, ExamAttempt.id == ExamResponse.attempt_id)
+                                   .join(Item, Item.id == ExamResponse.item_id)
+                                   .where(ExamResponse.attempt_id.in_(attempt_ids))
+                                   .order_by(ExamResponse.attempt_id, ExamResponse.part,
+                                             ExamResponse.position)).all()
+    responses_csv = to_csv(
+        ["attempt", "part", "position", "item", "pretest", "score", "category", "duration_ms",
+         "answered_at"],
+        ([attempt, r.part, r.position, item, r.pretest, r.score, r.category, r.duration_ms,
+          _time(r.answered_at)] for r, attempt, item in responses))
+    panel = db.session.execute(select(PanelReview, ExamAttempt.public_id).join(
+        ExamAttempt, ExamAttempt.id == PanelReview.attempt_id).where(
+        PanelReview.attempt_id.in_(attempt_ids))).all()
+    panel_csv = to_csv(["attempt", "score", "comment", "reviewed_at"],
+                       ([attempt, r.score, r.comment, _time(r.created_at)] for r, attempt in panel))
+    serials = [attempt.certificate_serial for attempt, _p in attempts
+               if attempt.certificate_serial]
+    certificates = list(db.session.scalars(select(Certificate).where(
+        Certificate.serial.in_(serials)).order_by(Certificate.id)))
+    certificates_csv = to_csv(
+        ["serial", "national_number", "holder", "level", "status", "issued_at", "title"],
+        ([c.serial, c.national_number, c.holder_name, c.level, certificate_status(c),
+          _time(c.issued_at), c.title_zh] for c in certificates))
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.organisation_id == organisation.id,
+        or_(AuditEntry.subject == session.public_id, AuditEntry.subject.in_(serials)))
+        .order_by(AuditEntry.at, AuditEntry.id))
+    audit_csv = to_csv(["at", "actor", "action", "subject", "before", "after"], (
+        [_time(e.at), e.actor, e.action, e.subject,
+         json.dumps(e.before, ensure_ascii=False, sort_keys=True),
+         json.dumps(e.after, ensure_ascii=False, sort_keys=True)] for e in entries))
+    return {"results.csv": to_csv(COLUMNS, report.rows), "attempts.csv": attempts_csv,
+            "responses.csv": responses_csv, "panel.csv": panel_csv,
+            "certificates.csv": certificates_csv, "audit.csv": audit_csv}
+
+
+def make_bundle(organisation: Organisation, session_public_id: str, actor,
+                now: datetime | None = None) -> ArchiveBundle:
+    """Archive the sitting now: build, sign and store the bundle. Commits."""
+    session = db.session.scalar(select(ExamSession).where(
+        ExamSession.public_id == session_public_id))
+    if session is None or session.organisation_id != organisation.id:
+        raise ReportError("no such sitting of this organisation")
+    now = (now or utcnow()).replace(microsecond=0)
+    years = current_app.config.get("ARCHIVE_RETENTION_YEARS", DEFAULT_RETENTION_YEARS)
+    files = _files(organisation, session)
+    kid, private_key = keys.signing_key(now, organisation.id)
+    did = organisation_did(organisation)
+    manifest = json.dumps({
+        "organisation": {"name": organisation.name, "code": organisation.code, "did": did},
+        "sitting": {"id": session.public_id, "title": session.title, "level": session.level,
+                    "opens_at": _time(session.opens_at), "closes_at": _time(session.closes_at)},
+        "created_at": _time(now), "retain_until": _time(add_years(now, years)),
+        "verification_method": f"{did}#{kid}",
+        "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                  for name, data in sorted(files.items())},
+    }, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    signature = base64.urlsafe_b64encode(private_key.sign(manifest)).rstrip(b"=")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in sorted(files.items()):
+            bundle.writestr(zipfile.ZipInfo(name, now.timetuple()[:6]), data)
+        bundle.writestr(zipfile.ZipInfo("manifest.json", now.timetuple()[:6]), manifest)
+        bundle.writestr(zipfile.ZipInfo("manifest.sig", now.timetuple()[:6]), signature)
+    data = buffer.getvalue()
+    row = ArchiveBundle(organisation_id=organisation.id, session_id=session.id, created_at=now,
+                        created_by_id=getattr(actor, "id", None),
+                        retain_until=add_years(now, years),
+                        sha256=hashlib.sha256(data).hexdigest(), data=data)
+    db.session.add(row)
+    db.session.flush()
+    record(organisation.id, actor, "archive.create", session.public_id,
+           after={"bundle": row.id, "sha256": row.sha256, "retain_until": _time(row.retain_until)})
+    db.session.commit()
+    return row
+
+
+def bundles_of(organisation: Organisation, session: ExamSession) -> list[ArchiveBundle]:
+    """The sitting's archive bundles, newest first."""
+    return list(db.session.scalars(select(ArchiveBundle).where(
+        ArchiveBundle.organisation_id == organisation.id,
+        ArchiveBundle.session_id == session.id).order_by(ArchiveBundle.created_at.desc(),
+                                                         ArchiveBundle.id.desc())))
+
+
+def verify_bundle(data: bytes, organisation: Organisation) -> list[str]:
+    """What is wrong with a bundle (empty: every file matches the manifest and the manifest's
+    signature holds under the organisation's published key)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+            names = set(bundle.namelist())
+            manifest_bytes, signature = bundle.read("manifest.json"), bundle.read("manifest.sig")
+            manifest = json.loads(manifest_bytes)
+            contents = {name: bundle.read(name) for name in names
+                        - {"manifest.json", "manifest.sig"}}
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return ["not an archive bundle"]
+    problems = []
+    method = manifest.get("verification_method", "")
+    did, _hash, kid = method.partition("#")
+    found = keys.public_key(kid, organisation.id) if did == organisation_did(organisation) \
+        else None
+    try:
+        if found is None:
+            raise InvalidSignature
+        found[0].verify(base64.urlsafe_b64decode(signature + b"=" * (-len(signature) % 4)),
+                        manifest_bytes)
+    except (InvalidSignature, ValueError):
+        problems.append("the manifest's signature does not hold")
+    listed = manifest.get("files", {})
+    for name in sorted(set(listed) | set(contents)):
+        if name not in contents:
+            problems.append(f"{name} is missing")
+        elif name not in listed:
+            problems.append(f"{name} is not in the manifest")
+        elif hashlib.sha256(contents[name]).hexdigest() != listed[name].get("sha256"):
+            problems.append(f"{name} was changed")
+    return problems

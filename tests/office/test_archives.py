@@ -1,0 +1,105 @@
+"""A sitting's archive bundle: every record in a ZIP whose manifest lists each file's SHA-256
+and is signed with the organisation's key (checked against its DID document); any change to a
+file or the manifest is detected; kept for the retention period; audited."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from talentpool.assessment import exam
+from talentpool.auth import Role
+from talentpool.certification.canonical import from_base58btc
+from talentpool.database import utcnow
+from tests.assessment.test_exam import start
+from tests.assessment.test_resits import sit
+from tests.conftest import PASSWORD, csrf_from, make_organisation
+from tests.exam_bank import make_ready_bank
+
+
+def rezip(data: bytes, change) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        files = {name: source.read(name) for name in source.namelist()}
+    change(files)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, content in files.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_sitting_is_archived_signed_and_checkable(app, client, auth, make_user, tmp_path):
+    app.config["PUBLIC_BASE_URL"] = "http://localhost"
+    make_ready_bank(app, tmp_path)
+    with app.app_context():
+        make_organisation("north", "北方技能评价中心", code="91110000MA00000000")
+        now = utcnow()
+        session_id = exam.create_session(5, "2026 第四批", now - timedelta(hours=1),
+                                         now + timedelta(days=1), None,
+                                         organisation="north").public_id
+        from talentpool.accounts.service import create_user
+
+        create_user("cand@example.org", "李四", PASSWORD, Role.TRAINEE)
+    auth.login("cand@example.org")
+    start(client, session_id)
+    attempt = sit(app, client, {"theory": True, "practical": True})
+    assert attempt.state == "passed"
+    auth.logout()
+    auth.login(make_user(Role.ADMIN))
+    page = client.get("/admin/organisations/north/sittings").get_data(as_text=True)
+    reply = client.post(f"/admin/organisations/north/sittings/{session_id}/archive",
+                        data={"csrf_token": csrf_from(page)})
+    assert reply.status_code == 302
+    page = client.get("/admin/organisations/north/sittings").get_data(as_text=True)
+    [link] = [part.split('"')[0] for part in page.split('href="')[1:] if "/archives/" in part]
+    data = client.get(link).data
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        names = set(bundle.namelist())
+        manifest_bytes, signature = bundle.read("manifest.json"), bundle.read("manifest.sig")
+        attempts = list(csv.DictReader(io.StringIO(bundle.read("attempts.csv").decode(
+            "utf-8-sig"))))
+        responses = bundle.read("responses.csv").decode("utf-8-sig")
+        certificates = bundle.read("certificates.csv").decode("utf-8-sig")
+    assert names == {"results.csv", "attempts.csv", "responses.csv", "panel.csv",
+                     "certificates.csv", "audit.csv", "manifest.json", "manifest.sig"}
+    manifest = json.loads(manifest_bytes)
+    assert manifest["organisation"]["did"] == "did:web:localhost:issuers:north"
+    assert manifest["retain_until"][:4] == str(utcnow().year + 5)
+    assert attempts[0]["attempt"] == attempt.public_id and attempts[0]["state"] == "passed"
+    assert attempt.certificate_serial in certificates
+    assert "gold" not in responses and len(responses.splitlines()) > 3
+    # Anyone can check the signature with the key in the organisation's DID document.
+    document = client.get("/issuers/north/did.json").get_json()
+    [method] = [m for m in document["verificationMethod"]
+                if m["id"] == manifest["verification_method"]]
+    raw = from_base58btc(method["publicKeyMultibase"])[2:]
+    Ed25519PublicKey.from_public_bytes(raw).verify(
+        base64.urlsafe_b64decode(signature + b"=" * (-len(signature) % 4)), manifest_bytes)
+
+    from talentpool.office.archives import verify_bundle
+    from talentpool.organisations.service import by_slug
+
+    with app.app_context():
+        north = by_slug("north")
+        assert verify_bundle(data, north) == []
+        changed = rezip(data, lambda f: f.__setitem__(
+            "results.csv", f["results.csv"].replace("合格".encode(), "不合格".encode())))
+        assert verify_bundle(changed, north) == ["results.csv was changed"]
+        forged = rezip(data, lambda f: f.__setitem__(
+            "manifest.json", f["manifest.json"].replace(b'"level": 5', b'"level": 4')))
+        assert verify_bundle(forged, north) == ["the manifest's signature does not hold"]
+        added = rezip(data, lambda f: f.__setitem__("extra.csv", b"x"))
+        assert verify_bundle(added, north) == ["extra.csv is not in the manifest"]
+        assert verify_bundle(b"not a zip", north) == ["not an archive bundle"]
+        from talentpool.organisations import office
+
+        assert "archive.create" in [e.action for e in office.audit_log(north)]
+    auth.logout()
+    auth.login(make_user(Role.TRAINEE))
+    assert client.get(link).status_code == 403
