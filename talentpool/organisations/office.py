@@ -10,7 +10,6 @@ exports it.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l

@@ -47,7 +47,7 @@ def test_a_complaint_is_filed_investigated_and_answered(app, client, auth, make_
     auth.logout()
     auth.login(head)
     assert client.get(f"/admin/organisations/south/complaints/{reference}").status_code == 403
-    assert client.get(f"/admin/organisations/south/complaints").status_code == 403
+    assert client.get("/admin/organisations/south/complaints").status_code == 403
     listing = client.get("/admin/organisations/north/complaints").get_data(as_text=True)
     assert reference in listing
     detail_url = f"/admin/organisations/north/complaints/{reference}"
