@@ -36,7 +36,8 @@ def test_no_trainee_page_shows_gold_before_answering(app, client, auth, make_use
         golds = [json.dumps(i.gold, ensure_ascii=False) for i in items]
     auth.login(make_user(Role.TRAINEE))
     values = {"public_id": [i.public_id for i in items],
-              "track_id": ["speech_transcription", "object_detection"], "number": [5]}
+              "track_id": ["speech_transcription", "object_detection"], "number": [5],
+              "bundle_id": [1]}
     checked = 0
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in ("static", "practice.asset"):
