@@ -171,7 +171,7 @@ def appoint_panellist(public_id: str):
 def dismiss_panellist(public_id: str, user_id: str):
     """Remove someone from a session's panel."""
     try:
-        panels.dismiss(public_id, user_id)
+        panels.dismiss(public_id, user_id, current_user)
     except exam.ExamError as error:
         flash(str(error), "error")
     return redirect(url_for("exams.sessions_admin"))

@@ -22,6 +22,7 @@ from talentpool.assessment.models import ExamAttempt, ExamSession, PanelReview, 
 from talentpool.auth import Role
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.organisations.audit import record as audit
 
 PANEL = "panel"
 PANEL_CUT = 60.0
@@ -38,6 +39,8 @@ def appoint(session_public_id: str, email: str, appointer: User) -> SessionAppoi
     row = SessionAppointment(session_id=session.id, user_id=person.id, duty=PANEL,
                              appointed_by_id=appointer.id, appointed_at=utcnow())
     db.session.add(row)
+    audit(session.organisation_id, appointer, "panel.appoint", session.public_id,
+          after={"member": person.email})
     try:
         db.session.commit()
     except IntegrityError:
@@ -47,14 +50,17 @@ def appoint(session_public_id: str, email: str, appointer: User) -> SessionAppoi
     return row
 
 
-def dismiss(session_public_id: str, user_public_id: str) -> None:
+def dismiss(session_public_id: str, user_public_id: str, actor=None) -> None:
     """Remove a person from the session's panel; commits."""
     session = _session(session_public_id)
     person = db.session.scalar(select(User).where(User.public_id == user_public_id))
     if person is not None:
-        db.session.execute(delete(SessionAppointment).where(
+        removed = db.session.execute(delete(SessionAppointment).where(
             SessionAppointment.session_id == session.id,
             SessionAppointment.user_id == person.id, SessionAppointment.duty == PANEL))
+        if removed.rowcount:
+            audit(session.organisation_id, actor, "panel.dismiss", session.public_id,
+                  before={"member": person.email})
         db.session.commit()
 
 
@@ -120,6 +126,9 @@ def record_review(attempt_public_id: str, reviewer_id: int, score: float, commen
     attempt.panel_score = score
     attempt.passed = score >= PANEL_CUT
     attempt.state = "passed" if attempt.passed else "failed"
+    audit(attempt.session.organisation_id, db.session.get(User, reviewer_id), "panel.review",
+          attempt.public_id, {"state": "awaiting_panel"},
+          {"state": attempt.state, "panel_score": score})
     if attempt.passed:
         issue_certificate(attempt, score, now)
     try:

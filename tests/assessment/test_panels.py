@@ -116,6 +116,13 @@ def test_an_admin_decides_only_when_appointed(app, client, auth, waiting):
         assert done.state == "failed" and done.certificate_serial is None
         with pytest.raises(exam.ExamError):  # decided once
             panels.record_review(waiting["attempt"], admin.id, 90, "again")
+        from talentpool.organisations import office
+        from talentpool.organisations.service import default_organisation
+
+        entries = office.audit_log(default_organisation())
+        assert [e.action for e in entries][:2] == ["panel.review", "panel.appoint"]
+        assert entries[0].after == {"state": "failed", "panel_score": 50}
+        assert entries[0].subject == waiting["attempt"] and waiting["admin"] in entries[0].actor
 
 
 def test_appointment_checks_the_person(app, waiting):
@@ -129,5 +136,11 @@ def test_appointment_checks_the_person(app, waiting):
         with pytest.raises(exam.ExamError):
             panels.appoint(waiting["session"], waiting["other_staff"], admin)
         member = find_user_by_email(waiting["other_staff"])
-        panels.dismiss(waiting["session"], member.public_id)
+        panels.dismiss(waiting["session"], member.public_id, admin)
         assert panels.awaiting_review_by(member.id) == []
+        from talentpool.organisations import office
+        from talentpool.organisations.service import default_organisation
+
+        # Refused appointments wrote nothing; the one appointment and its end are recorded.
+        assert [e.action for e in office.audit_log(default_organisation())] == [
+            "panel.dismiss", "panel.appoint"]
