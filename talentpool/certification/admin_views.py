@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from talentpool.auth import Role, role_required
-from talentpool.certification import bp, holders, national, service
+from talentpool.certification import bp, holders, national, service, status_changes
 from talentpool.certification.forms import (
     NationalImportForm, NationalNumberForm, RevokeForm, SuspendForm,
 )
@@ -85,7 +85,7 @@ def admin_revoke(serial: str):
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return redirect(back)
     try:
-        certificate = service.revoke(serial, form.reason.data, current_user)
+        certificate = status_changes.revoke(serial, form.reason.data, current_user)
     except service.CertificationError as error:
         flash(str(error), "error")
     else:
@@ -102,7 +102,7 @@ def admin_suspend(serial: str):
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
     else:
         try:
-            certificate = service.suspend(serial, form.reason.data, current_user)
+            certificate = status_changes.suspend(serial, form.reason.data, current_user)
         except service.CertificationError as error:
             flash(str(error), "error")
         else:
@@ -115,7 +115,7 @@ def admin_suspend(serial: str):
 def admin_reinstate(serial: str):
     """Lift a certificate's suspension."""
     try:
-        certificate = service.reinstate(serial, current_user)
+        certificate = status_changes.reinstate(serial, current_user)
     except service.CertificationError as error:
         flash(str(error), "error")
     else:

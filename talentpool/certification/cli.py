@@ -34,7 +34,8 @@ def list_command(search: str, limit: int) -> None:
 @click.option("--reason", required=True, help="Shown on the public verification page.")
 def revoke_command(serial: str, reason: str) -> None:
     """Revoke the certificate SERIAL."""
-    from talentpool.certification.service import CertificationError, revoke
+    from talentpool.certification.service import CertificationError
+    from talentpool.certification.status_changes import revoke
 
     try:
         certificate = revoke(serial, reason, actor=None)
@@ -48,7 +49,8 @@ def revoke_command(serial: str, reason: str) -> None:
 @click.option("--reason", required=True, help="Shown on the public verification page.")
 def suspend_command(serial: str, reason: str) -> None:
     """Suspend the certificate SERIAL until it is reinstated."""
-    from talentpool.certification.service import CertificationError, suspend
+    from talentpool.certification.service import CertificationError
+    from talentpool.certification.status_changes import suspend
 
     try:
         certificate = suspend(serial, reason, actor=None)
@@ -61,7 +63,8 @@ def suspend_command(serial: str, reason: str) -> None:
 @click.argument("serial")
 def reinstate_command(serial: str) -> None:
     """Lift the suspension of the certificate SERIAL."""
-    from talentpool.certification.service import CertificationError, reinstate
+    from talentpool.certification.service import CertificationError
+    from talentpool.certification.status_changes import reinstate
 
     try:
         certificate = reinstate(serial)

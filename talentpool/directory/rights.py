@@ -12,7 +12,8 @@ from talentpool.assessment.models import ExamAttempt
 from talentpool.certification.holders import identity_of, identity_record
 from talentpool.certification.photos import photo_record
 from talentpool.certification.public import holder_record
-from talentpool.certification.service import certificates_of, withdraw_certificates_of
+from talentpool.certification.service import certificates_of
+from talentpool.certification.status_changes import withdraw_certificates_of
 from talentpool.recognition.service import holder_records as recognition_records
 from talentpool.database import rfc3339, utcnow
 from talentpool.directory import employers

@@ -2,7 +2,7 @@
 
 import pytest
 
-from talentpool.certification import service
+from talentpool.certification import status_changes
 from talentpool.certification.did import did_web, multikey
 
 DID = "did:web:localhost:issuers:talentpool"
@@ -37,7 +37,7 @@ def test_document_lists_keys_while_their_certificates_are_valid(app, client, run
         "proof"][0]["verificationMethod"]
     assert old_method in document["assertionMethod"]
     with app.app_context():
-        service.revoke(old.serial, "Issued in error")
+        status_changes.revoke(old.serial, "Issued in error")
     document = client.get("/issuers/talentpool/did.json").get_json()
     assert old_method not in document["assertionMethod"] and len(document["assertionMethod"]) == 1
     credential = client.get(f"/api/v1/certificates/{old.serial}/credential").get_json()

@@ -72,7 +72,7 @@ def test_digital_bazaar_verifies_and_rejects_edits(live_site, make_certificate, 
 
 def test_digital_bazaar_reads_a_revocation_through_the_status_list(
         app, live_site, make_certificate):
-    from talentpool.certification.service import reinstate, revoke, suspend
+    from talentpool.certification.status_changes import reinstate, revoke, suspend
 
     kept, revoked, suspended = (make_certificate(level=5) for _ in range(3))
     with app.app_context():

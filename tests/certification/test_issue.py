@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from talentpool.certification import service
+from talentpool.certification import service, status_changes
 from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.extensions import db
 from tests.bursts import burst
@@ -94,20 +94,20 @@ def test_revocation_records_reason_date_and_actor(app, make_certificate, make_us
         from talentpool.auth import Role
 
         admin = find_user_by_email(make_user(Role.ADMIN))
-        service.revoke(issued.serial, "  Exam misconduct  ", admin, now=T0)
+        status_changes.revoke(issued.serial, "  Exam misconduct  ", admin, now=T0)
         certificate = service.find_certificate(issued.serial)
         assert service.certificate_status(certificate) == service.REVOKED
         assert (certificate.revocation_reason, certificate.revoked_at) == ("Exam misconduct", T0)
         assert certificate.revoked_by_id == admin.id
         with pytest.raises(service.CertificationError):
-            service.revoke(issued.serial, "again", admin)
+            status_changes.revoke(issued.serial, "again", admin)
 
 
 @pytest.mark.parametrize(("serial", "reason"), [
     ("TP-0000-0000-0000-0000-0000-0000-0000", "fraud"), ("nonsense", "fraud"), (None, "fraud")])
 def test_revoking_an_unknown_serial_is_refused(app, serial, reason):
     with app.app_context(), pytest.raises(service.CertificationError):
-        service.revoke(serial, reason)
+        status_changes.revoke(serial, reason)
 
 
 def test_revocation_needs_a_reason(app, make_certificate):
@@ -115,7 +115,7 @@ def test_revocation_needs_a_reason(app, make_certificate):
     with app.app_context():
         for reason in ("", "   ", "x" * 501):
             with pytest.raises(service.CertificationError):
-                service.revoke(issued.serial, reason)
+                status_changes.revoke(issued.serial, reason)
         assert service.certificate_status(service.find_certificate(issued.serial)) == "valid"
 
 
@@ -143,7 +143,7 @@ def test_deleted_account_leaves_a_withdrawn_record(app, make_certificate):
     with app.app_context():
         from talentpool.accounts.models import User
 
-        service.withdraw_certificates_of(issued.user_id, now=T0)
+        status_changes.withdraw_certificates_of(issued.user_id, now=T0)
         db.session.delete(db.session.get(User, issued.user_id))
         db.session.commit()
         certificate = service.find_certificate(issued.serial)

@@ -30,11 +30,11 @@ def test_holder_downloads_a_bilingual_pdf(client, auth, make_certificate):
 
 
 def test_pdf_of_a_revoked_certificate_is_stamped(app, client, auth, make_certificate):
-    from talentpool.certification import service
+    from talentpool.certification import status_changes
 
     issued = make_certificate(level=2, panel=85)
     with app.app_context():
-        service.revoke(issued.serial, "Issued in error")
+        status_changes.revoke(issued.serial, "Issued in error")
     auth.login(issued.email, PASSWORD)
     text = pdf_text(client.get(f"/certificates/{issued.serial}.pdf").data)
     assert "REVOKED" in text and "二级" in text and "85" in text

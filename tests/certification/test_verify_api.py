@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from talentpool.certification import service
+from talentpool.certification import status_changes
 from tests.api_conformance import ConformingClient
 
 
@@ -38,7 +38,7 @@ def test_valid_credential_is_verified_without_a_csrf_token(client, make_certific
 def test_revoked_and_expired_credentials_keep_a_good_signature(app, client, make_certificate):
     revoked, expired = make_certificate(), make_certificate(now=datetime(2018, 6, 1), valid_years=3)
     with app.app_context():
-        service.revoke(revoked.serial, "Issued in error")
+        status_changes.revoke(revoked.serial, "Issued in error")
     for issued, status in ((revoked, "revoked"), (expired, "expired")):
         body = client.post("/api/v1/credentials/verify",
                            json=credential_of(client, issued.serial)).get_json()

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from talentpool.certification import service
+from talentpool.certification import status_changes
 from tests.certification.conftest import use_english
 
 MADE_UP = ["TP-0000-0000-0000-0000-0000-0000-0000", "TP-1234", "<script>alert(1)<script>",
@@ -13,7 +13,7 @@ MADE_UP = ["TP-0000-0000-0000-0000-0000-0000-0000", "TP-1234", "<script>alert(1)
 
 def revoke(app, serial, reason="Exam misconduct", now=datetime(2026, 5, 4, 10, 0)):
     with app.app_context():
-        service.revoke(serial, reason, now=now)
+        status_changes.revoke(serial, reason, now=now)
 
 
 def test_valid_certificate_page_shows_what_the_certificate_shows(client, make_certificate):
@@ -133,7 +133,7 @@ def test_withdrawn_certificate_of_a_deleted_account_shows_no_name(app, client, m
 
     issued = make_certificate(name="Zhao Min")
     with app.app_context():
-        service.withdraw_certificates_of(issued.user_id)
+        status_changes.withdraw_certificates_of(issued.user_id)
         db.session.delete(db.session.get(User, issued.user_id))
         db.session.commit()
     html = client.get(f"/verify/{issued.serial}").get_data(as_text=True)

@@ -8,7 +8,8 @@ from talentpool.database import utcnow
 
 
 def test_certificate_events_and_expiry_update_tier_evidence_and_search_copy(app, pool):
-    from talentpool.certification.service import certificates_of, revoke
+    from talentpool.certification.service import certificates_of
+    from talentpool.certification.status_changes import revoke
     from talentpool.directory.placement import on_certificate_event, recompute_all_tiers, tier_of
     from talentpool.directory.profiles import profile_of
 

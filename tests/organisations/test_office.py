@@ -110,7 +110,8 @@ def test_office_actions_are_audited_with_before_and_after(app, client, auth, mak
 
 
 def test_a_refused_action_writes_no_audit_entry(app):
-    from talentpool.certification.service import CertificationError, reinstate
+    from talentpool.certification.service import CertificationError
+    from talentpool.certification.status_changes import reinstate
     from talentpool.organisations import office
 
     with app.app_context():

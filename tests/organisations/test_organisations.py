@@ -103,7 +103,7 @@ def test_each_organisation_has_its_own_did_keys_and_lists(app, client):
     assert client.post("/api/v1/credentials/verify", json=moved).get_json()["signature"] == "invalid"
     # Revoking in one organisation leaves the other's list untouched.
     with app.app_context():
-        from talentpool.certification.service import revoke
+        from talentpool.certification.status_changes import revoke
 
         revoke(south, "Exam irregularity")
     lists = {slug: client.get(f"/issuers/{slug}/status/revocation").get_json()

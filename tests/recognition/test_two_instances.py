@@ -13,7 +13,8 @@ from talentpool.accounts.service import create_user, find_user_by_email
 from talentpool.app import create_app
 from talentpool.auth import Role
 from talentpool.certification.did import issuer_did
-from talentpool.certification.service import issue_certificate, revoke
+from talentpool.certification.service import issue_certificate
+from talentpool.certification.status_changes import revoke
 from talentpool.extensions import db
 from talentpool.recognition import service, trust
 from tests.conftest import PASSWORD, AuthActions, csrf_from, make_organisation
