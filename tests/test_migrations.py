@@ -1,6 +1,7 @@
 """Alembic migrations create exactly the schema the models describe, on SQLite and PostgreSQL."""
 
 import secrets
+from contextlib import contextmanager
 import warnings
 
 import pytest
@@ -67,7 +68,9 @@ def test_migrations_match_models_on_sqlite(tmp_path):
     assert_migrations_match_models(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)
 
 
-def test_migrations_match_models_on_postgresql(tmp_path):
+@contextmanager
+def scratch_postgres_schema():
+    """A URL of the test PostgreSQL server whose search path is a fresh schema, dropped after."""
     base = postgres_url_or_skip()
     schema = f"tp_migrations_{secrets.token_hex(4)}"
     admin = create_engine(base)
@@ -75,12 +78,16 @@ def test_migrations_match_models_on_postgresql(tmp_path):
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
         separator = "&" if "?" in base else "?"
-        assert_migrations_match_models(f"{base}{separator}options=-csearch_path%3D{schema}",
-                                       tmp_path)
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_migrations_match_models_on_postgresql(tmp_path):
+    with scratch_postgres_schema() as url:
+        assert_migrations_match_models(url, tmp_path)
 
 
 def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(app):
@@ -133,16 +140,5 @@ def test_existing_rows_are_adopted_by_one_organisation_on_sqlite(tmp_path):
 
 
 def test_existing_rows_are_adopted_by_one_organisation_on_postgresql(tmp_path):
-    base = postgres_url_or_skip()
-    schema = f"tp_migrations_{secrets.token_hex(4)}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in base else "?"
-        adopted_by_one_organisation(f"{base}{separator}options=-csearch_path%3D{schema}",
-                                    tmp_path)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_postgres_schema() as url:
+        adopted_by_one_organisation(url, tmp_path)
