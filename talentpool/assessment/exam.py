@@ -25,6 +25,7 @@ from talentpool.assessment.models import (
 )
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.office.models import APPROVED, PRESENT, Registration
 from talentpool.organisations import service as organisations
 from talentpool.organisations.models import Organisation
 from talentpool.scoring import ScoringError, categorize, get_scorer
@@ -51,11 +52,15 @@ def issuing_organisations() -> list[Organisation]:
 
 def create_session(level: int, title: str, opens_at: datetime, closes_at: datetime,
                    creator_id: int | None, cohort_id: int | None = None,
-                   organisation: str | None = None) -> ExamSession:
-    """Schedule a sitting after checking the scheme and that the item pools are large enough.
+                   organisation: str | None = None, plan_id: int | None = None,
+                   room: str = "", online: bool = False,
+                   capacity: int | None = None) -> ExamSession:
+    """Schedule a session after checking the scheme and that the item pools are large enough.
 
-    The sitting belongs to the evaluation organisation with the short name ``organisation``
-    (default: the default organisation), which issues its certificates.
+    The session belongs to the evaluation organisation with the short name ``organisation``
+    (default: the default organisation). With ``plan_id`` (the plan's organisation and level
+    must match; ``office.plans`` checks it) it is a proctored sitting of that plan in ``room``
+    or ``online`` for at most ``capacity`` candidates; without, a self-paced mock exam.
     """
     rule = pools.scheme().levels.get(level)
     if rule is None:
@@ -74,24 +79,33 @@ def create_session(level: int, title: str, opens_at: datetime, closes_at: dateti
                           slug=str(organisation)[:40]))
     session = ExamSession(level=level, title=title.strip()[:120] or f"Level {level}",
                           opens_at=opens_at, closes_at=closes_at, cohort_id=cohort_id,
-                          organisation=issuer, created_by_id=creator_id)
+                          organisation=issuer, created_by_id=creator_id, plan_id=plan_id,
+                          room=room.strip()[:120], online=online, capacity=capacity)
     db.session.add(session)
     db.session.commit()
     return session
 
 
-def eligibility_problem(user_id: int, level: int, now: datetime) -> str | None:
-    """Why the person may not sit this level now, or None."""
+def eligibility_problem(user_id: int, level: int, now: datetime,
+                        certifying: bool = False) -> str | None:
+    """Why the person may not sit this level now, or None.
+
+    A certifying sitting's candidates were admitted by the office's eligibility review, so
+    only holding the level already and the retake wait after a failed certifying attempt count
+    there; a mock exam keeps the prerequisite level and waits after failed mocks.
+    """
     rule = pools.scheme().levels[level]
     held = exam_bank.held_levels(user_id, now)
     if level in held:
         return _("You already hold a valid level %(level)d certificate.", level=level)
-    if rule.prerequisite is not None and rule.prerequisite not in held:
+    if not certifying and rule.prerequisite is not None and rule.prerequisite not in held:
         return _("Level %(level)d needs a valid level %(required)d certificate first.",
                  level=level, required=rule.prerequisite)
-    last_failed = db.session.scalar(select(func.max(ExamAttempt.finished_at)).where(
+    kind = ExamSession.plan_id.is_not(None) if certifying else ExamSession.plan_id.is_(None)
+    last_failed = db.session.scalar(select(func.max(ExamAttempt.finished_at)).join(
+        ExamSession, ExamSession.id == ExamAttempt.session_id).where(
         ExamAttempt.user_id == user_id, ExamAttempt.level == level,
-        ExamAttempt.passed.is_(False)))
+        ExamAttempt.passed.is_(False), kind))
     if last_failed and now < last_failed + timedelta(days=rule.retake_wait_days):
         return _("You can retake level %(level)d from %(date)s.", level=level,
                  date=(last_failed + timedelta(days=rule.retake_wait_days)).strftime("%Y-%m-%d"))
@@ -99,17 +113,38 @@ def eligibility_problem(user_id: int, level: int, now: datetime) -> str | None:
 
 
 def open_sessions(now: datetime, user_id: int | None = None) -> list[ExamSession]:
-    """Sessions open right now: public ones, plus those of ``user_id``'s cohorts."""
-    audience = ExamSession.cohort_id.is_(None)
+    """Sessions the person may start right now: public mock exams, those of ``user_id``'s
+    cohorts, and the certifying sittings they are seated in."""
+    audience = ExamSession.plan_id.is_(None) & ExamSession.cohort_id.is_(None)
     if user_id is not None:
         from talentpool.cohorts.service import cohort_ids_of  # cohorts builds on assessment
 
         cohort_ids = cohort_ids_of(user_id)
         if cohort_ids:
-            audience = audience | ExamSession.cohort_id.in_(cohort_ids)
+            audience = audience | (ExamSession.plan_id.is_(None)
+                                   & ExamSession.cohort_id.in_(cohort_ids))
+        audience = audience | ExamSession.id.in_(select(Registration.sitting_id).where(
+            Registration.user_id == user_id, Registration.state == APPROVED))
     return list(db.session.scalars(select(ExamSession).where(
         ExamSession.opens_at <= now, ExamSession.closes_at > now, audience)
         .order_by(ExamSession.level.desc(), ExamSession.opens_at)))
+
+
+def admission_problem(user_id: int, session: ExamSession) -> str | None:
+    """Why the person may not start a certifying sitting yet (None for a mock exam): only a
+    candidate seated in it and checked in by a proctor as present may start."""
+    if not session.certifying:
+        return None
+    registration = db.session.scalar(select(Registration).where(
+        Registration.sitting_id == session.id, Registration.user_id == user_id,
+        Registration.state == APPROVED))
+    if registration is None:
+        return _("You are not seated in this sitting: only candidates whose registration was "
+                 "approved and who hold its admission ticket may sit it.")
+    if registration.attendance != PRESENT:
+        return _("A proctor must check you in (admission ticket and identity) before you can "
+                 "start.")
+    return None
 
 
 def attempts_of(user_id: int) -> list[ExamAttempt]:
@@ -137,6 +172,9 @@ def start_attempt(user_id: int, session_public_id: str, now: datetime | None = N
     if session is None or session.cohort_id is not None and not exam_bank.in_cohort(
             user_id, session.cohort_id):
         raise ExamError(_("No such exam session."))
+    refused = admission_problem(user_id, session)
+    if refused:
+        raise ExamError(refused)
     current = db.session.scalar(select(ExamAttempt).where(
         ExamAttempt.user_id == user_id, ExamAttempt.level == session.level,
         ExamAttempt.state.in_(OPEN_STATES)))
@@ -144,11 +182,11 @@ def start_attempt(user_id: int, session_public_id: str, now: datetime | None = N
         return current
     if not session.opens_at <= now < session.closes_at:
         raise ExamError(_("This session is not open now."))
-    problem = eligibility_problem(user_id, session.level, now)
+    problem = eligibility_problem(user_id, session.level, now, session.certifying)
     if problem:
         raise ExamError(problem)
     rule = pools.scheme().levels[session.level]
-    kept = resits.kept_part(user_id, session.level, now)
+    kept = resits.kept_part(user_id, session.level, now, session.certifying)
     first = "practical" if kept and kept[0] == "theory" else "theory"
     attempt = ExamAttempt(session_id=session.id, user_id=user_id, level=session.level,
                           state=first, started_at=now, part_started_at=now,
@@ -317,7 +355,9 @@ def close_overdue(now: datetime | None = None) -> str:
 
 
 def _grade(attempt: ExamAttempt, now: datetime) -> None:
-    """Decide pass/fail from the shown part scores and add the certificate (no commit)."""
+    """Decide pass/fail from the shown part scores (no commit). The certificate of a passed
+    certifying sitting follows when its published results' appeal window has closed
+    (``office.publication``); a mock exam never issues one."""
     rule = pools.scheme().levels[attempt.level]
     parts_passed = grading.verdict(attempt)
     if parts_passed and rule.panel_review:
@@ -325,8 +365,6 @@ def _grade(attempt: ExamAttempt, now: datetime) -> None:
         return
     attempt.state = "passed" if parts_passed else "failed"
     attempt.passed = parts_passed
-    if parts_passed:
-        issue_certificate(attempt, None, now)
 
 
 def commit_and_notify(attempt: ExamAttempt) -> None:
@@ -340,7 +378,10 @@ def commit_and_notify(attempt: ExamAttempt) -> None:
 
 
 def issue_certificate(attempt: ExamAttempt, panel_score: float | None, now: datetime) -> None:
-    """Sign the certificate of a passed attempt into the current transaction."""
+    """Sign the certificate of a passed attempt of a certifying sitting into the current
+    transaction."""
+    if not attempt.session.certifying:
+        raise ExamError(_("A mock exam never issues a certificate."))
     from talentpool.accounts.models import User
     from talentpool.certification.service import add_certificate
 

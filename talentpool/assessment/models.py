@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text, true
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.accounts.models import User, new_public_id
@@ -164,7 +164,13 @@ OPEN_STATES = ("theory", "practical")
 
 
 class ExamSession(db.Model):
-    """A sitting of one level's exam: open within a window, to everyone or one cohort."""
+    """A session of one level's exam, open within a window.
+
+    With a ``plan_id`` it is a proctored sitting of an assessment plan (``office``): its seated
+    candidates start only after check-in, and its certificates are issued once its published
+    results' appeal window has closed. Without one it is a self-paced mock exam, open to
+    everyone or one cohort, that never issues a certificate.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -179,6 +185,18 @@ class ExamSession(db.Model):
     organisation: Mapped[Organisation] = relationship()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment_plan.id", ondelete="RESTRICT"), index=True)
+    room: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    online: Mapped[bool] = mapped_column(default=False, server_default=false())
+    capacity: Mapped[int | None]
+    results_published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    appeal_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def certifying(self) -> bool:
+        """A proctored sitting of a plan (True) or a self-paced mock exam (False)."""
+        return self.plan_id is not None
 
 
 class ExamAttempt(db.Model):

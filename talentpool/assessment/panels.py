@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from talentpool.accounts.models import User
 from talentpool.accounts.service import find_user_by_email
-from talentpool.assessment.exam import ExamError, commit_and_notify, issue_certificate
+from talentpool.assessment.exam import ExamError, commit_and_notify
 from talentpool.assessment.models import ExamAttempt, ExamSession, PanelReview, SessionAppointment
 from talentpool.auth import Role
 from talentpool.database import utcnow
@@ -110,7 +110,8 @@ def may_review(reviewer_id: int, attempt: ExamAttempt) -> bool:
 
 def record_review(attempt_public_id: str, reviewer_id: int, score: float, comment: str,
                   now: datetime | None = None) -> ExamAttempt:
-    """Record an appointed panel member's review; the certificate follows a pass (one commit).
+    """Record an appointed panel member's review (one commit); the certificate of a pass
+    follows the publication of the sitting's results (``office.publication``).
 
     An attempt the reviewer may not decide is reported exactly like one that does not exist."""
     now = now or utcnow()
@@ -129,8 +130,6 @@ def record_review(attempt_public_id: str, reviewer_id: int, score: float, commen
     audit(attempt.session.organisation_id, db.session.get(User, reviewer_id), "panel.review",
           attempt.public_id, {"state": "awaiting_panel"},
           {"state": attempt.state, "panel_score": score})
-    if attempt.passed:
-        issue_certificate(attempt, score, now)
     try:
         commit_and_notify(attempt)
     except IntegrityError:

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from talentpool.assessment.grading import passes
-from talentpool.assessment.models import ExamAttempt
+from talentpool.assessment.models import ExamAttempt, ExamSession
 from talentpool.extensions import db
 
 PARTS = ("theory", "practical")
@@ -32,12 +32,16 @@ def _stamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def kept_part(user_id: int, level: int, now: datetime) -> tuple[str, dict] | None:
-    """(part, result to carry) when the person's latest failed attempt of the level passed
-    exactly one part and that part was passed within the window; otherwise None."""
-    latest = db.session.scalar(select(ExamAttempt).where(
+def kept_part(user_id: int, level: int, now: datetime,
+              certifying: bool = True) -> tuple[str, dict] | None:
+    """(part, result to carry) when the person's latest failed attempt of the level — of a
+    certifying sitting, or of a mock exam for a mock — passed exactly one part and that part
+    was passed within the window; otherwise None."""
+    kind = ExamSession.plan_id.is_not(None) if certifying else ExamSession.plan_id.is_(None)
+    latest = db.session.scalar(select(ExamAttempt).join(
+        ExamSession, ExamSession.id == ExamAttempt.session_id).where(
         ExamAttempt.user_id == user_id, ExamAttempt.level == level,
-        ExamAttempt.state == "failed", ExamAttempt.finished_at.is_not(None))
+        ExamAttempt.state == "failed", ExamAttempt.finished_at.is_not(None), kind)
         .order_by(ExamAttempt.finished_at.desc(), ExamAttempt.id.desc()).limit(1))
     if latest is None:
         return None

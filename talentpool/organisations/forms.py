@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
-    SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, widgets,
+    BooleanField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
+    TextAreaField, widgets,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from talentpool.organisations.office import ROLE_LABELS
 
@@ -42,6 +43,12 @@ class OrganisationForm(FlaskForm):
         Optional(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    appeal_window_days = IntegerField(
+        _l("Appeal window after results are published (days; 0: certificates at once)"),
+        default=7, validators=[InputRequired(message=_l("Enter the appeal window in days.")),
+                               NumberRange(min=0, max=60)])
+    public_results = BooleanField(_l("Also publish results as a public list with masked "
+                                     "identities"))
 
 
 class SealForm(FlaskForm):

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint, DateTime, Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +41,10 @@ class Organisation(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     seal_image: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG or JPEG, checked
+    # Published results may be appealed for this many days (0: certificates follow publication
+    # at once); the results may also be published as a public list with masked identities.
+    appeal_window_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    public_results: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -38,6 +38,9 @@ class OrganisationError(Exception):
     """A use case refused; ``str(error)`` is a translated message for the person."""
 
 
+MAX_APPEAL_WINDOW_DAYS = 60
+
+
 @dataclass(frozen=True)
 class OrganisationFields:
     """What an administrator enters about an organisation."""
@@ -52,6 +55,8 @@ class OrganisationFields:
     contact_email: str = ""
     contact_phone: str = ""
     address: str = ""
+    appeal_window_days: int = 7  # 复核 window after results are published; 0: none
+    public_results: bool = False  # also publish results as a public list, identities masked
 
 
 def organisations() -> list[Organisation]:
@@ -126,10 +131,14 @@ def _checked(fields: OrganisationFields) -> OrganisationFields:
            for title in titles):
         raise OrganisationError(_("The title used outside the registration must not claim to "
                                   "be a national vocational skill level certificate."))
+    if not 0 <= int(fields.appeal_window_days) <= MAX_APPEAL_WINDOW_DAYS:
+        raise OrganisationError(_("The appeal window is 0 to %(days)d days.",
+                                  days=MAX_APPEAL_WINDOW_DAYS))
     return OrganisationFields(
         fields.name.strip(), fields.name_en.strip(), fields.code.strip(),
         fields.registration_number.strip(), levels, titles[0], titles[1],
-        fields.contact_email.strip(), fields.contact_phone.strip(), fields.address.strip())
+        fields.contact_email.strip(), fields.contact_phone.strip(), fields.address.strip(),
+        int(fields.appeal_window_days), bool(fields.public_results))
 
 
 def create_organisation(slug: str, fields: OrganisationFields, actor=None) -> Organisation:
@@ -173,7 +182,8 @@ def _columns(fields: OrganisationFields) -> dict:
             "registered_levels": list(fields.registered_levels),
             "other_title_zh": fields.other_title_zh, "other_title_en": fields.other_title_en,
             "contact_email": fields.contact_email, "contact_phone": fields.contact_phone,
-            "address": fields.address}
+            "address": fields.address, "appeal_window_days": fields.appeal_window_days,
+            "public_results": fields.public_results}
 
 
 def set_seal(organisation: Organisation, data: bytes | None, actor=None) -> Organisation:

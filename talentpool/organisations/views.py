@@ -19,7 +19,9 @@ def _fields(form: OrganisationForm) -> service.OrganisationFields:
         registered_levels=tuple(form.registered_levels.data or ()),
         other_title_zh=form.other_title_zh.data or "", other_title_en=form.other_title_en.data or "",
         contact_email=form.contact_email.data or "", contact_phone=form.contact_phone.data or "",
-        address=form.address.data or "")
+        address=form.address.data or "",
+        appeal_window_days=form.appeal_window_days.data if form.appeal_window_days.data
+        is not None else 7, public_results=bool(form.public_results.data))
 
 
 def _organisation_or_404(slug: str):
