@@ -43,6 +43,35 @@ class PartRule:
 
 
 @dataclass(frozen=True)
+class EligibilityRoute:
+    """One way to be eligible for a level (申报条件): every requirement named must be shown —
+    ``work_years`` of work in the occupation, a certificate of ``prior_level`` from any
+    recognised issuer, a ``school`` (or apprenticeship) record, the level's reference
+    ``training_hours`` of training."""
+
+    id: str
+    zh: str
+    en: str
+    work_years: int | None = None
+    prior_level: int | None = None
+    school: bool = False
+    training_hours: bool = False
+
+
+@dataclass(frozen=True)
+class ProctoringRule:
+    """Staffing of a certifying sitting: one proctor per ``candidates_per_proctor``
+    candidates, and at least ``min_proctors_per_room`` in each room."""
+
+    candidates_per_proctor: int = 15
+    min_proctors_per_room: int = 2
+
+    def proctors_needed(self, candidates: int) -> int:
+        """Proctors a room of ``candidates`` needs: ⌈candidates / ratio⌉, at least the minimum."""
+        return max(self.min_proctors_per_room, -(-candidates // self.candidates_per_proctor))
+
+
+@dataclass(frozen=True)
 class LevelRule:
     level: int
     prerequisite: int | None
@@ -51,6 +80,11 @@ class LevelRule:
     panel_review: bool
     theory: PartRule
     practical: PartRule
+    training_hours: int = 0  # the standard's reference training hours (标准学时)
+    routes: tuple[EligibilityRoute, ...] = ()
+
+    def route(self, route_id: str) -> EligibilityRoute | None:
+        return next((route for route in self.routes if route.id == route_id), None)
 
     def part(self, name: str) -> PartRule:
         return self.theory if name == "theory" else self.practical
@@ -62,6 +96,7 @@ class Scheme:
     work_type: dict
     grace_seconds: int
     levels: dict[int, LevelRule]
+    proctoring: ProctoringRule = ProctoringRule()
 
 
 def _int(value: Any, low: int, high: int) -> bool:
@@ -113,6 +148,57 @@ def _part(level: int, name: str, raw: Any, elements: set[str], problems: list[st
                     tuple(positions))
 
 
+ROUTE_FIELDS = {"id", "zh", "en", "work_years", "prior_level", "school", "training_hours"}
+
+
+def _eligibility(level: int, raw: Any, problems: list[str]) -> tuple[int, tuple]:
+    where = f"level {level}.eligibility"
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: training_hours and routes")
+        return 0, ()
+    hours = raw.get("training_hours")
+    if not _int(hours, 1, 2000):
+        problems.append(f"{where}.training_hours: 1–2000")
+    routes, seen = [], set()
+    for index, route in enumerate(raw.get("routes") or []):
+        at = f"{where}.routes[{index}]"
+        if not isinstance(route, dict):
+            problems.append(f"{at}: a mapping")
+            continue
+        problems.extend(f"{at}.{key}: unknown field" for key in sorted(set(route) - ROUTE_FIELDS))
+        ident = route.get("id")
+        if not isinstance(ident, str) or not ident or len(ident) > 40 or ident in seen:
+            problems.append(f"{at}.id: a unique id of at most 40 characters")
+        seen.add(ident)
+        if not route.get("zh") or not route.get("en"):
+            problems.append(f"{at}: needs zh and en")
+        years, prior = route.get("work_years"), route.get("prior_level")
+        if years is not None and not _int(years, 0, 40):
+            problems.append(f"{at}.work_years: 0–40")
+        if prior is not None and not (_int(prior, 1, 5) and prior > level):
+            problems.append(f"{at}.prior_level: a level below {level} (a higher number)")
+        flags = [route.get(key, False) for key in ("school", "training_hours")]
+        if not all(isinstance(flag, bool) for flag in flags):
+            problems.append(f"{at}: school and training_hours are true or false")
+        if years is None and prior is None and not any(flags):
+            problems.append(f"{at}: name at least one requirement")
+        routes.append(EligibilityRoute(str(ident), str(route.get("zh")), str(route.get("en")),
+                                       years, prior, *(bool(flag) for flag in flags)))
+    if not routes:
+        problems.append(f"{where}.routes: at least one route")
+    return hours if isinstance(hours, int) else 0, tuple(routes)
+
+
+def _proctoring(raw: Any, problems: list[str]) -> ProctoringRule:
+    raw = {} if raw is None else raw
+    ratio, per_room = raw.get("candidates_per_proctor", 15), raw.get("min_proctors_per_room", 2)
+    if not (_int(ratio, 1, 100) and _int(per_room, 1, 10)) or set(raw) - {
+            "candidates_per_proctor", "min_proctors_per_room"}:
+        problems.append("proctoring: candidates_per_proctor 1–100, min_proctors_per_room 1–10")
+        return ProctoringRule()
+    return ProctoringRule(ratio, per_room)
+
+
 def parse_scheme(data: Any, elements: set[str]) -> Scheme:
     """A validated scheme, or SchemeError listing every problem."""
     problems: list[str] = []
@@ -144,14 +230,17 @@ def parse_scheme(data: Any, elements: set[str]) -> Scheme:
             problems.append(f"level {number}.panel_review: levels 2 and 1 require a panel review")
         theory = _part(number, "theory", raw.get("theory"), elements, problems)
         practical = _part(number, "practical", raw.get("practical"), elements, problems)
+        hours, routes = _eligibility(number, raw.get("eligibility"), problems)
         if theory and practical:
             levels[number] = LevelRule(number, prerequisite, validity,
-                                       raw["retake_wait_days"], bool(panel), theory, practical)
+                                       raw["retake_wait_days"], bool(panel), theory, practical,
+                                       hours, routes)
     if sorted(levels) != [1, 2, 3, 4, 5] and not problems:
         problems.append("levels: the scheme must define levels 5, 4, 3, 2 and 1")
+    proctoring = _proctoring(data.get("proctoring"), problems)
     if problems:
         raise SchemeError(problems)
-    return Scheme(data["occupation"], data["work_type"], grace, levels)
+    return Scheme(data["occupation"], data["work_type"], grace, levels, proctoring)
 
 
 def load_scheme(path: Path, elements: set[str]) -> Scheme:
