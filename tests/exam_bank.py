@@ -20,6 +20,17 @@ GOLD_SENTINEL = "考试金标准哨兵"
 N_THEORY_EXAM, N_PRACTICAL_EXAM, N_PRACTICE = 16, 20, 4
 
 
+def eligibility(level: int) -> dict:
+    """A level's 申报条件: years of work, and from level 4 up the level below plus years."""
+    routes = [{"id": "work", "zh": "累计从事本职业工作", "en": "Years of work in the occupation",
+               "work_years": 6 - level}]
+    if level < 5:
+        routes.append({"id": "prior", "zh": "取得下一级证书后从事本职业工作",
+                       "en": "The level below, then work", "prior_level": level + 1,
+                       "work_years": 2})
+    return {"training_hours": {5: 60, 4: 50, 3: 40, 2: 40, 1: 30}[level], "routes": routes}
+
+
 def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practical_max=4,
                 pretest_positions=(), theory_mode="fixed", theory_min=None, validity_years=None):
     part = lambda code, mode, n, low: {"mode": mode, "time_limit_minutes": 30,  # noqa: E731
@@ -30,6 +41,7 @@ def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practic
     levels = [{"level": n, "prerequisite": None if n == 5 else n + 1,
                **({"validity_years": validity_years} if validity_years else {}),
                "retake_wait_days": retake_days, "panel_review": n <= 2,
+               "eligibility": eligibility(n),
                "theory": part("T1.1", theory_mode, theory_items, theory_min or theory_items),
                "practical": part("P1.1", "adaptive", practical_max, practical_min)}
               for n in (5, 4, 3, 2, 1)]

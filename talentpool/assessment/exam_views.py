@@ -21,9 +21,11 @@ exams_bp = Blueprint("exams", __name__, url_prefix="/exams")
 @exams_bp.get("/")
 @role_required(Role.TRAINEE)
 def index():
-    """Open sessions with the person's eligibility, and past attempts."""
+    """Open sessions (certifying sittings the person is seated in, mock exams) with what stops
+    the person from starting each, and past attempts."""
     now = utcnow()
-    sessions = [(s, exam.eligibility_problem(current_user.id, s.level, now))
+    sessions = [(s, exam.admission_problem(current_user.id, s)
+                 or exam.eligibility_problem(current_user.id, s.level, now, s.certifying))
                 for s in exam.open_sessions(now, current_user.id)]
     return render_template("exams/index.html", sessions=sessions,
                            attempts=exam.attempts_of(current_user.id), now=now)

@@ -16,6 +16,7 @@ from talentpool.certification.models import Certificate
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from tests.exam_bank import bank_packs, make_ready_bank, make_scheme
+from tests.office.helpers import make_sitting, publish_now, seat
 
 
 def open_session(level=5):
@@ -64,14 +65,21 @@ def test_a_level_already_held_cannot_be_sat_again(app, tmp_path, make_user):
     email = make_user(Role.TRAINEE)
     with app.test_request_context():
         user = find_user_by_email(email)
-        attempt = simulate_sitting(user.id, open_session(), 3.0, np.random.default_rng(1))
+        sitting = make_sitting(5)
+        seat(sitting, user.id)
+        attempt = simulate_sitting(user.id, sitting.public_id, 3.0, np.random.default_rng(1))
         assert attempt.state == "passed"
+        publish_now(sitting, appeal_window_days=0)
         certificate = db.session.scalar(select(Certificate).where(
             Certificate.serial == attempt.certificate_serial))
         assert certificate.decision["theory"]["run"] == attempt.part_results["theory"]["run"]
         assert certificate.decision["practical"]["standard"] is not None
         with pytest.raises(exam.ExamError, match="already hold|已持有"):
             exam.start_attempt(user.id, open_session())
+        later = make_sitting(5)
+        seat(later, user.id)
+        with pytest.raises(exam.ExamError, match="already hold|已持有"):
+            exam.start_attempt(user.id, later.public_id)
 
 
 def test_nothing_certifies_before_calibration_and_a_standard(app, tmp_path):

@@ -18,6 +18,7 @@ from talentpool.extensions import db
 from talentpool.scoring import get_scorer
 from tests.conftest import csrf_from
 from tests.exam_bank import GOLD_SENTINEL, make_ready_bank
+from tests.office.helpers import make_sitting, publish_now, seat_signed_in
 
 @pytest.fixture
 def bank(app, tmp_path):
@@ -27,6 +28,14 @@ def bank(app, tmp_path):
         session = exam.create_session(5, "Level 5 · test", now - timedelta(hours=1),
                                       now + timedelta(hours=5), None)
         return session.public_id
+
+
+@pytest.fixture
+def sitting(app, tmp_path):
+    """A certifying sitting of level 5 (proctored, of an assessment plan)."""
+    make_ready_bank(app, tmp_path)
+    with app.app_context():
+        return make_sitting(5, "Level 5 · sitting").public_id
 
 
 @pytest.fixture
@@ -42,6 +51,9 @@ def gold_for(item_id):
 
 
 def start(client, session_id):
+    """Start the session as the signed-in person (seated and checked in first when it is a
+    certifying sitting)."""
+    seat_signed_in(client, session_id)
     page = client.get("/exams/").get_data(as_text=True)
     return client.post(f"/exams/sessions/{session_id}/start", data={"csrf_token": csrf_from(page)})
 
@@ -80,15 +92,17 @@ def answer_until_graded(app, client) -> ExamAttempt:
     return attempt_row(app)
 
 
-def test_full_exam_passes_and_issues_a_certificate(app, client, bank, trainee):
-    assert start(client, bank).status_code == 302
+def test_full_exam_passes_and_issues_a_certificate(app, client, sitting, trainee):
+    assert start(client, sitting).status_code == 302
     attempt = answer_until_graded(app, client)
     assert attempt.state == "passed" and attempt.passed
     assert attempt.theory_score >= 60 and attempt.practical_score >= 60
-    assert attempt.certificate_serial
+    assert attempt.certificate_serial is None  # the results are not published yet
     with app.app_context():
         from talentpool.certification.service import find_certificate
 
+        publish_now(sitting, appeal_window_days=0)
+        attempt = attempt_row(app)
         assert find_certificate(attempt.certificate_serial).valid_until is None  # no expiry
     with app.app_context():
         n_theory = count_responses(ExamResponse.part == "theory")
@@ -110,20 +124,36 @@ def test_the_sessions_organisation_issues_the_certificate(app, client, tmp_path,
         with pytest.raises(exam.ExamError):
             exam.create_session(5, "x", now, now + timedelta(hours=5), None,
                                 organisation="nobody")
-        session = exam.create_session(5, "North · level 5", now - timedelta(hours=1),
-                                      now + timedelta(hours=5), None, organisation="north")
+        session = make_sitting(5, "North · level 5", organisation="north")
         assert session.organisation.slug == "north"
         session_id = session.public_id
     auth.login(make_user(Role.TRAINEE))
     assert start(client, session_id).status_code == 302
     attempt = answer_until_graded(app, client)
-    assert attempt.passed
+    assert attempt.passed and attempt.certificate_serial is None  # not before publication
     with app.app_context():
-        certificate = find_certificate(attempt.certificate_serial)
+        publish_now(session_id, appeal_window_days=0)
+        certificate = find_certificate(attempt_row(app).certificate_serial)
         assert certificate.organisation.slug == "north"
         assert certificate.issuer_name == "北方技能评价中心"
         # North's registration covers level 4 only: no national title on this level-5 one.
         assert certificate.title_zh == "技能考核成绩证明"
+
+
+def test_a_passed_mock_exam_never_issues_a_certificate(app, client, bank, trainee):
+    assert start(client, bank).status_code == 302
+    attempt = answer_until_graded(app, client)
+    assert attempt.state == "passed" and attempt.certificate_serial is None
+    with app.app_context():
+        from talentpool.office import publication
+
+        row = db.session.get(ExamAttempt, attempt.id)
+        assert row.session.certifying is False
+        assert publication.release_attempt(row, utcnow() + timedelta(days=400)) is False
+        with pytest.raises(exam.ExamError):
+            exam.issue_certificate(row, None, utcnow())
+    assert "mock" in client.get("/exams/").get_data(as_text=True).lower() or \
+        "模拟" in client.get("/exams/").get_data(as_text=True)
 
 
 def test_wrong_answers_fail_and_the_retake_waits(app, client, bank, trainee):
@@ -282,12 +312,14 @@ def test_passing_level_4_leaves_the_level_5_certificate_valid(app, client, bank,
     with app.test_request_context():
         user_id = find_user_by_email(trainee).id
         level_5 = issue_certificate(find_user_by_email(trainee), 5, 80, 80).serial
-        now = utcnow()
-        level_4_session = exam.create_session(4, "Level 4 · test", now - timedelta(hours=1),
-                                              now + timedelta(hours=5), None).public_id
+        level_4_session = make_sitting(4, "Level 4 · test").public_id
     assert start(client, level_4_session).status_code == 302
-    attempt = answer_until_graded(app, client)
-    assert (attempt.level, attempt.state) == (4, "passed") and attempt.certificate_serial
+    answer_until_graded(app, client)
+    assert (attempt_row(app).level, attempt_row(app).state) == (4, "passed")
+    with app.test_request_context():
+        publish_now(level_4_session, appeal_window_days=0)
+    attempt = attempt_row(app)
+    assert attempt.certificate_serial
     with app.test_request_context():
         assert held_levels(user_id, utcnow()) == {4, 5}
     for serial in (level_5, attempt.certificate_serial):
@@ -301,13 +333,12 @@ def test_a_level_with_a_validity_period_issues_expiring_certificates(app, tmp_pa
 
     make_ready_bank(app, tmp_path, validity_years=2)
     with app.app_context():
-        now = utcnow()
-        session = exam.create_session(5, "Level 5 · test", now - timedelta(hours=1),
-                                      now + timedelta(hours=5), None).public_id
+        session = make_sitting(5, "Level 5 · test").public_id
     start(client, session)
-    attempt = answer_until_graded(app, client)
+    answer_until_graded(app, client)
     with app.app_context():
-        certificate = find_certificate(attempt.certificate_serial)
+        publish_now(session, appeal_window_days=0)
+        certificate = find_certificate(attempt_row(app).certificate_serial)
         assert certificate.valid_until.year == certificate.valid_from.year + 2
         assert certificate_status(certificate, certificate.valid_until) == "expired"
         assert certificate_status(certificate, certificate.valid_until - timedelta(seconds=1)) \

@@ -1,6 +1,7 @@
 """Panel reviews (综合评审) of level 2 and 1: only people appointed to the candidate's session
 see and decide them, never the candidate's own teachers, and administrators only when
-appointed. A decision by an appointed panel member issues the certificate."""
+appointed. A pass by an appointed panel member leads to the certificate once the sitting's
+results are published."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from talentpool.extensions import db
 from tests.assessment.test_exam import gold_for
 from tests.conftest import csrf_from
 from tests.exam_bank import make_ready_bank
+from tests.office.helpers import make_sitting, publish_now, seat
 
 
 @pytest.fixture
@@ -47,9 +49,8 @@ def waiting(app, tmp_path, make_user):
         candidate = find_user_by_email(people["candidate"])
         enrolment.join(cohort.join_code, candidate)
         issue_certificate(candidate, 3, 80, 80)
-        now = utcnow()
-        session = exam.create_session(2, "Level 2 · panel", now - timedelta(hours=1),
-                                      now + timedelta(hours=1), admin.id)
+        session = make_sitting(2, "Level 2 · panel")
+        seat(session, candidate.id)
         attempt = exam.start_attempt(candidate.id, session.public_id)
         while attempt.state in ("theory", "practical"):
             exam.submit_answer(attempt, attempt.sequence, gold_for(attempt.current_item_id))
@@ -103,7 +104,13 @@ def test_only_an_appointed_reviewer_who_does_not_teach_the_candidate_decides(
     assert listed and state(app, attempt) == "passed"
     with app.app_context():
         row = db.session.scalar(select(ExamAttempt).where(ExamAttempt.public_id == attempt))
-        assert row.certificate_serial and row.panel_score == 75
+        assert row.certificate_serial is None and row.panel_score == 75
+        publish_now(waiting["session"], appeal_window_days=0)
+        db.session.refresh(row)
+        assert row.certificate_serial
+        from talentpool.certification.service import find_certificate
+
+        assert find_certificate(row.certificate_serial).panel_score == 75
 
 
 def test_an_admin_decides_only_when_appointed(app, client, auth, waiting):

@@ -16,15 +16,15 @@ from talentpool.extensions import db
 from tests.assessment.test_exam import gold_for, start
 from tests.conftest import csrf_from
 from tests.exam_bank import make_ready_bank
+from tests.office.helpers import make_sitting, publish_now
 
 
 @pytest.fixture
 def session_id(app, tmp_path):
+    """A certifying sitting; ``start`` seats and checks in the signed-in candidate."""
     make_ready_bank(app, tmp_path)
     with app.app_context():
-        now = utcnow()
-        return exam.create_session(5, "Level 5", now - timedelta(hours=1),
-                                   now + timedelta(days=3), None).public_id
+        return make_sitting(5, "Level 5", closes_at=utcnow() + timedelta(days=3)).public_id
 
 
 def latest(app) -> ExamAttempt:
@@ -90,7 +90,11 @@ def test_a_failed_practical_is_resat_alone_and_the_theory_is_kept(app, client, s
     page = client.get(f"/exams/attempts/{resit.public_id}").get_data(as_text=True)
     assert 'data-kept="theory"' in page
     resit = sit(app, client, {"theory": False, "practical": True})
-    assert resit.state == "passed" and resit.certificate_serial
+    assert resit.state == "passed"
+    with app.app_context():
+        publish_now(session_id, appeal_window_days=0)
+    resit = latest(app)
+    assert resit.certificate_serial
     assert parts_sat(app, resit) == {"practical"}
     kept = resit.part_results["theory"]
     assert kept["carried_from"] == first.public_id
@@ -145,3 +149,17 @@ def test_failing_both_parts_means_sitting_both_again(app, client, session_id, ca
     start(client, session_id)
     again = sit(app, client, {"theory": True, "practical": True})
     assert again.state == "passed" and parts_sat(app, again) == {"theory", "practical"}
+
+
+def test_a_mock_exam_keeps_no_part_for_a_certifying_sitting(app, client, session_id, candidate):
+    with app.app_context():
+        now = utcnow()
+        mock = exam.create_session(5, "Mock", now - timedelta(hours=1), now + timedelta(days=3),
+                                   None).public_id
+    start(client, mock)
+    practice_run = sit(app, client, {"theory": True, "practical": False})
+    assert practice_run.state == "failed" and not practice_run.session_id == session_id
+    age(app, practice_run, 30)
+    start(client, session_id)
+    real = latest(app)
+    assert real.state == "theory" and "theory" not in (real.part_results or {})

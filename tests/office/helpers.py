@@ -81,3 +81,23 @@ def publish_now(session: ExamSession | str, appeal_window_days: int | None = Non
     db.session.add(ProctorLogEntry(session_id=session.id, kind=SIGN_OFF, actor="supervisor"))
     db.session.commit()
     return publication.publish(organisation, session.public_id, None, now=now)
+
+
+def seat_signed_in(client, session_public_id: str, name: str = "考生") -> None:
+    """Seat and check in the person signed in on ``client`` when the session is a certifying
+    sitting (a mock exam needs neither)."""
+    with client.session_transaction() as cookie:
+        user_id = cookie.get("_user_id")
+    with client.application.app_context():
+        session = db.session.scalar(select(ExamSession).where(
+            ExamSession.public_id == session_public_id))
+        if user_id is not None and session is not None and session.certifying:
+            seat(session, int(user_id), name)
+
+
+def certificate_of(attempt_public_id: str) -> str | None:
+    """The serial of the attempt's certificate (None before its release)."""
+    from talentpool.assessment.models import ExamAttempt
+
+    return db.session.scalar(select(ExamAttempt.certificate_serial).where(
+        ExamAttempt.public_id == attempt_public_id))
