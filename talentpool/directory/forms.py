@@ -52,6 +52,12 @@ class PasswordConfirmForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[_required(), Length(max=200)])
 
 
+class DeleteAccountForm(PasswordConfirmForm):
+    revoke_certificates = BooleanField(_l("Also revoke my certificates (their verification "
+                                          "page will then say they were withdrawn at my "
+                                          "request)"))
+
+
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Organisation name"), validators=[_required(), Length(2, 120)])
     website = StringField(_l("Website"), validators=[Optional(), Length(max=200)])

@@ -21,6 +21,7 @@ from talentpool.directory.placement import tier_of
 from talentpool.directory.profiles import consent_history, profile_of
 from talentpool.extensions import db
 from talentpool.input_guard import scrubbed
+from talentpool.office.retention import kept_records
 from talentpool.practice.models import Response, SkillEstimate
 
 
@@ -54,6 +55,9 @@ def export_data(user: User) -> dict:
                            "panel_score": a.panel_score} for a in attempts],
         "certificates": [holder_record(c) for c in certificates_of(user.id)],
         "recognitions": recognition_records(user.id),
+        "kept_after_deletion": [{"what": str(k.what), "why": str(k.why),
+                                 "until": rfc3339(k.until)}
+                                for k in kept_records(user.id)],
         "tier": None if tier is None else {"tier": tier.tier, "reasons": tier.reasons,
                                            "next_steps": tier.next_steps,
                                            "computed_at": rfc3339(tier.computed_at)},
@@ -76,11 +80,36 @@ def export_data(user: User) -> dict:
     })
 
 
-def delete_account(user: User, password: str) -> None:
-    """Delete the account after the password is re-entered; certificates are withdrawn first
-    (their verify page then says so) and everything else cascades; commits."""
+# Rows an organisation must keep (``office.retention``): they stay with a pseudonymised account.
+KEPT_TABLES = frozenset({"exam_attempt", "holder_identity", "holder_photo"})
+
+
+def delete_account(user: User, password: str, revoke_certificates: bool = False) -> bool:
+    """Delete the account after the password is re-entered; commits. Whether it was deleted
+    entirely (True) or pseudonymised (False).
+
+    With nothing an organisation must keep (``office.retention.kept_records``) the account and
+    everything of it goes. Otherwise the account is pseudonymised — no e-mail, name, password
+    or sign-in left — and every other row of the person is deleted, while the certification
+    records and the certificates stay; the certificates stay valid unless
+    ``revoke_certificates``, which withdraws them (their verify page then says so).
+    """
     if not verify_password(user.password_hash, password or ""):
         raise AccountError(_("The password is not correct."))
-    withdraw_certificates_of(user.id)
-    db.session.delete(user)
+    if revoke_certificates:
+        withdraw_certificates_of(user.id)
+    if not kept_records(user.id):
+        db.session.delete(user)
+        db.session.commit()
+        return True
+    for table in db.metadata.sorted_tables:
+        if table.name in KEPT_TABLES:
+            continue
+        for key in table.foreign_keys:
+            if key.column.table.name == "user" and key.ondelete == "CASCADE":
+                db.session.execute(table.delete().where(key.parent == user.id))
+    user.email = f"deleted-{user.public_id}@deleted.invalid"
+    user.display_name = _("Deleted account")[:80]
+    user.password_hash, user.active, user.locale = "!", False, None
     db.session.commit()
+    return False

@@ -12,7 +12,7 @@ from flask_login import current_user, logout_user
 from talentpool.accounts.service import AccountError
 from talentpool.auth import Role, role_required
 from talentpool.directory import bp, employers, profiles, rights
-from talentpool.directory.forms import ConsentForm, PasswordConfirmForm, ProfileForm
+from talentpool.directory.forms import ConsentForm, DeleteAccountForm, ProfileForm
 from talentpool.directory.placement import recompute_tier, tier_of
 from talentpool.directory.privacy import (
     AVAILABILITY, CORE_FIELDS, FIELD_LABELS, LANGUAGES, OPTIONAL_FIELDS, language_list,
@@ -115,7 +115,8 @@ def answer_request(request_id: str):
 @trainee_only
 def data_page():
     """Download all personal data or delete the account."""
-    return render_template("directory/data.html", form=PasswordConfirmForm())
+    return render_template("directory/data.html", form=DeleteAccountForm(),
+                           kept=rights.kept_records(current_user.id))
 
 
 @bp.get("/talent/data/export.json")
@@ -132,19 +133,24 @@ def export_data():
 @trainee_only
 def delete_account():
     """Delete the account after the password is entered again."""
-    form = PasswordConfirmForm()
+    form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            rights.delete_account(current_user._get_current_object(), form.password.data)
+            entirely = rights.delete_account(current_user._get_current_object(),
+                                             form.password.data,
+                                             bool(form.revoke_certificates.data))
         except AccountError as error:
             form.password.errors.append(str(error))
         else:
             logout_user()
             session.clear()
-            flash(_("Your account and its data were deleted. Your certificates now show as "
-                    "withdrawn at your request."), "info")
+            flash(_("Your account and its data were deleted.") if entirely else _(
+                "Your account was deleted. The certification records and certificates that "
+                "evaluation organisations must keep remain, without your e-mail address or "
+                "sign-in."), "info")
             return redirect(url_for("home.landing"))
-    return render_template("directory/data.html", form=form), 400
+    return render_template("directory/data.html", form=form,
+                           kept=rights.kept_records(current_user.id)), 400
 
 
 @bp.get("/talent/admin/organisations")

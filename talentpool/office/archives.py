@@ -22,7 +22,6 @@ import zipfile
 from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
-from flask import current_app
 from sqlalchemy import or_, select
 
 from talentpool.accounts.models import User
@@ -33,14 +32,12 @@ from talentpool.certification.service import add_years, certificate_status
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.office.models import ArchiveBundle
+from talentpool.office.retention import retention_years
 from talentpool.office.reporting import COLUMNS, ReportError, session_report
 from talentpool.organisations.audit import record
 from talentpool.organisations.models import AuditEntry, Organisation
 from talentpool.organisations.service import organisation_did
 from talentpool.spreadsheets import to_csv
-
-DEFAULT_RETENTION_YEARS = 5
-
 
 def _time(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
@@ -114,7 +111,7 @@ def make_bundle(organisation: Organisation, session_public_id: str, actor,
     if session is None or session.organisation_id != organisation.id:
         raise ReportError("no such sitting of this organisation")
     now = (now or utcnow()).replace(microsecond=0)
-    years = current_app.config.get("ARCHIVE_RETENTION_YEARS", DEFAULT_RETENTION_YEARS)
+    years = retention_years()
     files = _files(organisation, session)
     kid, private_key = keys.signing_key(now, organisation.id)
     did = organisation_did(organisation)

@@ -48,7 +48,8 @@ def session_report(organisation: Organisation, session_public_id: str) -> Report
     """The report rows of the organisation's sitting (graded attempts, by name)."""
     session = db.session.scalar(select(ExamSession).where(
         ExamSession.public_id == session_public_id))
-    if session is None or session.organisation_id != organisation.id:
+    if session is None or session.organisation_id != organisation.id \
+            or not session.certifying:  # a mock exam is never reported
         raise ReportError("no such sitting of this organisation")
     attempts = db.session.execute(select(ExamAttempt, User).join(
         User, User.id == ExamAttempt.user_id).where(

@@ -21,10 +21,11 @@ KINDS = {"csv": "text/csv; charset=utf-8",
 @bp.get("/admin/organisations/<slug>/sittings")
 @organisation_admin_required
 def sittings(slug: str):
-    """The organisation's sittings, with their results reports."""
+    """The organisation's certifying sittings, with their results reports and archives."""
     organisation = by_slug(slug)
     rows = list(db.session.scalars(select(ExamSession).where(
-        ExamSession.organisation_id == organisation.id).order_by(ExamSession.opens_at.desc())))
+        ExamSession.organisation_id == organisation.id, ExamSession.plan_id.is_not(None))
+        .order_by(ExamSession.opens_at.desc())))
     bundles = {session.id: archives.bundles_of(organisation, session) for session in rows}
     return render_template("office/sittings.html", organisation=organisation, sessions=rows,
                            bundles=bundles)

@@ -122,13 +122,9 @@ def test_export_holds_all_personal_data(pool):
         assert key in data
 
 
-def test_delete_account_needs_the_password_and_withdraws_certificates(app, pool):
-    person = pool.trainee(level=4)
+def test_an_account_without_records_to_keep_is_deleted_entirely(app, pool):
+    person = pool.trainee(skills={"text-classification": 70})
     client = pool.client(person.email)
-    with app.app_context():
-        from talentpool.certification.service import certificates_of
-
-        serial = certificates_of(person.user_id)[0].serial
     wrong = form_post(client, "/talent/data", "/talent/data/delete", {"password": "nope nope"})
     assert wrong.status_code == 400
     done = form_post(client, "/talent/data", "/talent/data/delete", {"password": PASSWORD})
@@ -140,10 +136,48 @@ def test_delete_account_needs_the_password_and_withdraws_certificates(app, pool)
 
         assert db.session.get(User, person.user_id) is None
         assert db.session.query(TalentProfile).count() == 0
+
+
+def test_deleting_a_certified_account_keeps_what_the_register_must_and_nothing_else(app, pool):
+    from talentpool.accounts.models import LoginSession, User
+    from talentpool.certification.holders import identity_of, set_identity
+    from talentpool.directory.models import TalentProfile
+    from talentpool.extensions import db
+    from talentpool.practice.models import SkillEstimate
+
+    person = pool.trainee(level=4, skills={"text-classification": 70})
+    kept_holder, revoking = person, pool.trainee(level=5)
+    with app.app_context():
+        from talentpool.certification.service import certificates_of
+
+        set_identity(db.session.get(User, person.user_id), "resident_id", "11010519491231002X")
+        serial = certificates_of(person.user_id)[0].serial
+        other_serial = certificates_of(revoking.user_id)[0].serial
+    client = pool.client(person.email)
+    page = client.get("/talent/data").get_data(as_text=True)
+    assert "PIPL" in page and ("register" in page or "登记" in page or "证书" in page)
+    exported = client.get("/talent/data/export.json").get_json()
+    assert [k["until"] for k in exported["kept_after_deletion"]] == [None]
+    done = form_post(client, "/talent/data", "/talent/data/delete", {"password": PASSWORD})
+    assert done.status_code == 302
+    with app.app_context():
+        row = db.session.get(User, kept_holder.user_id)
+        assert row is not None and not row.active and row.email.endswith("@deleted.invalid")
+        assert row.display_name != "Real Name 1" and row.password_hash == "!"
+        assert identity_of(row.id).id_number == "11010519491231002X"  # the certificate's ID
+        for model in (TalentProfile, SkillEstimate, LoginSession):
+            assert db.session.query(model).filter_by(user_id=row.id).count() == 0, model
     record = client.get(f"/api/v1/certificates/{serial}").get_json()
-    assert record["status"] == "revoked" and record["masked_name"] is None
+    assert record["status"] == "valid"  # stays valid unless the holder asks
     assert pool.client(pool.employer().email).get(
         f"/talent/p/{person.profile_id}").status_code == 404
+    assert client.get("/talent/data").status_code in (302, 401)  # signed out for good
+    # A holder who asks for revocation gets it.
+    other = pool.client(revoking.email)
+    form_post(other, "/talent/data", "/talent/data/delete",
+              {"password": PASSWORD, "revoke_certificates": "y"})
+    record = other.get(f"/api/v1/certificates/{other_serial}").get_json()
+    assert record["status"] == "revoked" and record["masked_name"] is None
 
 
 def test_other_roles_cannot_open_trainee_pages(pool):

@@ -9,18 +9,17 @@ import csv
 import io
 import json
 import zipfile
-from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from talentpool.assessment import exam
 from talentpool.auth import Role
 from talentpool.certification.canonical import from_base58btc
 from talentpool.database import utcnow
 from tests.assessment.test_exam import start
-from tests.assessment.test_resits import sit
+from tests.assessment.test_resits import latest, sit
 from tests.conftest import PASSWORD, csrf_from, make_organisation
 from tests.exam_bank import make_ready_bank
+from tests.office.helpers import make_sitting, publish_now
 
 
 def rezip(data: bytes, change) -> bytes:
@@ -39,10 +38,7 @@ def test_a_sitting_is_archived_signed_and_checkable(app, client, auth, make_user
     make_ready_bank(app, tmp_path)
     with app.app_context():
         make_organisation("north", "北方技能评价中心", code="91110000MA00000000")
-        now = utcnow()
-        session_id = exam.create_session(5, "2026 第四批", now - timedelta(hours=1),
-                                         now + timedelta(days=1), None,
-                                         organisation="north").public_id
+        session_id = make_sitting(5, "2026 第四批", organisation="north").public_id
         from talentpool.accounts.service import create_user
 
         create_user("cand@example.org", "李四", PASSWORD, Role.TRAINEE)
@@ -50,6 +46,9 @@ def test_a_sitting_is_archived_signed_and_checkable(app, client, auth, make_user
     start(client, session_id)
     attempt = sit(app, client, {"theory": True, "practical": True})
     assert attempt.state == "passed"
+    with app.app_context():
+        publish_now(session_id, appeal_window_days=0)
+    attempt = latest(app)
     auth.logout()
     auth.login(make_user(Role.ADMIN))
     page = client.get("/admin/organisations/north/sittings").get_data(as_text=True)

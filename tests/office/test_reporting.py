@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from talentpool.assessment import exam
 from talentpool.auth import Role
-from talentpool.database import utcnow
 from tests.assessment.test_resits import latest, sit
 from tests.assessment.test_exam import start
 from tests.conftest import PASSWORD, make_organisation, post_form
 from tests.exam_bank import make_ready_bank
+from tests.office.helpers import make_sitting
 
 
 def test_the_results_report_of_a_sitting(app, client, auth, make_user, tmp_path):
@@ -24,10 +22,7 @@ def test_the_results_report_of_a_sitting(app, client, auth, make_user, tmp_path)
     with app.app_context():
         make_organisation("north", "北方技能评价中心", code="91110000MA00000000")
         make_organisation("south", "南方技能评价中心")
-        now = utcnow()
-        session_id = exam.create_session(5, "2026 第四批", now - timedelta(hours=1),
-                                         now + timedelta(days=1), None,
-                                         organisation="north").public_id
+        session_id = make_sitting(5, "2026 第四批", organisation="north").public_id
     people = [("pass@example.org", "李四", {"theory": True, "practical": True}),
               ("fail@example.org", "=cmd|' /C calc'!A0", {"theory": True, "practical": False})]
     from talentpool.accounts.service import create_user
@@ -79,3 +74,21 @@ def test_the_results_report_of_a_sitting(app, client, auth, make_user, tmp_path)
         exports = [e for e in office.audit_log(by_slug("north")) if e.action == "report.export"]
     assert [e.after["format"] for e in exports] == ["xlsx", "csv"]
     assert latest(app).state in ("passed", "failed")
+
+
+def test_a_mock_exam_is_never_reported(app, client, auth, make_user, tmp_path):
+    from datetime import timedelta
+
+    from talentpool.assessment import exam
+    from talentpool.database import utcnow
+
+    make_ready_bank(app, tmp_path)
+    with app.app_context():
+        make_organisation("north", "北方技能评价中心")
+        now = utcnow()
+        mock = exam.create_session(5, "模拟考试", now - timedelta(hours=1),
+                                   now + timedelta(days=1), None, organisation="north").public_id
+    auth.login(make_user(Role.ADMIN))
+    assert mock not in client.get("/admin/organisations/north/sittings").get_data(as_text=True)
+    assert client.get(f"/admin/organisations/north/sittings/{mock}/report.csv"
+                      ).status_code == 404
