@@ -17,7 +17,7 @@ from talentpool.accounts import service as accounts
 from talentpool.assessment import calibration, exam
 from talentpool.certification import throttle
 from talentpool.directory.placement import recompute_all_tiers
-from talentpool.office import publication
+from talentpool.office import archives, publication
 from talentpool.recognition.service import recheck_imported
 from talentpool.database import utcnow
 from talentpool.scheduling import claim_run, finish_run
@@ -56,6 +56,7 @@ JOBS: tuple[Job, ...] = (
     Job("recompute-talent-tiers", recompute_all_tiers, daily, {"hour": 3, "minute": 10}),
     Job("recheck-recognitions", recheck_imported, daily, {"hour": 2, "minute": 40}),
     Job("issue-published-certificates", publication.release_due, every_minute, {"minute": "*"}),
+    Job("purge-expired-archives", archives.purge_expired, daily, {"hour": 4, "minute": 5}),
 )
 
 

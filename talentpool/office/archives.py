@@ -185,3 +185,19 @@ def verify_bundle(data: bytes, organisation: Organisation) -> list[str]:
         elif hashlib.sha256(contents[name]).hexdigest() != listed[name].get("sha256"):
             problems.append(f"{name} was changed")
     return problems
+
+
+def purge_expired(now: datetime | None = None) -> str:
+    """The scheduled job: delete the bundles whose retention period has ended (each deletion is
+    written to its organisation's audit log). Commits."""
+    now = now or utcnow()
+    expired = list(db.session.scalars(select(ArchiveBundle).where(
+        ArchiveBundle.retain_until <= now)))
+    for bundle in expired:
+        session = db.session.get(ExamSession, bundle.session_id)
+        record(bundle.organisation_id, None, "archive.purge", session.public_id,
+               before={"bundle": bundle.id, "sha256": bundle.sha256,
+                       "retain_until": _time(bundle.retain_until)})
+        db.session.delete(bundle)
+    db.session.commit()
+    return f"purged {len(expired)} archive bundles past retention"

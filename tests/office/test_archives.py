@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -102,3 +103,14 @@ def test_a_sitting_is_archived_signed_and_checkable(app, client, auth, make_user
     auth.logout()
     auth.login(make_user(Role.TRAINEE))
     assert client.get(link).status_code == 403
+    # Kept for the retention period, then purged by the daily job (audited).
+    from talentpool.office.archives import purge_expired
+    from talentpool.office.models import ArchiveBundle
+    from talentpool.extensions import db
+
+    with app.app_context():
+        [bundle] = db.session.query(ArchiveBundle).all()
+        assert purge_expired(bundle.retain_until - timedelta(seconds=1)).startswith("purged 0")
+        assert purge_expired(bundle.retain_until).startswith("purged 1")
+        assert db.session.query(ArchiveBundle).count() == 0
+        assert office.audit_log(by_slug("north"))[0].action == "archive.purge"
