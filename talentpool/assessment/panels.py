@@ -1,6 +1,7 @@
 """Panel reviews (综合评审) of level 2 and 1 attempts, decided only by appointed people.
 
-Whoever runs a session appoints its panel (``SessionAppointment``, duty ``panel``). A panel
+Whoever runs a session appoints its panel (``SessionAppointment``, duty ``panel``) from the
+people its evaluation organisation has appointed as panel members (评审专家). A panel
 member sees and decides only the attempts of the sessions they are appointed to, and never an
 attempt of a candidate they teach (staff of an institution one of whose cohorts the candidate
 belongs to must stand aside: 回避). Administrators are no exception: they decide a review only
@@ -23,6 +24,8 @@ from talentpool.auth import Role
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.organisations.audit import record as audit
+from talentpool.organisations.models import OfficeRole
+from talentpool.organisations.office import roles_in
 
 PANEL = "panel"
 PANEL_CUT = 60.0
@@ -30,12 +33,17 @@ PANEL_ROLES = (Role.ADMIN, Role.INSTITUTION_STAFF)
 
 
 def appoint(session_public_id: str, email: str, appointer: User) -> SessionAppointment:
-    """Appoint the staff account with ``email`` to the session's panel; commits."""
+    """Appoint the staff account with ``email``, a panel member of the session's organisation,
+    to the session's panel; commits."""
     session = _session(session_public_id)
     person = find_user_by_email(email or "")
     if person is None or person.role not in PANEL_ROLES or not person.active:
         raise ExamError(_("No active staff or administrator account has the address "
                           "%(email)s.", email=(email or "").strip()))
+    if OfficeRole.PANEL_MEMBER not in roles_in(person.id, session.organisation_id):
+        raise ExamError(_("%(email)s is not a panel member of %(organisation)s: its office "
+                          "administrator appoints panel members first.", email=person.email,
+                          organisation=session.organisation.name))
     row = SessionAppointment(session_id=session.id, user_id=person.id, duty=PANEL,
                              appointed_by_id=appointer.id, appointed_at=utcnow())
     db.session.add(row)

