@@ -13,6 +13,7 @@ from talentpool.assessment.service import asset_urls
 from talentpool.auth import Role, role_required
 from talentpool.database import utcnow
 from talentpool.i18n import current_locale
+from talentpool.office import results
 from talentpool.practice.service import AnswerError, parse_answer_body
 
 exams_bp = Blueprint("exams", __name__, url_prefix="/exams")
@@ -52,7 +53,8 @@ def attempt(public_id: str):
     if found.state not in ("theory", "practical"):
         return render_template("exams/result.html", attempt=found,
                                results=found.part_results or {},
-                               elements=exam.element_feedback(found, now))
+                               elements=exam.element_feedback(found, now),
+                               published=results.candidate_result(found, now))
     if now > exam.deadline_with_grace(found):  # closed by the job or the next POST
         return render_template("exams/time_up.html", attempt=found)
     item = exam.current_item(found)

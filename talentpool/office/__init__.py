@@ -6,3 +6,4 @@ from flask import Blueprint
 bp = Blueprint("office", __name__)
 
 from talentpool.office import views  # noqa: E402,F401  (routes)
+from talentpool.office import appeal_views  # noqa: E402,F401  (routes)
