@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from talentpool.assessment import pools
-from talentpool.assessment.models import AssessmentElement, ExamAttempt, Item
+from talentpool.assessment.models import AssessmentElement, ExamAttempt, ExamSession, Item
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.cohorts.models import Cohort, Enrolment
 from talentpool.extensions import db
@@ -209,10 +209,13 @@ def weakest_elements(cohort: Cohort, user_ids: list[int], limit: int = 5) -> lis
 
 
 def cohort_results(cohort: Cohort) -> list[ExamAttempt]:
-    """Exam attempts of the cohort's trainees since the plan's start, newest first."""
+    """Exam attempts of the cohort's trainees since the plan's start, newest first: mock
+    exams, and certifying sittings once their results are published (never before)."""
     user_ids = [e.user_id for e in joined(cohort)]
     if not user_ids:
         return []
-    return list(db.session.scalars(select(ExamAttempt).where(
-        ExamAttempt.user_id.in_(user_ids), ExamAttempt.started_at >= _start(cohort))
+    return list(db.session.scalars(select(ExamAttempt).join(
+        ExamSession, ExamSession.id == ExamAttempt.session_id).where(
+        ExamAttempt.user_id.in_(user_ids), ExamAttempt.started_at >= _start(cohort),
+        ExamSession.plan_id.is_(None) | ExamSession.results_published_at.is_not(None))
         .order_by(ExamAttempt.started_at.desc())))

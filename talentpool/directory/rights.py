@@ -21,6 +21,7 @@ from talentpool.directory.placement import tier_of
 from talentpool.directory.profiles import consent_history, profile_of
 from talentpool.extensions import db
 from talentpool.input_guard import scrubbed
+from talentpool.office.results import hidden as results_withheld
 from talentpool.office.retention import kept_records
 from talentpool.practice.models import Response, SkillEstimate
 
@@ -49,10 +50,7 @@ def export_data(user: User) -> dict:
         "skill_estimates": [{"track": e.track, "score": e.score, "score_se": e.score_se,
                              "n_items": e.n_items, "provisional": e.provisional,
                              "computed_at": rfc3339(e.computed_at)} for e in estimates],
-        "exam_attempts": [{"id": a.public_id, "level": a.level, "state": a.state,
-                           "started_at": rfc3339(a.started_at), "finished_at": rfc3339(a.finished_at),
-                           "theory_score": a.theory_score, "practical_score": a.practical_score,
-                           "panel_score": a.panel_score} for a in attempts],
+        "exam_attempts": [_attempt_record(a) for a in attempts],
         "certificates": [holder_record(c) for c in certificates_of(user.id)],
         "recognitions": recognition_records(user.id),
         "kept_after_deletion": [{"what": str(k.what), "why": str(k.why),
@@ -82,6 +80,18 @@ def export_data(user: User) -> dict:
 
 # Rows an organisation must keep (``office.retention``): they stay with a pseudonymised account.
 KEPT_TABLES = frozenset({"exam_attempt", "holder_identity", "holder_photo"})
+
+
+def _attempt_record(attempt: ExamAttempt) -> dict:
+    """An attempt as exported; a certifying sitting's scores and verdict only once published."""
+    record = {"id": attempt.public_id, "level": attempt.level, "state": attempt.state,
+              "started_at": rfc3339(attempt.started_at),
+              "finished_at": rfc3339(attempt.finished_at), "theory_score": attempt.theory_score,
+              "practical_score": attempt.practical_score, "panel_score": attempt.panel_score}
+    if attempt.finished_at is not None and results_withheld(attempt):
+        record.update(state="graded_unpublished", theory_score=None, practical_score=None,
+                      panel_score=None)
+    return record
 
 
 def delete_account(user: User, password: str, revoke_certificates: bool = False) -> bool:

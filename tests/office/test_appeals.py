@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 import tests.exam_bank as exam_bank_helpers
@@ -27,27 +26,9 @@ from tests.conftest import csrf_from, make_organisation
 from tests.exam_bank import make_ready_bank
 from tests.office.helpers import make_sitting, publish_now, seat
 
-ROUTES = {"training_hours": 60, "routes": [{"id": "training", "zh": "培训", "en": "Training",
-                                             "training_hours": True}]}
-
-
-def _with_eligibility(make_scheme):
-    """The shared test scheme with eligibility routes, which the scheme now requires."""
-    def wrapped(folder, **kwargs):
-        path = make_scheme(folder, **kwargs)
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for level in data["levels"]:
-            level.setdefault("eligibility", ROUTES)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        return path
-    return wrapped
-
-
 @pytest.fixture
-def bank(app, tmp_path, monkeypatch):
+def bank(app, tmp_path):
     """A ready item bank and two organisations: ``north`` (the default) and ``south``."""
-    monkeypatch.setattr(exam_bank_helpers, "make_scheme",
-                        _with_eligibility(exam_bank_helpers.make_scheme))
     make_ready_bank(app, tmp_path)
     with app.app_context():
         make_organisation("north", "北方技能评价中心")
