@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("office", __name__)
 
-from talentpool.office import views  # noqa: E402,F401  (routes)
+from talentpool.office import registration_views, views  # noqa: E402,F401  (routes)
