@@ -96,6 +96,8 @@ def load_config() -> dict:
         "DID_WEB_HTTP_HOSTS": [host.strip() for host in os.environ.get(
             "DID_WEB_HTTP_HOSTS", "").split(",") if host.strip()],
         "RECOGNITION_SCAN_MAX_BYTES": _int("RECOGNITION_SCAN_MAX_BYTES", 1536 * 1024),
+        # Largest eligibility evidence file of a registration (office.registration).
+        "OFFICE_EVIDENCE_MAX_BYTES": _int("OFFICE_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024),
         "CALIBRATION_MIN_RESPONSES": _int("CALIBRATION_MIN_RESPONSES", 300),
         "EXPOSURE_WINDOW_DAYS": _int("EXPOSURE_WINDOW_DAYS", 365),
         # A part passed in a failed sitting is kept this long for a resit of the other part.

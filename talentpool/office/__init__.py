@@ -1,9 +1,10 @@
-"""The assessment office (考务) of an evaluation organisation: what it does around the exams —
-today the national results report of a sitting."""
+"""The assessment office (考务) of an evaluation organisation: registration and eligibility
+review, plans and sittings, publication and appeals, reporting, archives and retention."""
 
 from flask import Blueprint
 
 bp = Blueprint("office", __name__)
 
-from talentpool.office import views  # noqa: E402,F401  (routes)
-from talentpool.office import appeal_views  # noqa: E402,F401  (routes)
+from talentpool.office import (  # noqa: E402,F401  (routes)
+    appeal_views, registration_views, views,
+)
