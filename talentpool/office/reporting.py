@@ -1,9 +1,9 @@
 """The results report of a sitting, in the layout provincial reporting systems ingest.
 
-One row per candidate whose attempt was graded: name, ID type and number (in full: the report
-goes to the authority), occupation code, work type, level, the theory, practical and panel
-scores, the result, the organisation code, the plan and the batch. A sitting is the batch; its
-title is the plan. The export is an office action with unmasked identity numbers, so it is
+One row per candidate whose attempt was graded: the real name given at registration, ID type and
+number (in full: the report goes to the authority), occupation code, work type, level, the
+theory, practical and panel scores, the result, the organisation code, the plan's title and its
+batch. A mock exam is never reported. The export is an office action with unmasked identity numbers, so it is
 written to the organisation's audit log. CSV (UTF-8 with BOM, spreadsheet-safe) and XLSX.
 """
 
@@ -21,6 +21,7 @@ from talentpool.certification.holders import identity_of
 from talentpool.certification.identity import ID_TYPES
 from talentpool.certification.levels import OCCUPATION_CODE, WORK_TYPE, level
 from talentpool.extensions import db
+from talentpool.office.models import Plan, Registration
 from talentpool.organisations.audit import record
 from talentpool.organisations.models import Organisation
 from talentpool.spreadsheets import escape_cell, to_csv
@@ -56,15 +57,19 @@ def session_report(organisation: Organisation, session_public_id: str) -> Report
         ExamAttempt.session_id == session.id, ExamAttempt.state.in_(tuple(RESULTS)))
         .order_by(User.display_name, ExamAttempt.id)).all()
     grade = level(session.level)
+    plan = db.session.get(Plan, session.plan_id)
+    names = dict(db.session.execute(select(Registration.user_id, Registration.candidate_name)
+                                    .where(Registration.sitting_id == session.id)).all())
     rows = []
     for attempt, person in attempts:
         document = identity_of(person.id)
         rows.append((
-            person.display_name, ID_TYPES[document.id_type].zh if document else "",
+            names.get(person.id) or person.display_name,
+            ID_TYPES[document.id_type].zh if document else "",
             document.id_number if document else "", OCCUPATION_CODE, WORK_TYPE["zh"],
             grade.short_zh, _score(attempt.theory_score), _score(attempt.practical_score),
             _score(attempt.panel_score), RESULTS[attempt.state], organisation.code,
-            session.title, session.public_id))
+            plan.title, plan.batch))
     return Report(session, rows)
 
 

@@ -51,8 +51,12 @@ def make_sitting(level: int = 5, title: str = "Level 5 · sitting",
                                organisation=issuer.slug, plan_id=plan.id, room="101")
 
 
-def seat(session: ExamSession | str, user_id: int, name: str = "考生") -> Registration:
-    """Register the person for the sitting's plan, approved, seated and checked in as present."""
+def seat(session: ExamSession | str, user_id: int, name: str | None = None) -> Registration:
+    """Register the person (under ``name``, default their display name) for the sitting's plan,
+    approved, seated and checked in as present."""
+    from talentpool.accounts.models import User
+
+    name = name or db.session.get(User, user_id).display_name
     if isinstance(session, str):
         session = db.session.scalar(select(ExamSession).where(ExamSession.public_id == session))
     registration = db.session.scalar(select(Registration).where(
@@ -83,7 +87,7 @@ def publish_now(session: ExamSession | str, appeal_window_days: int | None = Non
     return publication.publish(organisation, session.public_id, None, now=now)
 
 
-def seat_signed_in(client, session_public_id: str, name: str = "考生") -> None:
+def seat_signed_in(client, session_public_id: str, name: str | None = None) -> None:
     """Seat and check in the person signed in on ``client`` when the session is a certifying
     sitting (a mock exam needs neither)."""
     with client.session_transaction() as cookie:
@@ -101,3 +105,7 @@ def certificate_of(attempt_public_id: str) -> str | None:
 
     return db.session.scalar(select(ExamAttempt.certificate_serial).where(
         ExamAttempt.public_id == attempt_public_id))
+
+
+def plan_of(session: ExamSession) -> Plan:
+    return db.session.get(Plan, session.plan_id)

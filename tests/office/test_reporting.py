@@ -14,7 +14,7 @@ from tests.assessment.test_resits import latest, sit
 from tests.assessment.test_exam import start
 from tests.conftest import PASSWORD, make_organisation, post_form
 from tests.exam_bank import make_ready_bank
-from tests.office.helpers import make_sitting
+from tests.office.helpers import make_sitting, plan_of
 
 
 def test_the_results_report_of_a_sitting(app, client, auth, make_user, tmp_path):
@@ -22,7 +22,8 @@ def test_the_results_report_of_a_sitting(app, client, auth, make_user, tmp_path)
     with app.app_context():
         make_organisation("north", "北方技能评价中心", code="91110000MA00000000")
         make_organisation("south", "南方技能评价中心")
-        session_id = make_sitting(5, "2026 第四批", organisation="north").public_id
+        sitting = make_sitting(5, "2026 第四批", organisation="north")
+        session_id, batch = sitting.public_id, plan_of(sitting).batch
     people = [("pass@example.org", "李四", {"theory": True, "practical": True}),
               ("fail@example.org", "=cmd|' /C calc'!A0", {"theory": True, "practical": False})]
     from talentpool.accounts.service import create_user
@@ -56,7 +57,7 @@ def test_the_results_report_of_a_sitting(app, client, auth, make_user, tmp_path)
     by_name = {row[0]: row for row in rows[1:]}
     passed = by_name["李四"]
     assert passed[1:6] == ["居民身份证", "11010519491231002X", "4-04-05-05", "数据标注员", "五级"]
-    assert passed[9:] == ["合格", "91110000MA00000000", "2026 第四批", session_id]
+    assert passed[9:] == ["合格", "91110000MA00000000", "认定计划", batch]
     assert by_name["'=cmd|' /C calc'!A0"][9] == "不合格"  # a formula never runs
     workbook = load_workbook(io.BytesIO(client.get(
         f"/admin/organisations/north/sittings/{session_id}/report.xlsx").data))
