@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from talentpool.accounts.models import User
 from talentpool.assessment.models import ExamAttempt, ExamSession
-from talentpool.certification.holders import identity_of
+from talentpool.certification.models import HolderIdentity
 from talentpool.certification.identity import ID_TYPES
 from talentpool.certification.levels import OCCUPATION_CODE, WORK_TYPE, level
 from talentpool.extensions import db
@@ -37,12 +37,36 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class Report:
-    session: ExamSession
+    subject: str  # the sitting's or the plan's public id (named in the audit log)
     rows: list[tuple]
 
 
 def _score(value: float | None) -> int | str:
     return "" if value is None else int(value + 0.5)
+
+
+def _rows(organisation: Organisation, plan: Plan, sessions: list[ExamSession]) -> list[tuple]:
+    """One row per graded attempt of the sittings, ordered by name (a few queries in all)."""
+    ids = [session.id for session in sessions]
+    attempts = db.session.execute(select(ExamAttempt, User).join(
+        User, User.id == ExamAttempt.user_id).where(
+        ExamAttempt.session_id.in_(ids), ExamAttempt.state.in_(tuple(RESULTS)))).all()
+    names = dict(db.session.execute(select(Registration.user_id, Registration.candidate_name)
+                                    .where(Registration.sitting_id.in_(ids))).all())
+    documents = {row.user_id: row for row in db.session.scalars(select(HolderIdentity).where(
+        HolderIdentity.user_id.in_([person.id for _attempt, person in attempts])))}
+    grade = level(plan.level)
+    rows = []
+    for attempt, person in attempts:
+        document = documents.get(person.id)
+        rows.append((
+            names.get(person.id) or person.display_name,
+            ID_TYPES[document.id_type].zh if document else "",
+            document.id_number if document else "", OCCUPATION_CODE, WORK_TYPE["zh"],
+            grade.short_zh, _score(attempt.theory_score), _score(attempt.practical_score),
+            _score(attempt.panel_score), RESULTS[attempt.state], organisation.code,
+            plan.title, plan.batch))
+    return sorted(rows, key=lambda row: (row[0], row[2]))
 
 
 def session_report(organisation: Organisation, session_public_id: str) -> Report:
@@ -52,30 +76,25 @@ def session_report(organisation: Organisation, session_public_id: str) -> Report
     if session is None or session.organisation_id != organisation.id \
             or not session.certifying:  # a mock exam is never reported
         raise ReportError("no such sitting of this organisation")
-    attempts = db.session.execute(select(ExamAttempt, User).join(
-        User, User.id == ExamAttempt.user_id).where(
-        ExamAttempt.session_id == session.id, ExamAttempt.state.in_(tuple(RESULTS)))
-        .order_by(User.display_name, ExamAttempt.id)).all()
-    grade = level(session.level)
-    plan = db.session.get(Plan, session.plan_id)
-    names = dict(db.session.execute(select(Registration.user_id, Registration.candidate_name)
-                                    .where(Registration.sitting_id == session.id)).all())
-    rows = []
-    for attempt, person in attempts:
-        document = identity_of(person.id)
-        rows.append((
-            names.get(person.id) or person.display_name,
-            ID_TYPES[document.id_type].zh if document else "",
-            document.id_number if document else "", OCCUPATION_CODE, WORK_TYPE["zh"],
-            grade.short_zh, _score(attempt.theory_score), _score(attempt.practical_score),
-            _score(attempt.panel_score), RESULTS[attempt.state], organisation.code,
-            plan.title, plan.batch))
-    return Report(session, rows)
+    return Report(session.public_id,
+                  _rows(organisation, db.session.get(Plan, session.plan_id), [session]))
 
 
-def export(organisation: Organisation, session_public_id: str, kind: str, actor) -> bytes:
-    """The report as ``csv`` or ``xlsx``; the export is audited. Commits."""
-    report = session_report(organisation, session_public_id)
+def plan_report(organisation: Organisation, plan_public_id: str) -> Report:
+    """The report rows of a whole plan (the batch): every sitting's graded attempts."""
+    plan = db.session.scalar(select(Plan).where(Plan.public_id == plan_public_id))
+    if plan is None or plan.organisation_id != organisation.id:
+        raise ReportError("no such plan of this organisation")
+    sessions = list(db.session.scalars(select(ExamSession).where(
+        ExamSession.plan_id == plan.id)))
+    return Report(plan.public_id, _rows(organisation, plan, sessions))
+
+
+def export(organisation: Organisation, public_id: str, kind: str, actor,
+           whole_plan: bool = False) -> bytes:
+    """The report of a sitting (or, ``whole_plan``, of a plan) as ``csv`` or ``xlsx``; the
+    export is audited. Commits."""
+    report = (plan_report if whole_plan else session_report)(organisation, public_id)
     if kind == "csv":
         data = to_csv(COLUMNS, report.rows)
     else:
@@ -87,7 +106,7 @@ def export(organisation: Organisation, session_public_id: str, kind: str, actor)
         buffer = io.BytesIO()
         book.save(buffer)
         data = buffer.getvalue()
-    record(organisation.id, actor, "report.export", report.session.public_id,
+    record(organisation.id, actor, "report.export", report.subject,
            after={"format": kind, "rows": len(report.rows)})
     db.session.commit()
     return data

@@ -49,6 +49,25 @@ def report(slug: str, session_id: str, kind: str):
     return response
 
 
+@bp.get("/admin/organisations/<slug>/plans/<plan_public_id>/report.<kind>")
+@organisation_admin_required
+def plan_report(slug: str, plan_public_id: str, kind: str):
+    """The whole plan's (batch's) results for the authority, as CSV or XLSX (audited)."""
+    if kind not in KINDS:
+        abort(404)
+    try:
+        data = reporting.export(by_slug(slug), plan_public_id, kind, current_user,
+                                whole_plan=True)
+    except reporting.ReportError:
+        abort(404)
+    response = make_response(data)
+    response.headers["Content-Type"] = KINDS[kind]
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="results-{slug}-plan-{plan_public_id}.{kind}"')
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.post("/admin/organisations/<slug>/sittings/<session_id>/archive")
 @organisation_admin_required
 def archive(slug: str, session_id: str):

@@ -93,3 +93,30 @@ def test_a_mock_exam_is_never_reported(app, client, auth, make_user, tmp_path):
     assert mock not in client.get("/admin/organisations/north/sittings").get_data(as_text=True)
     assert client.get(f"/admin/organisations/north/sittings/{mock}/report.csv"
                       ).status_code == 404
+
+
+def test_a_plans_report_gathers_its_sittings(app, client, auth, make_user, tmp_path):
+    from talentpool.accounts.service import create_user
+
+    make_ready_bank(app, tmp_path)
+    with app.app_context():
+        make_organisation("north", "北方技能评价中心", code="91110000MA00000000")
+        make_organisation("south", "南方技能评价中心")
+        first = make_sitting(5, "上午场", organisation="north")
+        second = make_sitting(5, "下午场", organisation="north", plan=plan_of(first))
+        plan_id, batch = plan_of(first).public_id, plan_of(first).batch
+        sittings = {"a@example.org": first.public_id, "b@example.org": second.public_id}
+        for email, name in (("a@example.org", "甲"), ("b@example.org", "乙")):
+            create_user(email, name, PASSWORD, Role.TRAINEE)
+    for email, sitting in sittings.items():
+        auth.login(email)
+        start(client, sitting)
+        sit(app, client, {"theory": True, "practical": email.startswith("a")})
+        auth.logout()
+    auth.login(make_user(Role.ADMIN))
+    reply = client.get(f"/admin/organisations/north/plans/{plan_id}/report.csv")
+    rows = list(csv.reader(io.StringIO(reply.data.decode("utf-8-sig"))))
+    assert [(row[0], row[9], row[12]) for row in rows[1:]] == [("乙", "不合格", batch),
+                                                              ("甲", "合格", batch)]
+    assert client.get(f"/admin/organisations/south/plans/{plan_id}/report.csv"
+                      ).status_code == 404
