@@ -30,6 +30,8 @@ def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practic
     levels = [{"level": n, "prerequisite": None if n == 5 else n + 1,
                **({"validity_years": validity_years} if validity_years else {}),
                "retake_wait_days": retake_days, "panel_review": n <= 2,
+               "eligibility": {"training_hours": 60, "routes": [
+                   {"id": "test", "zh": "测试途径", "en": "Test route", "work_years": 0}]},
                "theory": part("T1.1", theory_mode, theory_items, theory_min or theory_items),
                "practical": part("P1.1", "adaptive", practical_max, practical_min)}
               for n in (5, 4, 3, 2, 1)]
