@@ -327,6 +327,29 @@ def finish(attempt: ExamAttempt, sequence: int, now: datetime | None = None) -> 
     return attempt
 
 
+def terminate(attempt: ExamAttempt, now: datetime) -> bool:
+    """End the attempt in progress by a proctor's decision (no commit; the caller's use case
+    commits): claimed like ``finish``, the parts are scored as they stand, the current one is
+    marked "terminated", and the attempt fails — it never issues a certificate. False when the
+    attempt was no longer in progress."""
+    claimed = db.session.execute(update(ExamAttempt).where(
+        ExamAttempt.id == attempt.id, ExamAttempt.sequence == attempt.sequence,
+        ExamAttempt.state.in_(OPEN_STATES)).values(sequence=attempt.sequence + 1))
+    if claimed.rowcount != 1:
+        return False
+    db.session.refresh(attempt)
+    part = attempt.state
+    _record_part(attempt, part)
+    if part == "theory" and not resits.carried(attempt, "practical"):
+        _record_part(attempt, "practical")
+    results = dict(attempt.part_results or {})
+    results[part] = {**results[part], "status": "terminated"}
+    attempt.part_results = results
+    attempt.current_item_id, attempt.current_pretest = None, False
+    attempt.state, attempt.passed, attempt.finished_at = "failed", False, now
+    return True
+
+
 def close_overdue_attempt(attempt_id: int, now: datetime) -> None:
     """Close the overdue part(s) of one attempt and grade it when it ends; safe to call twice."""
     attempt = db.session.get(ExamAttempt, attempt_id)
