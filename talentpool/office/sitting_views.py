@@ -69,7 +69,7 @@ def plans_page(slug: str):
             flash(_("Plan created; add its sittings."), "success")
             return redirect(url_for("office.plan", slug=slug, plan_public_id=plan.public_id))
     return render_template("office/plans.html", organisation=organisation, form=form,
-                           plans=plans.plans_of(organisation))
+                           plans=plans.plans_of(organisation), local_time=plans.local_time)
 
 
 @bp.get(ADMIN + "/plans/<plan_public_id>")

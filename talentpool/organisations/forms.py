@@ -9,7 +9,7 @@ from wtforms import (
     BooleanField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
     TextAreaField, widgets,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from talentpool.organisations.office import ROLE_LABELS
 
@@ -45,8 +45,7 @@ class OrganisationForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     appeal_window_days = IntegerField(
         _l("Appeal window after results are published (days; 0: certificates at once)"),
-        default=7, validators=[InputRequired(message=_l("Enter the appeal window in days.")),
-                               NumberRange(min=0, max=60)])
+        default=7, validators=[Optional(), NumberRange(min=0, max=60)])
     public_results = BooleanField(_l("Also publish results as a public list with masked "
                                      "identities"))
 

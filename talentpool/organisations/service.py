@@ -200,6 +200,8 @@ def set_seal(organisation: Organisation, data: bytes | None, actor=None) -> Orga
             raise OrganisationError(_("The seal must be a PNG or JPEG image.")) from None
         if kind not in ("PNG", "JPEG"):
             raise OrganisationError(_("The seal must be a PNG or JPEG image."))
+    if _digest(organisation.seal_image) == _digest(data):
+        return organisation  # nothing changes (e.g. removing a seal that is not there)
     record(organisation.id, actor, "organisation.seal", organisation.slug,
            {"seal_sha256": _digest(organisation.seal_image)}, {"seal_sha256": _digest(data)})
     organisation.seal_image = data

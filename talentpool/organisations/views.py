@@ -12,7 +12,8 @@ from talentpool.organisations.guards import organisation_admin_required
 from talentpool.organisations.forms import OrganisationForm, SealForm
 
 
-def _fields(form: OrganisationForm) -> service.OrganisationFields:
+def _fields(form: OrganisationForm, window_days: int = 7) -> service.OrganisationFields:
+    """The form's fields; a blank appeal window keeps ``window_days``."""
     return service.OrganisationFields(
         name=form.name.data or "", name_en=form.name_en.data or "", code=form.code.data or "",
         registration_number=form.registration_number.data or "",
@@ -20,8 +21,8 @@ def _fields(form: OrganisationForm) -> service.OrganisationFields:
         other_title_zh=form.other_title_zh.data or "", other_title_en=form.other_title_en.data or "",
         contact_email=form.contact_email.data or "", contact_phone=form.contact_phone.data or "",
         address=form.address.data or "",
-        appeal_window_days=form.appeal_window_days.data if form.appeal_window_days.data
-        is not None else 7, public_results=bool(form.public_results.data))
+        appeal_window_days=window_days if form.appeal_window_days.data is None
+        else form.appeal_window_days.data, public_results=bool(form.public_results.data))
 
 
 def _organisation_or_404(slug: str):
@@ -75,7 +76,9 @@ def admin_edit(slug: str):
     form.slug.data = organisation.slug  # fixed: it is the organisation's DID
     if form.validate_on_submit():
         try:
-            service.update_organisation(organisation, _fields(form), current_user)
+            service.update_organisation(organisation,
+                                        _fields(form, organisation.appeal_window_days),
+                                        current_user)
         except service.OrganisationError as error:
             form.form_errors.append(str(error))
         else:
