@@ -37,7 +37,7 @@ def test_no_trainee_page_shows_gold_before_answering(app, client, auth, make_use
     auth.login(make_user(Role.TRAINEE))
     values = {"public_id": [i.public_id for i in items],
               "track_id": ["speech_transcription", "object_detection"], "number": [5],
-              "bundle_id": [1]}
+              "bundle_id": [1], "evidence_id": [1], "appointment_id": [1], "member_id": [1]}
     checked = 0
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in ("static", "practice.asset"):
