@@ -62,8 +62,8 @@ def seed_organisation() -> str:
 
 
 def seed_certification() -> list[str]:
-    """A certifying item bank from simulated data, open level 5 and 4 sessions, and a level-5
-    certificate earned by the demo trainee through a (simulated) sitting."""
+    """A certifying item bank from simulated data, level 5 and 4 mock exams, and a level-5
+    certificate earned by the demo trainee through the office (a simulated sitting)."""
     from datetime import timedelta
 
     import numpy as np
@@ -94,23 +94,25 @@ def seed_certification() -> list[str]:
     if not exam.open_sessions(now):
         for level in DEMO_CUTS:
             try:
-                exam.create_session(level, f"Demo · level {level}", now,
+                exam.create_session(level, f"模拟考试 · Mock exam · level {level}", now,
                                     now + timedelta(days=30), None)
-                lines.append(f"Exam session for level {level} open for 30 days")
+                lines.append(f"Mock exam for level {level} open for 30 days (no certificate)")
             except exam.ExamError as error:
-                lines.append(f"No level {level} session: {error}")
+                lines.append(f"No level {level} mock exam: {error}")
     trainee = accounts.find_user_by_email(DEMO_ACCOUNTS[0][1])
-    if not certificates_of(trainee.id):
-        level_five = next((s for s in exam.open_sessions(now) if s.level == 5), None)
-        for _ in range(5 if level_five else 0):  # a strong candidate; a rare fail retakes
-            attempt = field_test.simulate_sitting(trainee.id, level_five.public_id, 1.5, rng)
-            results = attempt.part_results
-            lines.append(f"Demo trainee sat level 5 with simulated answers: theory "
-                         f"{results['theory']['score']}, practical "
-                         f"{results['practical']['score']} — {attempt.state}")
-            if attempt.passed:
-                break
-            _clear_retake_wait(attempt)
+    if not certificates_of(trainee.id) and active_run("practical") is not None:
+        from flask import current_app
+
+        from talentpool.urls import public_base_url
+
+        from talentpool.office.plans import PlanError
+
+        with current_app.test_request_context(base_url=public_base_url()):  # mails name links
+            try:
+                lines.extend(seed_certifying_path(trainee, rng, now))
+            except PlanError as error:  # an earlier, interrupted seeding left its plans
+                db.session.rollback()
+                lines.append(f"Demo plans not seeded again: {error}")
     certificates = certificates_of(trainee.id)
     if certificates:
         lines.append(f"Demo certificate {certificates[0].serial}: "
@@ -118,12 +120,85 @@ def seed_certification() -> list[str]:
     return lines
 
 
-def _clear_retake_wait(attempt) -> None:
-    """Demo only: let the demo trainee sit again at once after an unlucky simulated fail."""
+DEMO_ID_NUMBER = "11010519491231002X"  # the GB 11643 example number, not a real person's
+
+
+def demo_photo() -> bytes:
+    """A plain drawn portrait for the demo trainee's certificate photo."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (390, 567), (214, 228, 242))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((120, 90, 270, 260), fill=(238, 205, 180))
+    draw.rectangle((80, 300, 310, 567), fill=(48, 72, 110))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def seed_certifying_path(trainee, rng, now) -> list[str]:
+    """The demo trainee's way to a certificate through the office, with SIMULATED answers:
+    identity and photo, registration for a past level-5 plan of the demo organisation, review,
+    seat and ticket, check-in, the sitting, sign-off, publication and — the appeal window
+    over — the certificate. An open level-4 plan is left to try registration on."""
     from datetime import timedelta
 
-    attempt.finished_at = attempt.finished_at - timedelta(days=400)
-    db.session.commit()
+    from talentpool.assessment import field_test
+    from talentpool.certification import holders, photos
+    from talentpool.office import (
+        checkin, plans, proctor_log, publication, registration, registration_review,
+    )
+    from talentpool.organisations import service as organisations
+
+    admin = accounts.find_user_by_email(DEMO_ACCOUNTS[3][1])
+    organisation = organisations.default_organisation()
+    holders.set_identity(trainee, "resident_id", DEMO_ID_NUMBER)
+    if photos.approved_photo(trainee.id) is None:
+        waiting = photos.upload_photo(trainee, demo_photo())
+        photos.approve_photo(waiting.public_id, admin)
+    start = (now - timedelta(days=40)).replace(second=0, microsecond=0)
+    plan = plans.create_plan(organisation, 5, "2026 年第四批五级认定（演示）", "2026-04", start,
+                             start + timedelta(days=14), admin)
+    entry = registration.register(
+        trainee, plan.public_id, "training", "王小明",
+        "在示例培训基地完成五级培训 60 学时（演示）",
+        [registration.Upload("结业证书.pdf", DEMO_EVIDENCE)], now=start + timedelta(days=1))
+    registration_review.review(organisation, entry.public_id, "approve", "", admin,
+                               now=start + timedelta(days=2))
+    opens = start + timedelta(days=20)
+    sitting = plans.add_sitting(organisation, plan.public_id, "第一考场", opens,
+                                opens + timedelta(hours=4), "A 座 301", False, 30, admin)
+    plans.assign_seats(organisation, plan.public_id, admin)
+    seated = registration.own_registration(trainee, entry.public_id)
+    checkin.check_in(organisation, sitting.public_id, seated.ticket_number, "present", admin,
+                     photo_matches=True)
+    attempt = field_test.simulate_sitting(trainee.id, sitting.public_id, 2.5, rng,
+                                          now=opens + timedelta(minutes=5))
+    results = attempt.part_results
+    lines = [f"Demo trainee registered for {plan.title}, was approved, seated "
+             f"({seated.ticket_number}), checked in and sat it with SIMULATED answers: theory "
+             f"{results['theory']['score']}, practical {results['practical']['score']} — "
+             f"{attempt.state}"]
+    proctor_log.sign_off(organisation, sitting.public_id, admin, "演示考场，秩序良好",
+                         now=opens + timedelta(hours=4))
+    publication.publish(organisation, sitting.public_id, admin, now=opens + timedelta(days=1))
+    issued = publication.release_sitting(sitting, now)
+    lines.append(f"Results published; appeal window closed; {issued} certificate issued")
+    later = (now + timedelta(days=40)).replace(second=0, microsecond=0)
+    open_plan = plans.create_plan(organisation, 4, "2027 年第一批四级认定（演示）", "2027-01",
+                                  now.replace(second=0, microsecond=0), now + timedelta(days=30),
+                                  admin)
+    plans.add_sitting(organisation, open_plan.public_id, "第一考场", later,
+                      later + timedelta(hours=4), "A 座 301", False, 30, admin)
+    lines.append(f"Registration open for {open_plan.title} until "
+                 f"{(now + timedelta(days=30)):%Y-%m-%d}")
+    return lines
+
+
+DEMO_EVIDENCE = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                 b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def seed_talent_pool() -> str:
