@@ -98,8 +98,8 @@ def delete_account(user: User, password: str, revoke_certificates: bool = False)
     """Delete the account after the password is re-entered; commits. Whether it was deleted
     entirely (True) or pseudonymised (False).
 
-    With nothing an organisation must keep (``office.retention.kept_records``) the account and
-    everything of it goes. Otherwise the account is pseudonymised — no e-mail, name, password
+    With nothing an organisation must keep (``office.retention.kept_records``, counted after a
+    requested revocation) the account and everything of it goes. Otherwise the account is pseudonymised — no e-mail, name, password
     or sign-in left — and every other row of the person is deleted, while the certification
     records and the certificates stay; the certificates stay valid unless
     ``revoke_certificates``, which withdraws them (their verify page then says so).

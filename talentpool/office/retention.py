@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from talentpool.assessment.models import ExamAttempt, ExamSession
-from talentpool.certification.models import Certificate
+from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.certification.service import add_years
 from talentpool.extensions import db
 from talentpool.office.models import Plan, Registration
@@ -61,7 +61,7 @@ def kept_records(user_id: int) -> list[Kept]:
                "require to be kept electronically for at least 5 years"),
             add_years(latest, retention_years())))
     certificates = db.session.scalar(select(func.count(Certificate.id)).where(
-        Certificate.user_id == user_id))
+        Certificate.user_id == user_id, Certificate.status != StoredStatus.REVOKED))
     if certificates:
         kept.append(Kept(
             _l("issued certificates with the name, identity document and photo they certify"),

@@ -173,12 +173,13 @@ def test_a_malformed_id_ending_is_a_400(client, auth, make_certificate):
     assert "data-name-check=" not in response.get_data(as_text=True)
 
 
-def test_deleting_the_account_deletes_the_document(app, client, auth, make_certificate):
+def test_deleting_the_account_and_revoking_deletes_the_document(app, client, auth, make_certificate):
     issued = make_certificate(name="王小明")
     auth.login(issued.email)
     enter_identity(client, "resident_id", "11010519491231002X")
     page = client.get("/talent/data").get_data(as_text=True)
-    client.post("/talent/data/delete", data={"password": PASSWORD, "csrf_token": csrf_from(page)})
+    client.post("/talent/data/delete", data={"password": PASSWORD, "revoke_certificates": "y",
+                                             "csrf_token": csrf_from(page)})
     record = client.get(f"/api/v1/certificates/{issued.serial}").get_json()
     assert (record["status"], record["masked_id_number"]) == ("revoked", None)
     with app.app_context():

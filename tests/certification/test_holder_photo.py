@@ -301,8 +301,9 @@ def test_the_export_names_the_photo_state_and_deleting_the_account_deletes_the_p
 
     token = csrf_from(client.get("/talent/data").get_data(as_text=True))
     assert client.post("/talent/data/delete", data={"password": PASSWORD,
+                                                    "revoke_certificates": "y",
                                                     "csrf_token": token}).status_code == 302
-    assert stored_photos(app) == []
+    assert stored_photos(app) == []  # revoked at the holder's request: nothing to print it on
 
 
 # --- bad input --------------------------------------------------------------------------------

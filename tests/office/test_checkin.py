@@ -21,7 +21,7 @@ from talentpool.office.models import ABSENT, IRREGULAR, PRESENT, ProctorLogEntry
 from talentpool.organisations import office
 from talentpool.organisations.models import AuditEntry
 from talentpool.organisations.service import by_slug
-from tests.assessment.test_exam import REAL, start
+from tests.assessment.test_exam import REAL
 from tests.conftest import csrf_from
 from tests.exam_bank import make_ready_bank
 from tests.office.helpers import publish_now
@@ -29,6 +29,13 @@ from tests.office.test_plans import (
     english, make_candidates, make_north_plan, make_room, make_staff, pools_ready,  # noqa: F401
 )
 from tests.office.test_tickets import photo_jpeg
+
+@pytest.fixture(autouse=True)
+def english_outside_requests(monkeypatch):
+    """These tests read the services' English messages; outside a request the interface
+    language is the default, Chinese."""
+    monkeypatch.setattr("talentpool.i18n.DEFAULT_LOCALE", "en")
+
 
 NORTH = "/admin/organisations/north"
 
@@ -138,6 +145,12 @@ def test_sign_off_needs_every_mark_and_a_supervisor_and_closes_the_log(app, pool
         assert kinds == ["incident", "sign_off"]
         actions = [e.action for e in office.audit_log(north)]
         assert "log.incident" in actions and "log.sign_off" in actions
+
+
+def start(client, session_id):
+    """Press "Start" as the signed-in candidate, as they are (no seating or check-in added)."""
+    page = client.get("/exams/").get_data(as_text=True)
+    return client.post(f"/exams/sessions/{session_id}/start", data={"csrf_token": csrf_from(page)})
 
 
 def test_the_proctor_checks_in_through_the_page(app, client, auth, pools_ready):

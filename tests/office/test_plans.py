@@ -22,6 +22,13 @@ from talentpool.organisations.models import AuditEntry
 from talentpool.organisations.service import by_slug
 from tests.conftest import csrf_from, make_organisation, post_form
 
+@pytest.fixture(autouse=True)
+def english_outside_requests(monkeypatch):
+    """These tests read the services' English messages; outside a request the interface
+    language is the default, Chinese."""
+    monkeypatch.setattr("talentpool.i18n.DEFAULT_LOCALE", "en")
+
+
 
 @pytest.fixture
 def pools_ready(monkeypatch):
