@@ -98,6 +98,16 @@ def timed(label: str, count: int, unit: str, work) -> dict:
             "result": result}
 
 
+def each(calls):
+    """Run the calls one by one, each in a fresh database session as a request would have."""
+    done = 0
+    for call in calls:
+        call()
+        db.session.remove()
+        done += 1
+    return done
+
+
 def run(n: int, room_size: int) -> list[dict]:
     from talentpool.assessment.models import ExamAttempt, ExamSession
     from talentpool.database import utcnow
@@ -105,16 +115,32 @@ def run(n: int, room_size: int) -> list[dict]:
     from talentpool.office import roster, tickets
     from talentpool.office.models import Registration
 
+    from talentpool.accounts.models import User
+    from talentpool.organisations.models import Organisation
+
     organisation, plan, admin, people = setup(n)
+    slug, plan_id, admin_id = organisation.slug, plan.public_id, admin.id
+    people = [(person.id, person.display_name) for person in people]
+    db.session.remove()
+
+    def office():
+        return db.session.scalar(db.select(Organisation).where(Organisation.slug == slug))
+
+    def staff():
+        return db.session.get(User, admin_id)
+
     rows = []
     uploads = [registration.Upload("证明.pdf", PDF)]
-    rows.append(timed("register (one evidence PDF each)", n, "registrations/s", lambda: [
-        registration.register(person, plan.public_id, "work-1y", person.display_name,
-                              "2019 年起从事数据标注工作", uploads) for person in people]))
+    rows.append(timed("register (one evidence PDF each)", n, "registrations/s", lambda: each(
+        lambda uid=uid, name=name: registration.register(
+            db.session.get(User, uid), plan_id, "work-1y", name, "2019 年起从事数据标注工作",
+            uploads) for uid, name in people)))
     ids = [r.public_id for r in db.session.query(Registration).order_by(Registration.id)]
-    rows.append(timed("review: approve", n, "reviews/s", lambda: [
-        registration_review.review(organisation, public_id, "approve", "", admin)
-        for public_id in ids]))
+    rows.append(timed("review: approve", n, "reviews/s", lambda: each(
+        lambda public_id=public_id: registration_review.review(office(), public_id, "approve",
+                                                               "", staff())
+        for public_id in ids)))
+    organisation, admin = office(), staff()
     rows.append(timed("approved roster, CSV", n, "rows/s", lambda: len(
         roster.export(organisation, plan.public_id, "csv", admin))))
     rows.append(timed("approved roster, PDF", n, "rows/s", lambda: len(
@@ -139,9 +165,12 @@ def run(n: int, room_size: int) -> list[dict]:
         len(tickets.sitting_tickets(organisation, s.public_id, admin)) for s in sittings)))
     by_sitting = {s.id: s.public_id for s in sittings}
     marks = [(by_sitting[r.sitting_id], r.ticket_number) for r in seated]
-    rows.append(timed("check-in (ticket scanned, photo confirmed)", n, "check-ins/s", lambda: [
-        checkin.check_in(organisation, sitting, ticket, "present", admin, photo_matches=True)
-        for sitting, ticket in marks]))
+    db.session.remove()
+    rows.append(timed("check-in (ticket scanned, photo confirmed)", n, "check-ins/s", lambda: each(
+        lambda sitting=sitting, ticket=ticket: checkin.check_in(
+            office(), sitting, ticket, "present", staff(), photo_matches=True)
+        for sitting, ticket in marks)))
+    organisation, admin = office(), staff()
     rng = random.Random(5)
     for r in seated:  # graded attempts (setup)
         theory, practical = rng.gauss(68, 12), rng.gauss(66, 12)
