@@ -2,7 +2,10 @@
 hashes signed by the organisation's key, kept for ``ARCHIVE_RETENTION_YEARS`` (default 5, the
 electronic retention local rules ask for).
 
-The bundle holds ``results.csv`` (the report to the authority), ``attempts.csv`` (each attempt's
+The bundle holds ``registrations.csv`` (the roster: eligibility route and decision, seat,
+ticket, check-in, the evidence files' names and SHA-256), ``proctor_log.csv`` (incidents,
+extensions, terminations, sign-off), ``appeals.csv``, ``results.csv`` (the report to the
+authority), ``attempts.csv`` (each attempt's
 times, states, scores with their SE and θ̂, the runs and standards that decided them, kept
 parts of resits), ``responses.csv`` (each answer's item, part, position, score and time — item
 ids only, never item content or gold), ``panel.csv``, ``certificates.csv`` (serials, national
@@ -31,7 +34,7 @@ from talentpool.certification.models import Certificate
 from talentpool.certification.service import add_years, certificate_status
 from talentpool.database import utcnow
 from talentpool.extensions import db
-from talentpool.office.models import ArchiveBundle
+from talentpool.office.models import Appeal, ArchiveBundle, ProctorLogEntry, Registration
 from talentpool.office.retention import retention_years
 from talentpool.office.reporting import COLUMNS, ReportError, session_report
 from talentpool.organisations.audit import record
@@ -90,9 +93,11 @@ def _files(organisation: Organisation, session: ExamSession) -> dict[str, bytes]
         ["serial", "national_number", "holder", "level", "status", "issued_at", "title"],
         ([c.serial, c.national_number, c.holder_name, c.level, certificate_status(c),
           _time(c.issued_at), c.title_zh] for c in certificates))
+    office_files, subjects = _office_files(session, attempt_ids)
     entries = db.session.scalars(select(AuditEntry).where(
         AuditEntry.organisation_id == organisation.id,
-        or_(AuditEntry.subject == session.public_id, AuditEntry.subject.in_(serials)))
+        or_(AuditEntry.subject == session.public_id,
+            AuditEntry.subject.in_([*serials, *subjects])))
         .order_by(AuditEntry.at, AuditEntry.id))
     audit_csv = to_csv(["at", "actor", "action", "subject", "before", "after"], (
         [_time(e.at), e.actor, e.action, e.subject,
@@ -100,7 +105,41 @@ def _files(organisation: Organisation, session: ExamSession) -> dict[str, bytes]
          json.dumps(e.after, ensure_ascii=False, sort_keys=True)] for e in entries))
     return {"results.csv": to_csv(COLUMNS, report.rows), "attempts.csv": attempts_csv,
             "responses.csv": responses_csv, "panel.csv": panel_csv,
-            "certificates.csv": certificates_csv, "audit.csv": audit_csv}
+            "certificates.csv": certificates_csv, "audit.csv": audit_csv, **office_files}
+
+
+def _office_files(session: ExamSession, attempt_ids: list[int]
+                  ) -> tuple[dict[str, bytes], list[str]]:
+    """The sitting's registrations (roster, eligibility decisions, seats, tickets, check-in,
+    evidence hashes), proctor log with sign-off, and appeals; and their ids for the audit."""
+    registrations = list(db.session.scalars(select(Registration).where(
+        Registration.sitting_id == session.id).order_by(Registration.seat)))
+    registrations_csv = to_csv(
+        ["registration", "candidate", "route", "state", "submitted_at", "reviewed_at",
+         "review_reason", "seat", "ticket_number", "attendance", "checked_in_at", "evidence"],
+        ([r.public_id, r.candidate_name, r.route, r.state, _time(r.submitted_at),
+          _time(r.reviewed_at), r.review_reason or "", r.seat, r.ticket_number,
+          r.attendance or "", _time(r.checked_in_at),
+          " ".join(f"{e.filename}:{e.sha256}" for e in r.evidence)] for r in registrations))
+    tickets = {r.id: r.ticket_number for r in registrations}
+    log = db.session.scalars(select(ProctorLogEntry).where(
+        ProctorLogEntry.session_id == session.id).order_by(ProctorLogEntry.at,
+                                                           ProctorLogEntry.id))
+    log_csv = to_csv(["at", "kind", "ticket_number", "minutes", "note", "by"], (
+        [_time(e.at), e.kind, tickets.get(e.registration_id, ""), e.minutes, e.note, e.actor]
+        for e in log))
+    appeals = list(db.session.execute(select(Appeal, ExamAttempt.public_id).join(
+        ExamAttempt, ExamAttempt.id == Appeal.attempt_id).where(
+        Appeal.attempt_id.in_(attempt_ids)).order_by(Appeal.filed_at, Appeal.id)).all())
+    appeals_csv = to_csv(
+        ["appeal", "attempt", "part", "reason", "filed_at", "state", "score_before",
+         "score_after", "decision_reason", "decided_at"],
+        ([a.public_id, attempt, a.part, a.reason, _time(a.filed_at), a.state, a.score_before,
+          a.score_after, a.decision_reason or "", _time(a.decided_at)]
+         for a, attempt in appeals))
+    subjects = [r.public_id for r in registrations] + [a.public_id for a, _at in appeals]
+    return ({"registrations.csv": registrations_csv, "proctor_log.csv": log_csv,
+             "appeals.csv": appeals_csv}, subjects)
 
 
 def make_bundle(organisation: Organisation, session_public_id: str, actor,

@@ -66,13 +66,20 @@ def test_a_sitting_is_archived_signed_and_checkable(app, client, auth, make_user
             "utf-8-sig"))))
         responses = bundle.read("responses.csv").decode("utf-8-sig")
         certificates = bundle.read("certificates.csv").decode("utf-8-sig")
+        roster = list(csv.DictReader(io.StringIO(bundle.read("registrations.csv").decode(
+            "utf-8-sig"))))
+        log = bundle.read("proctor_log.csv").decode("utf-8-sig")
     assert names == {"results.csv", "attempts.csv", "responses.csv", "panel.csv",
-                     "certificates.csv", "audit.csv", "manifest.json", "manifest.sig"}
+                     "certificates.csv", "audit.csv", "registrations.csv", "proctor_log.csv",
+                     "appeals.csv", "manifest.json", "manifest.sig"}
     manifest = json.loads(manifest_bytes)
     assert manifest["organisation"]["did"] == "did:web:localhost:issuers:north"
     assert manifest["retain_until"][:4] == str(utcnow().year + 5)
     assert attempts[0]["attempt"] == attempt.public_id and attempts[0]["state"] == "passed"
     assert attempt.certificate_serial in certificates
+    assert [(r["candidate"], r["state"], r["attendance"]) for r in roster] == [
+        ("李四", "approved", "present")]
+    assert "sign_off" in log
     assert "gold" not in responses and len(responses.splitlines()) > 3
     # Anyone can check the signature with the key in the organisation's DID document.
     document = client.get("/issuers/north/did.json").get_json()
