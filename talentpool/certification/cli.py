@@ -98,10 +98,13 @@ def new_field_key_command() -> None:
 
 @certificates_cli.command("reseal-identities")
 def reseal_identities_command() -> None:
-    """Encrypt every stored identity number again with the current field key."""
+    """Encrypt every stored identity number and registered name again with the current field
+    key."""
     from talentpool.certification.holders import reseal_identities
+    from talentpool.office.registration import reseal_names
 
-    click.echo(f"{reseal_identities()} identity numbers encrypted with the current key")
+    click.echo(f"{reseal_identities()} identity numbers and {reseal_names()} registered names "
+               "encrypted with the current key")
 
 
 @certificates_cli.command("reissue-credentials")

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from talentpool import field_crypto
 from talentpool.accounts.models import new_public_id
 from talentpool.database import utcnow
 from talentpool.extensions import db
@@ -70,7 +71,13 @@ class Plan(db.Model):
 
 class Registration(db.Model):
     """A candidate's registration (报名) for a plan: the eligibility route and evidence, the
-    review, and — once approved — the sitting, seat, admission ticket (准考证) and attendance."""
+    review, and — once approved — the sitting, seat, admission ticket (准考证) and attendance.
+
+    The real name is stored encrypted (``field_crypto``, like identity numbers);
+    ``candidate_name`` reads and writes the plain value.
+    """
+
+    SEALED_COLUMN = "registration.candidate_name"
 
     __table_args__ = (
         UniqueConstraint("plan_id", "user_id", name="uq_registration_plan_user"),
@@ -86,7 +93,7 @@ class Registration(db.Model):
                                          index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
                                                 index=True)
-    candidate_name: Mapped[str] = mapped_column(String(80))  # real name, as on the ID document
+    candidate_name_sealed: Mapped[str] = mapped_column(Text)  # real name, as on the ID document
     route: Mapped[str] = mapped_column(String(40))  # an eligibility route id of the scheme
     statement: Mapped[str] = mapped_column(Text, default="")  # the candidate's account of it
     state: Mapped[str] = mapped_column(String(16), default=SUBMITTED)
@@ -102,6 +109,14 @@ class Registration(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
     checked_in_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"))
+
+    @property
+    def candidate_name(self) -> str:
+        return field_crypto.open_sealed(self.candidate_name_sealed, self.SEALED_COLUMN)
+
+    @candidate_name.setter
+    def candidate_name(self, name: str) -> None:
+        self.candidate_name_sealed = field_crypto.seal(name, self.SEALED_COLUMN)
 
     plan: Mapped[Plan] = relationship()
     evidence: Mapped[list[Evidence]] = relationship(

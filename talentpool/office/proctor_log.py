@@ -178,9 +178,9 @@ def sign_off(organisation: Organisation, sitting_public_id: str, actor, note: st
     if not may_sign_off(actor, organisation, sitting):
         raise LogError(_("Only a supervisor appointed to this sitting, or the organisation's "
                          "administrator, may sign it off."))
-    unmarked = list(db.session.scalars(select(Registration.candidate_name).where(
+    unmarked = [r.candidate_name for r in db.session.scalars(select(Registration).where(
         Registration.sitting_id == sitting.id, Registration.state == APPROVED,
-        Registration.attendance.is_(None)).order_by(Registration.seat)))
+        Registration.attendance.is_(None)).order_by(Registration.seat))]
     if unmarked:
         raise LogError(_("%(count)d candidates are not marked yet (%(names)s); mark each "
                          "present, absent or irregular before signing off.",

@@ -32,6 +32,7 @@ from talentpool.assessment.scheme import EligibilityRoute, LevelRule
 from talentpool.certification.holders import identity_of
 from talentpool.certification.models import PhotoState
 from talentpool.certification.photos import photos_of
+from talentpool import field_crypto
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.office.models import (
@@ -290,6 +291,23 @@ def add_evidence(user, public_id: str, files: list[Upload], statement: str = "")
     db.session.commit()
     db.session.refresh(registration)
     return registration
+
+
+def reseal_names(batch: int = 500) -> int:
+    """Encrypt every stored candidate name again with the current field key (after a new key
+    was put first in ``FIELD_ENCRYPTION_KEYS``); commits per batch. The number re-sealed."""
+    count, last = 0, 0
+    while True:
+        rows = list(db.session.scalars(select(Registration).where(
+            Registration.id > last).order_by(Registration.id).limit(batch)))
+        if not rows:
+            return count
+        for row in rows:
+            if not field_crypto.sealed_with_current(row.candidate_name_sealed):
+                row.candidate_name = row.candidate_name  # old key opens, the new one seals
+                count += 1
+        last = rows[-1].id
+        db.session.commit()
 
 
 def withdraw(user, public_id: str, now: datetime | None = None) -> Registration:

@@ -51,8 +51,8 @@ def _rows(organisation: Organisation, plan: Plan, sessions: list[ExamSession]) -
     attempts = db.session.execute(select(ExamAttempt, User).join(
         User, User.id == ExamAttempt.user_id).where(
         ExamAttempt.session_id.in_(ids), ExamAttempt.state.in_(tuple(RESULTS)))).all()
-    names = dict(db.session.execute(select(Registration.user_id, Registration.candidate_name)
-                                    .where(Registration.sitting_id.in_(ids))).all())
+    names = {r.user_id: r.candidate_name for r in db.session.scalars(
+        select(Registration).where(Registration.sitting_id.in_(ids)))}
     documents = {row.user_id: row for row in db.session.scalars(select(HolderIdentity).where(
         HolderIdentity.user_id.in_([person.id for _attempt, person in attempts])))}
     grade = level(plan.level)

@@ -83,14 +83,15 @@ def public_list(slug: str, sitting_public_id: str
         ExamSession.organisation_id == organisation.id))
     if session is None or not session.certifying or session.results_published_at is None:
         return None
-    rows = db.session.execute(select(ExamAttempt, Registration.candidate_name).outerjoin(
+    rows = db.session.execute(select(ExamAttempt, Registration).outerjoin(
         Registration, (Registration.sitting_id == ExamAttempt.session_id)
         & (Registration.user_id == ExamAttempt.user_id)).where(
         ExamAttempt.session_id == session.id, ExamAttempt.state == "passed")
         .order_by(Registration.seat, ExamAttempt.id)).all()
     listed = []
-    for attempt, name in rows:
+    for attempt, registration in rows:
         document = identity_of(attempt.user_id)
+        name = registration.candidate_name if registration else ""
         listed.append(PublicRow(mask_name(name or "") or "*",
                                 mask_id_number(document.id_number) if document else None,
                                 attempt.level, True))
@@ -99,9 +100,9 @@ def public_list(slug: str, sitting_public_id: str
 
 def office_rows(session: ExamSession) -> list[dict]:
     """The sitting's attempts for its office: candidate, state, part scores, appeals."""
-    rows = db.session.execute(select(ExamAttempt, Registration.candidate_name).outerjoin(
+    rows = db.session.execute(select(ExamAttempt, Registration).outerjoin(
         Registration, (Registration.sitting_id == ExamAttempt.session_id)
         & (Registration.user_id == ExamAttempt.user_id)).where(
         ExamAttempt.session_id == session.id).order_by(Registration.seat, ExamAttempt.id)).all()
-    return [{"attempt": attempt, "name": name or "–",
-             "appeals": appeals.appeals_of_attempt(attempt)} for attempt, name in rows]
+    return [{"attempt": attempt, "name": registration.candidate_name if registration else "–",
+             "appeals": appeals.appeals_of_attempt(attempt)} for attempt, registration in rows]

@@ -4,7 +4,7 @@ index for matching; keys rotate; an administrator's unmasked view is written to 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from talentpool import field_crypto
 from talentpool.auth import Role
@@ -59,6 +59,16 @@ def test_keys_rotate_and_lookups_work_throughout(app, client, auth, make_certifi
     auth.login(issued.email)
     enter_identity(client)
     before, index_before = stored(app)
+    with app.app_context():  # a registration's real name is sealed the same way
+        from talentpool.office.models import Registration
+        from tests.office.helpers import make_plan
+
+        plan = make_plan(5)
+        db.session.add(Registration(plan_id=plan.id, user_id=None, candidate_name="王小明",
+                                    route="work"))
+        db.session.commit()
+        raw = db.session.execute(text("SELECT candidate_name_sealed FROM registration")).scalar()
+        assert "王小明" not in raw and raw.split(".")[1] == old.split(":")[0]
     new = field_crypto.new_key_setting()
     app.config["FIELD_ENCRYPTION_KEYS"] = f"{new},{old}"
 
@@ -70,7 +80,8 @@ def test_keys_rotate_and_lookups_work_throughout(app, client, auth, make_certifi
 
     assert matches() == [issued.serial]  # old rows are found while not yet re-encrypted
     result = runner.invoke(args=["certificates", "reseal-identities"])
-    assert "1 identity numbers encrypted with the current key" in result.output
+    assert "1 identity numbers and 1 registered names encrypted with the current key" \
+        in result.output
     after, index_after = stored(app)
     assert after.split(".")[1] == new.split(":")[0] != before.split(".")[1]
     assert index_after != index_before
@@ -82,6 +93,9 @@ def test_keys_rotate_and_lookups_work_throughout(app, client, auth, make_certifi
         from talentpool.certification.holders import identity_of
 
         assert identity_of(find_certificate(issued.serial).user_id).id_number == NUMBER
+        from talentpool.office.models import Registration
+
+        assert db.session.scalar(select(Registration)).candidate_name == "王小明"
     app.config["FIELD_ENCRYPTION_KEYS"] = field_crypto.new_key_setting()  # a wrong key
     with app.app_context(), pytest.raises(field_crypto.FieldKeyError):
         identity_of(find_certificate(issued.serial).user_id).id_number  # noqa: B018

@@ -44,7 +44,7 @@ def upgrade():
     sa.Column('public_id', sa.String(length=32), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('candidate_name', sa.String(length=80), nullable=False),
+    sa.Column('candidate_name_sealed', sa.Text(), nullable=False),
     sa.Column('route', sa.String(length=40), nullable=False),
     sa.Column('statement', sa.Text(), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
