@@ -2,8 +2,9 @@
 hashes signed by the organisation's key, kept for ``ARCHIVE_RETENTION_YEARS`` (default 5, the
 electronic retention local rules ask for).
 
-The bundle holds ``registrations.csv`` (the roster: eligibility route and decision, seat,
-ticket, check-in, the evidence files' names and SHA-256), ``proctor_log.csv`` (incidents,
+The bundle holds ``registrations.csv`` (every registration of the plan — the batch — with its
+eligibility route and decision, sitting, seat, ticket, check-in, the evidence files' names and
+SHA-256), ``proctor_log.csv`` (incidents,
 extensions, terminations, sign-off), ``appeals.csv``, ``results.csv`` (the report to the
 authority), ``attempts.csv`` (each attempt's
 times, states, scores with their SE and θ̂, the runs and standards that decided them, kept
@@ -110,16 +111,20 @@ def _files(organisation: Organisation, session: ExamSession) -> dict[str, bytes]
 
 def _office_files(session: ExamSession, attempt_ids: list[int]
                   ) -> tuple[dict[str, bytes], list[str]]:
-    """The sitting's registrations (roster, eligibility decisions, seats, tickets, check-in,
-    evidence hashes), proctor log with sign-off, and appeals; and their ids for the audit."""
+    """Every registration of the sitting's plan (the batch's eligibility decisions, rejected and
+    withdrawn ones too; seats, tickets, check-in, evidence hashes), the sitting's proctor log
+    with sign-off, and its appeals; and their ids for the audit."""
     registrations = list(db.session.scalars(select(Registration).where(
-        Registration.sitting_id == session.id).order_by(Registration.seat)))
+        Registration.plan_id == session.plan_id).order_by(Registration.id)))
+    sittings = dict(db.session.execute(select(ExamSession.id, ExamSession.public_id).where(
+        ExamSession.plan_id == session.plan_id)).all())
     registrations_csv = to_csv(
         ["registration", "candidate", "route", "state", "submitted_at", "reviewed_at",
-         "review_reason", "seat", "ticket_number", "attendance", "checked_in_at", "evidence"],
+         "review_reason", "sitting", "seat", "ticket_number", "attendance", "checked_in_at",
+         "evidence"],
         ([r.public_id, r.candidate_name, r.route, r.state, _time(r.submitted_at),
-          _time(r.reviewed_at), r.review_reason or "", r.seat, r.ticket_number,
-          r.attendance or "", _time(r.checked_in_at),
+          _time(r.reviewed_at), r.review_reason or "", sittings.get(r.sitting_id, ""), r.seat,
+          r.ticket_number, r.attendance or "", _time(r.checked_in_at),
           " ".join(f"{e.filename}:{e.sha256}" for e in r.evidence)] for r in registrations))
     tickets = {r.id: r.ticket_number for r in registrations}
     log = db.session.scalars(select(ProctorLogEntry).where(

@@ -39,10 +39,21 @@ def test_a_sitting_is_archived_signed_and_checkable(app, client, auth, make_user
     make_ready_bank(app, tmp_path)
     with app.app_context():
         make_organisation("north", "北方技能评价中心", code="91110000MA00000000")
-        session_id = make_sitting(5, "2026 第四批", organisation="north").public_id
+        sitting = make_sitting(5, "2026 第四批", organisation="north")
+        session_id, plan_id = sitting.public_id, sitting.plan_id
         from talentpool.accounts.service import create_user
 
         create_user("cand@example.org", "李四", PASSWORD, Role.TRAINEE)
+        # A candidate the review turned away: the decision is archived with the batch.
+        from talentpool.extensions import db as database
+        from talentpool.office.models import Registration
+
+        turned_away = create_user("other@example.org", "王五", PASSWORD, Role.TRAINEE)
+        database.session.add(Registration(
+            plan_id=plan_id, user_id=turned_away.id,
+            candidate_name="王五", route="work", state="rejected",
+            review_reason="工作年限证明不足"))
+        database.session.commit()
     auth.login("cand@example.org")
     start(client, session_id)
     attempt = sit(app, client, {"theory": True, "practical": True})
@@ -77,8 +88,8 @@ def test_a_sitting_is_archived_signed_and_checkable(app, client, auth, make_user
     assert manifest["retain_until"][:4] == str(utcnow().year + 5)
     assert attempts[0]["attempt"] == attempt.public_id and attempts[0]["state"] == "passed"
     assert attempt.certificate_serial in certificates
-    assert [(r["candidate"], r["state"], r["attendance"]) for r in roster] == [
-        ("李四", "approved", "present")]
+    assert sorted((r["candidate"], r["state"], r["attendance"], r["sitting"]) for r in roster) \
+        == [("李四", "approved", "present", session_id), ("王五", "rejected", "", "")]
     assert "sign_off" in log
     assert "gold" not in responses and len(responses.splitlines()) > 3
     # Anyone can check the signature with the key in the organisation's DID document.
