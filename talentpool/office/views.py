@@ -37,16 +37,7 @@ def report(slug: str, session_id: str, kind: str):
     """The sitting's results for the authority, as CSV or XLSX (audited)."""
     if kind not in KINDS:
         abort(404)
-    try:
-        data = reporting.export(by_slug(slug), session_id, kind, current_user)
-    except reporting.ReportError:
-        abort(404)
-    response = make_response(data)
-    response.headers["Content-Type"] = KINDS[kind]
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="results-{slug}-{session_id}.{kind}"')
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _report_download(slug, session_id, kind, f"results-{slug}-{session_id}.{kind}")
 
 
 @bp.get("/admin/organisations/<slug>/plans/<plan_public_id>/report.<kind>")
@@ -55,15 +46,21 @@ def plan_report(slug: str, plan_public_id: str, kind: str):
     """The whole plan's (batch's) results for the authority, as CSV or XLSX (audited)."""
     if kind not in KINDS:
         abort(404)
+    return _report_download(slug, plan_public_id, kind,
+                            f"results-{slug}-plan-{plan_public_id}.{kind}", whole_plan=True)
+
+
+def _report_download(slug: str, public_id: str, kind: str, filename: str,
+                     whole_plan: bool = False):
+    """The audited export as a private attachment; 404 for another organisation's record."""
     try:
-        data = reporting.export(by_slug(slug), plan_public_id, kind, current_user,
-                                whole_plan=True)
+        data = reporting.export(by_slug(slug), public_id, kind, current_user,
+                                whole_plan=whole_plan)
     except reporting.ReportError:
         abort(404)
     response = make_response(data)
     response.headers["Content-Type"] = KINDS[kind]
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="results-{slug}-plan-{plan_public_id}.{kind}"')
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
