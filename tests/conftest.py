@@ -40,6 +40,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.db)
 
 
+_SERVER_SCHEMAS_BUILT: set[str] = set()
+
+
+def empty_server_database(url: str) -> None:
+    """Give the server database the models' schema with no rows (inside an app context).
+
+    The schema is dropped and created once per test process; later tests empty every table
+    and restart its identity, which costs a tenth of rebuilding about fifty tables."""
+    if url not in _SERVER_SCHEMAS_BUILT:
+        db.drop_all()
+        db.create_all()
+        _SERVER_SCHEMAS_BUILT.add(url)
+        return
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    db.session.execute(db.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
 def make_app(tmp_path, **overrides):
     """An app on a fresh, empty database."""
     url = server_database_url() or f"sqlite:///{tmp_path / 'test.db'}"
@@ -58,8 +76,9 @@ def make_app(tmp_path, **overrides):
     app = create_app(settings)
     with app.app_context():
         if url.startswith("postgresql"):
-            db.drop_all()
-        db.create_all()
+            empty_server_database(url)
+        else:
+            db.create_all()
     return app
 
 
