@@ -65,6 +65,9 @@ THEORY_ITEMS = 120
 THEORY_FORM = {"T1.1": 10, "T1.2": 10}
 PRACTICAL_BLUEPRINT = {"P1.1": 3, "P1.2": 2, "P1.3": 2}
 PRACTICAL_CODES = tuple(PRACTICAL_BLUEPRINT)
+# Registration is not part of this benchmark: one route (training hours) at every level.
+ELIGIBILITY = {"training_hours": 60, "routes": [
+    {"id": "training", "zh": "完成规定培训学时", "en": "Training hours", "training_hours": True}]}
 ELEMENTS = [
     {"code": "T1", "part": "theory", "name": {"zh": "职业道德", "en": "Ethics"}},
     {"code": "T1.1", "part": "theory", "name": {"zh": "职业道德基本知识", "en": "Basics"}},
@@ -122,7 +125,7 @@ def write_scheme(folder: Path) -> Path:
                  "min_items": 6, "max_items": 10, "pretest_positions": [4], "item_levels": [5]}
     levels = [{"level": n, "prerequisite": None if n == 5 else n + 1, "validity_years": 3,
                "retake_wait_days": 14, "panel_review": n <= 2, "theory": theory,
-               "practical": practical} for n in (5, 4, 3, 2, 1)]
+               "practical": practical, "eligibility": ELIGIBILITY} for n in (5, 4, 3, 2, 1)]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "elements.yaml").write_text(yaml.safe_dump({"elements": ELEMENTS},
                                                          allow_unicode=True), encoding="utf-8")
@@ -222,12 +225,15 @@ def seed_history(app, attempts: int, rng: np.random.Generator) -> None:
 
     now = utcnow()
     with app.app_context():
+        from talentpool.organisations import service as organisations
+
         theory = db.session.scalars(select(Item.id).where(Item.track == "theory",
                                                           Item.use == "exam")).all()
         practical = db.session.scalars(select(Item.id).where(Item.track != "theory",
                                                              Item.use == "exam")).all()
         past = ExamSession(level=5, title="Past sittings", opens_at=now - dt.timedelta(days=360),
-                           closes_at=now - dt.timedelta(days=1))
+                           closes_at=now - dt.timedelta(days=1),
+                           organisation=organisations.default_organisation())
         db.session.add(past)
         db.session.flush()
         for start in range(0, attempts, 2000):
