@@ -13,7 +13,8 @@ from tests.scoring.examples import EXAMPLES
 TRACK_OF_TYPE = {"single_choice": "text_classification", "multi_choice": "text_classification",
                  "text_spans": "named_entities", "bbox": "object_detection",
                  "transcription": "speech_transcription", "ranking": "llm_preference",
-                 "cot_steps": "cot_checking", "review": "annotation_review"}
+                 "cot_steps": "cot_checking", "review": "annotation_review",
+                 "rubric": "written_work"}
 ELEMENTS = [{"code": "P1.1", "part": "practical", "name": {"zh": "数据分类", "en": "Classify"}},
             {"code": "T1.1", "part": "theory", "name": {"zh": "职业道德", "en": "Ethics"}}]
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from talentpool.assessment.converters import source_problem
-from talentpool.assessment.tracks import TRACKS_BY_ID
+from talentpool.assessment.tracks import PACK_TRACKS_BY_ID
 from talentpool.scoring import ScoringError, get_scorer, validate_thresholds
 
 PACK_FILE = "pack.yaml"
@@ -150,7 +150,7 @@ def load_pack(folder: Path, elements: dict[str, dict]) -> tuple[Pack | None, lis
     if not isinstance(raw_items, list) or not raw_items:
         problems.append(Problem(name, None, "items: must be a non-empty list"))
         raw_items = []
-    track = TRACKS_BY_ID.get(data.get("track"))
+    track = PACK_TRACKS_BY_ID.get(data.get("track"))
     pack_levels = tuple(data.get("levels") or ())
     for index, raw in enumerate(raw_items):
         item, item_problems, item_assets = _check_item(folder, name, index, raw, elements,
@@ -211,8 +211,8 @@ def _check_header(name: str, data: dict) -> list[Problem]:
     for key in ("title",) + (("description",) if "description" in data else ()):
         if problem := _bilingual_problem(data.get(key)):
             add(f"{key}: {problem}")
-    if data.get("track") not in TRACKS_BY_ID:
-        add(f"track: must be one of {', '.join(TRACKS_BY_ID)}")
+    if data.get("track") not in PACK_TRACKS_BY_ID:
+        add(f"track: must be one of {', '.join(PACK_TRACKS_BY_ID)}")
     if problem := _levels_problem(data.get("levels")):
         add(f"levels: {problem}")
     if not isinstance(data.get("licence"), str) or not data["licence"].strip():
@@ -280,8 +280,11 @@ def _check_scoring(scorer, raw, add) -> tuple[float, ...]:
     try:
         scorer.validate_spec(raw["spec"])
         scorer.validate_gold(raw["spec"], raw["gold"])
-        gold_answer = scorer.gold_answer(raw["spec"], raw["gold"])
-        if scorer.score(raw["spec"], raw["gold"], gold_answer).value != 1.0:
+        if scorer.human_scored:  # raters score it: no gold answer, and never in practice
+            if raw.get("use", PRACTICE) != EXAM:
+                add(f"use: a {scorer.type_id} task is scored by raters, so it is exam only")
+        elif scorer.score(raw["spec"], raw["gold"],
+                          scorer.gold_answer(raw["spec"], raw["gold"])).value != 1.0:
             add("gold: does not score 1.0 against itself")
         return tuple(validate_thresholds(raw.get("thresholds",
                                                  list(scorer.default_thresholds))))

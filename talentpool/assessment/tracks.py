@@ -32,6 +32,12 @@ TRACKS: tuple[Track, ...] = (
 )
 TRACKS_BY_ID = {track.id: track for track in TRACKS}
 
+# Written work scored by raters (levels 3–1): a track of packs and exams, but not of practice,
+# skills or calibration — its items are never practised and sit on no IRT scale.
+WRITTEN_WORK = Track("written_work", "书面实操（人工评分）", "Written practical work (rated)",
+                     ("rubric",))
+PACK_TRACKS_BY_ID = {**TRACKS_BY_ID, WRITTEN_WORK.id: WRITTEN_WORK}
+
 
 @dataclass(frozen=True)
 class Scale:

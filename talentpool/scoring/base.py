@@ -37,6 +37,9 @@ class TaskScorer(ABC):
 
     type_id: ClassVar[str]
     default_thresholds: ClassVar[tuple[float, ...]]
+    # Human-scored types (``rubric``) score only the empty answer themselves; raters score
+    # the rest, and ``score_points`` turns their points into a value.
+    human_scored: ClassVar[bool] = False
 
     @abstractmethod
     def validate_spec(self, spec: Any) -> None:

@@ -13,6 +13,7 @@ from talentpool.scoring import (
     multi_choice,
     ranking,
     review,
+    rubric,
     single_choice,
     text_spans,
     transcription,
@@ -32,6 +33,7 @@ _SCORERS: MappingProxyType[str, TaskScorer] = MappingProxyType(
             ranking,
             cot_steps,
             review,
+            rubric,
         )
     }
 )

@@ -36,6 +36,21 @@ def test_every_type_loads_with_its_assets(tmp_path):
         "assets/scene-1.png",)
 
 
+def test_rubric_tasks_load_as_exam_items_only(tmp_path):
+    """Raters score them, so they have marking notes instead of a gold answer and are never
+    practised; they belong to the written-work track."""
+    pack, problems = load(make_pack(tmp_path / "ok", "written", items=[
+        make_item("rubric", "w1", use="exam")]))
+    assert problems == [] and pack.items[0].thresholds == (0.6,)
+    _pack, problems = load(make_pack(tmp_path / "practice", "written", items=[
+        make_item("rubric", "w1")]))
+    assert [p.message for p in problems] == [
+        "use: a rubric task is scored by raters, so it is exam only"]
+    _pack, problems = load(make_pack(tmp_path / "track", "written", track="theory", items=[
+        make_item("rubric", "w1", use="exam")]))
+    assert any("rubric is not used in track theory" in p.message for p in problems)
+
+
 def test_all_problems_are_reported_with_file_and_item(tmp_path):
     items = [
         make_item("single_choice", "ok1"),

@@ -139,6 +139,26 @@ def make_bbox_review() -> Item:
     return spec, {"errors": ["b2"]}
 
 
+def make_rubric() -> Item:
+    spec = {
+        "materials": [{"id": "m1", "title": {"zh": "数据样例", "en": "Data sample"},
+                       "text": {"zh": "| 文本 | 标签 |\n|---|---|\n| 菜太咸了 | 负面 |",
+                                "en": "| text | label |\n|---|---|\n| too salty | negative |"}}],
+        "answer": {"text": True, "max_chars": 5000, "files": 1},
+        "rubric": {"criteria": [
+            {"id": "scope", "title": {"zh": "范围与定义", "en": "Scope and definitions"},
+             "levels": [{"points": 0, "text": {"zh": "缺失", "en": "Missing"}},
+                        {"points": 2, "text": {"zh": "部分", "en": "Partial"}},
+                        {"points": 4, "text": {"zh": "完整", "en": "Complete"}}]},
+            {"id": "examples", "title": {"zh": "正反例", "en": "Examples"},
+             "levels": [{"points": 0, "text": {"zh": "没有", "en": "None"}},
+                        {"points": 3, "text": {"zh": "充分", "en": "Enough"}}]},
+        ]},
+    }
+    return spec, {"notes": {"zh": "应覆盖标签定义和边界情况。",
+                            "en": "Should cover label definitions and edge cases."}}
+
+
 EXAMPLES = {
     "single_choice": make_single_choice,
     "multi_choice": make_multi_choice,
@@ -148,4 +168,5 @@ EXAMPLES = {
     "ranking": make_ranking,
     "cot_steps": make_cot_steps,
     "review": make_review,
+    "rubric": make_rubric,
 }

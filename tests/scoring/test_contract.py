@@ -25,15 +25,19 @@ FIXED_TYPE_IDS = (
     "ranking",
     "cot_steps",
     "review",
+    "rubric",
 )
 ITEMS = [(type_id, make) for type_id, make in EXAMPLES.items()] + [
     ("review", make_bbox_review),
     ("text_spans", make_strict_text_spans),
 ]
 ITEM_IDS = [f"{type_id}-{make.__name__}" for type_id, make in ITEMS]
+AUTO = [(type_id, make) for type_id, make in ITEMS if not get_scorer(type_id).human_scored]
+AUTO_IDS = [f"{type_id}-{make.__name__}" for type_id, make in AUTO]
+HUMAN = [(type_id, make) for type_id, make in ITEMS if get_scorer(type_id).human_scored]
 
 
-def test_the_eight_type_ids_are_registered_in_order() -> None:
+def test_the_nine_type_ids_are_registered_in_order() -> None:
     assert TASK_TYPES == FIXED_TYPE_IDS
     assert set(EXAMPLES) == set(TASK_TYPES)
 
@@ -45,7 +49,7 @@ def test_scorer_carries_its_type_id_and_valid_default_thresholds(type_id: str) -
     assert validate_thresholds(list(scorer.default_thresholds)) == scorer.default_thresholds
 
 
-@pytest.mark.parametrize(("type_id", "make"), ITEMS, ids=ITEM_IDS)
+@pytest.mark.parametrize(("type_id", "make"), AUTO, ids=AUTO_IDS)
 def test_gold_validates_and_scores_exactly_one(type_id: str, make) -> None:
     scorer = get_scorer(type_id)
     spec, gold = make()
@@ -69,7 +73,24 @@ def test_empty_answer_scores_exactly_zero(type_id: str, make) -> None:
     json.dumps(result.feedback, allow_nan=False)
 
 
-@pytest.mark.parametrize(("type_id", "make"), ITEMS, ids=ITEM_IDS)
+@pytest.mark.parametrize(("type_id", "make"), HUMAN)
+def test_human_scored_types_score_full_and_no_points_and_refuse_to_score_alone(
+        type_id: str, make) -> None:
+    """Full marks score 1 and no points 0; an answer with content waits for raters."""
+    scorer = get_scorer(type_id)
+    spec, gold = make()
+    scorer.validate_spec(spec)
+    scorer.validate_gold(spec, gold)
+    top = {c["id"]: c["levels"][-1]["points"] for c in spec["rubric"]["criteria"]}
+    assert scorer.score_points(spec, scorer.validate_rating(spec, {"points": top})).value == 1.0
+    nothing = {key: 0 for key in top}
+    assert scorer.score_points(spec, scorer.validate_rating(spec, {"points": nothing})).value \
+        == 0.0
+    with pytest.raises(ScoringError, match="^answer: .*raters"):
+        scorer.score(spec, gold, {"text": "我的规范……", "files": []})
+
+
+@pytest.mark.parametrize(("type_id", "make"), AUTO, ids=AUTO_IDS)
 def test_scoring_does_not_change_its_inputs(type_id: str, make) -> None:
     scorer = get_scorer(type_id)
     spec, gold = make()
