@@ -53,6 +53,7 @@ def register_models() -> None:
     import talentpool.cohorts.models  # noqa: F401
     import talentpool.directory.models  # noqa: F401
     import talentpool.office.models  # noqa: F401
+    import talentpool.rating.models  # noqa: F401
     import talentpool.organisations.models  # noqa: F401
     import talentpool.practice.models  # noqa: F401
     import talentpool.recognition.models  # noqa: F401
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.directory import bp as directory_bp
     from talentpool.home import bp as home_bp
     from talentpool.office import bp as office_bp
+    from talentpool.rating import bp as rating_bp
     from talentpool.organisations import bp as organisations_bp
     from talentpool.practice import bp as practice_bp
     from talentpool.recognition import bp as recognition_bp
@@ -110,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(rating_bp, url_prefix="/rating")
     app.register_blueprint(recognition_bp)
     register_openapi(app)
     register_error_handlers(app)
@@ -119,8 +122,10 @@ def register_template_context(app: Flask) -> None:
     """Values every template can use."""
     from talentpool.auth import Role
     from talentpool.i18n import LOCALES, current_locale, localized
+    from talentpool.rich_text import to_html
 
     app.add_template_global(localized, "text")
+    app.add_template_filter(to_html, "markdown")
 
     @app.context_processor
     def inject() -> dict:

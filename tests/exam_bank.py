@@ -32,7 +32,10 @@ def eligibility(level: int) -> dict:
 
 
 def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practical_max=4,
-                pretest_positions=(), theory_mode="fixed", theory_min=None, validity_years=None):
+                pretest_positions=(), theory_mode="fixed", theory_min=None, validity_years=None,
+                rated_levels=()):
+    """The scheme of the test bank; ``rated_levels`` get a rated practical part of two written
+    tasks (P1.1) scored by raters instead of the adaptive one."""
     part = lambda code, mode, n, low: {"mode": mode, "time_limit_minutes": 30,  # noqa: E731
                                        "blueprint": {code: low}, "min_items": low,
                                        "max_items": n, "item_levels": [5, 4],
@@ -43,7 +46,9 @@ def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practic
                "retake_wait_days": retake_days, "panel_review": n <= 2,
                "eligibility": eligibility(n),
                "theory": part("T1.1", theory_mode, theory_items, theory_min or theory_items),
-               "practical": part("P1.1", "adaptive", practical_max, practical_min)}
+               "practical": {"mode": "rated", "time_limit_minutes": 60,
+                             "blueprint": {"P1.1": 2}, "item_levels": [n]}
+               if n in rated_levels else part("P1.1", "adaptive", practical_max, practical_min)}
               for n in (5, 4, 3, 2, 1)]
     path = folder / "certification-scheme.yaml"
     folder.mkdir(parents=True, exist_ok=True)
@@ -72,18 +77,32 @@ def bank_packs(root, n_theory=N_THEORY_EXAM, n_practical=N_PRACTICAL_EXAM,
             make_pack(root, "practical-pack", items=practical))
 
 
+def written_pack(root, levels=(3, 2, 1), n_tasks=3):
+    """A written-work pack: rubric tasks (P1.1) for ``levels``, secure."""
+    items = [make_item("rubric", f"w{n}", use="exam", levels=list(levels))
+             for n in range(n_tasks)]
+    return make_pack(root, "written-pack", items=items)
+
+
 def make_ready_bank(app, tmp_path, cuts=None, n_persons=300, seed=11, packs=None,
                     panel_items=12, **scheme):
-    """Import, field-test, calibrate and set standards; returns the field test's truth."""
+    """Import, field-test, calibrate and set standards; returns the field test's truth. With
+    ``rated_levels`` a written-work pack is imported too, and those levels' practical parts are
+    rated (no standard study)."""
     app.config["EXAM_SCHEME"] = str(make_scheme(tmp_path / "scheme", **scheme))
     app.config["CALIBRATION_MIN_RESPONSES"] = 200
     rng = np.random.default_rng(seed)
+    rated = scheme.get("rated_levels", ())
     with app.app_context():
         for pack in bank_packs(tmp_path / "packs", **(packs or {})):
             import_path(pack)
+        if rated:
+            import_path(written_pack(tmp_path / "written", levels=rated))
         truth = simulate_field_test(n_persons, rng)
         for level in (5, 4, 3, 2, 1):
             for part in ("theory", "practical"):
+                if part == "practical" and level in rated:
+                    continue
                 cut = (cuts or {}).get((level, part), 0.0)
                 simulate_angoff_panel(level, part, cut, rng, n_items=panel_items, truth=truth)
     return truth

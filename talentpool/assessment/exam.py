@@ -235,8 +235,14 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
         raise DeadlinePassed(_("Time is up for this part: answers after the deadline are not "
                                "accepted. Your earlier answers were kept."))
     item = current_item(attempt)
+    scorer = get_scorer(item.type_id)
     try:
-        result = get_scorer(item.type_id).score(item.spec, item.gold, answer)
+        if scorer.human_scored:  # raters score it later; a blank answer scores 0 at once
+            scorer.validate_answer(item.spec, answer)
+            result = scorer.compute(item.spec, item.gold, answer) \
+                if scorer.is_empty(answer) else None
+        else:
+            result = scorer.score(item.spec, item.gold, answer)
     except ScoringError as error:
         raise ExamError(_("Your answer could not be scored: %(problem)s", problem=error)) from None
     claimed = db.session.execute(update(ExamAttempt).where(
@@ -252,8 +258,8 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
         ExamResponse.attempt_id == attempt.id, ExamResponse.part == attempt.state))
     db.session.add(ExamResponse(attempt_id=attempt.id, item_id=item.id, part=attempt.state,
                                 position=position, pretest=attempt.current_pretest,
-                                answer=answer, score=result.value,
-                                category=categorize(result.value, item.thresholds),
+                                answer=answer, score=result and result.value,
+                                category=result and categorize(result.value, item.thresholds),
                                 duration_ms=duration_ms, answered_at=now))
     _advance(attempt, now)
     state = attempt.state
@@ -306,7 +312,8 @@ def _end_part(attempt: ExamAttempt, now: datetime, start_next: bool = True,
 def _record_part(attempt: ExamAttempt, part: str) -> None:
     result = grading.score_part(attempt, part)
     attempt.part_results = {**(attempt.part_results or {}), part: result}
-    setattr(attempt, f"{part}_score", float(result["score"]))
+    setattr(attempt, f"{part}_score",
+            None if result["score"] is None else float(result["score"]))
     setattr(attempt, f"{part}_se", result.get("score_se"))
 
 
@@ -382,12 +389,27 @@ def _grade(attempt: ExamAttempt, now: datetime) -> None:
     certifying sitting follows when its published results' appeal window has closed
     (``office.publication``); a mock exam never issues one."""
     rule = pools.scheme().levels[attempt.level]
+    if grading.awaiting_rating(attempt):  # written work goes to raters; decided when rated
+        from talentpool.rating import service as rating  # rating builds on the exam
+
+        attempt.state = "awaiting_rating"
+        rating.open_tasks(attempt, now)
+        return
     parts_passed = grading.verdict(attempt)
     if parts_passed and rule.panel_review and attempt.session.certifying:  # mocks have none
         attempt.state = "awaiting_panel"
         return
     attempt.state = "passed" if parts_passed else "failed"
     attempt.passed = parts_passed
+
+
+def complete_rating(attempt: ExamAttempt, now: datetime) -> None:
+    """Every written answer of the attempt has its final rating: score the rated part and
+    decide the attempt (no commit: the rating's transaction)."""
+    if attempt.state != "awaiting_rating":
+        return
+    _record_part(attempt, "practical")
+    _grade(attempt, now)
 
 
 def commit_and_notify(attempt: ExamAttempt) -> None:

@@ -81,8 +81,15 @@ def prepare_part(attempt: ExamAttempt, part: str, now: datetime) -> None:
     if not state.ready:
         raise PoolNotReady(state)
     items = pool(rule)
-    operational = operational_entries(state.run)
     seen = seen_before(attempt)
+    if rule.rated:
+        chosen = rated_paper(attempt, rule, items, seen)
+        form = dict(attempt.form or {})
+        form[part] = chosen
+        form[f"{part}_digest"] = hashlib.sha1(json.dumps(chosen).encode()).hexdigest()
+        attempt.form = form
+        return
+    operational = operational_entries(state.run)
     if rule.mode == "fixed":
         chosen = assemble_form(rule, [i for i in items if i.id in operational], operational,
                                seen, exposure.exposure(attempt.level, part, now),
@@ -103,6 +110,21 @@ def prepare_part(attempt: ExamAttempt, part: str, now: datetime) -> None:
     form[f"{part}_run"] = state.run.id
     form[f"{part}_standard"] = state.standard.id
     attempt.form = form
+
+
+def rated_paper(attempt: ExamAttempt, rule: PartRule, items: list[PoolItem],
+                seen: set[int]) -> list[int]:
+    """The written tasks of a rated part: per blueprint code, the sitting's paper — the same
+    tasks for every candidate of the session (drawn with the session's id as the seed) — with
+    tasks the candidate wrote in an earlier attempt swapped for others where the pool allows."""
+    rng = random.Random(attempt.session.public_id)
+    paper: list[int] = []
+    for code, count in rule.blueprint:
+        candidates = [i.id for i in items if matches(i.element, code) and i.id not in paper]
+        rng.shuffle(candidates)
+        candidates.sort(key=lambda i: i in seen)  # stable: the sitting's order among equals
+        paper += candidates[:count]
+    return paper
 
 
 class PoolNotReady(Exception):
@@ -230,7 +252,12 @@ def next_item(attempt: ExamAttempt, part: str, now: datetime) -> tuple[int, bool
     """(item id, is pretest) to show next, or None when the part is complete.
 
     A fixed form was assembled under the exposure cap, so only adaptive parts read exposure.
+    A rated part gives its paper's tasks in order.
     """
+    if scheme().levels[attempt.level].part(part).rated:
+        done = {item_id for item_id, _c in answers_of(attempt, part)}
+        left = [i for i in (attempt.form or {}).get(part, []) if i not in done]
+        return (left[0], False) if left else None
     bank = part_bank(attempt, part)
     state = state_of(bank, answers_of(attempt, part))
     if len(state.items) >= len(bank.item_ids):

@@ -15,6 +15,11 @@ same estimator, so the stop and the decision agree.
 fixed form, and in an adaptive part the item on screen and, up to the part's minimum length,
 the items the test would have given next. A part never started scores 0 and reads
 "not attempted"; an abandoned attempt is graded the same way. Pretest items never count.
+
+**Rated parts** (written work of levels 3–1, ``rating``): the score is the share of the
+paper's rubric points that the final ratings give, × 100, rounded half up once; a blank or
+unanswered task gives 0 of its points. Each part passes at 60, the same rule. Until every
+answer's rating is final the part reads "awaiting rating" and has no score.
 """
 
 from __future__ import annotations
@@ -25,15 +30,17 @@ import numpy as np
 from sqlalchemy import select
 
 from talentpool.assessment import exam_bank, exposure, pools
-from talentpool.assessment.models import ExamAttempt, ExamResponse
+from talentpool.assessment.models import ExamAttempt, ExamResponse, Item
 from talentpool.psychometrics import record_response
 from talentpool.psychometrics.decisions import wle
 from talentpool.extensions import db
+from talentpool.scoring.rubric import max_points
 
 PASS_MARK = 60
 POINTS_PER_LOGIT = 12.5
 THETA_BOUNDS = (-4.0, 4.0)
 SCORED, NOT_ATTEMPTED, INCOMPLETE = "scored", "not_attempted", "incomplete"
+AWAITING_RATING = "awaiting_rating"
 
 
 def report_score(theta: float, cut_theta: float) -> int:
@@ -56,6 +63,8 @@ def score_part(attempt: ExamAttempt, part: str, run_id: int | None = None) -> di
     if part not in form:
         return {"status": NOT_ATTEMPTED, "score": 0, "score_se": None, "items": 0,
                 "answered": 0, "points": 0.0, "right": 0}
+    if pools.scheme().levels[attempt.level].part(part).rated:
+        return score_rated_part(attempt, part)
     bank = exam_bank.part_bank(attempt, part, run_id)
     rule = pools.scheme().levels[attempt.level].part(part)
     rows = db.session.execute(
@@ -93,6 +102,33 @@ def score_part(attempt: ExamAttempt, part: str, run_id: int | None = None) -> di
     }
 
 
+def score_rated_part(attempt: ExamAttempt, part: str) -> dict:
+    """A rated part's result from its answers' final ratings (see the module docstring)."""
+    paper = (attempt.form or {}).get(part, [])
+    items = {item.id: item for item in db.session.scalars(
+        select(Item).where(Item.id.in_(paper)))}
+    scores = dict(db.session.execute(select(ExamResponse.item_id, ExamResponse.score).where(
+        ExamResponse.attempt_id == attempt.id, ExamResponse.part == part)).all())
+    earned = possible = 0.0
+    for item_id in paper:
+        top = max_points(items[item_id].spec)
+        possible += top
+        earned += (scores.get(item_id) or 0.0) * top
+    result = {"items": len(paper), "answered": len(scores), "rated": True,
+              "unanswered": len(paper) - len(scores), "max_points": possible,
+              "score_se": None, "right": 0}
+    if any(item_id in scores and scores[item_id] is None for item_id in paper):
+        return {**result, "status": AWAITING_RATING, "score": None, "points": None}
+    score = int(math.floor(100.0 * earned / possible + 0.5)) if possible else 0
+    return {**result, "status": INCOMPLETE if len(scores) < len(paper) else SCORED,
+            "score": score, "points": round(earned, 2)}
+
+
+def awaiting_rating(attempt: ExamAttempt) -> bool:
+    return any(result.get("status") == AWAITING_RATING
+               for result in (attempt.part_results or {}).values())
+
+
 def _unanswered(attempt, part, bank, rule, answered) -> list[int]:
     """Operational items that count as unanswered (see the module docstring)."""
     done = {i for i, _c in answered}
@@ -121,5 +157,5 @@ def _unanswered(attempt, part, bank, rule, answered) -> list[int]:
 def verdict(attempt: ExamAttempt) -> bool:
     """Both parts at 60 or more (the panel review of levels 2 and 1 comes after)."""
     results = attempt.part_results or {}
-    return all(passes(results.get(part, {}).get("score", 0)) for part in ("theory", "practical"))
+    return all(passes(results.get(part, {}).get("score") or 0) for part in ("theory", "practical"))
 

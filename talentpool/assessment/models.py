@@ -252,8 +252,9 @@ class ExamResponse(db.Model):
     position: Mapped[int]
     pretest: Mapped[bool] = mapped_column(default=False)
     answer: Mapped[Any] = mapped_column(JSONType)
-    score: Mapped[float]
-    category: Mapped[int]
+    # None while raters score a written answer (``rating``); then the final rating's value
+    score: Mapped[float | None]
+    category: Mapped[int | None]
     duration_ms: Mapped[int | None]
     answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -23,6 +23,7 @@ from talentpool.assessment.calibration import active_run, operational_entries
 from talentpool.assessment.models import ACTIVE, EXAM, CalibrationRun, Item, StandardSetting
 from talentpool.assessment.packs import load_elements
 from talentpool.assessment.scheme import LevelRule, PartRule, Scheme, load_scheme
+from talentpool.assessment.tracks import WRITTEN_WORK
 from talentpool.extensions import db
 
 PART_SCALES = {"theory": "theory", "practical": "practical"}
@@ -57,11 +58,15 @@ class PoolItem:
 def pool(rule: PartRule) -> list[PoolItem]:
     """Active secure items of the part: theory items for theory, labeling tasks for practical,
     at the part's item levels and inside its blueprint codes."""
-    theory = rule.part == "theory"
+    if rule.part == "theory":
+        track = Item.track == "theory"
+    elif rule.rated:
+        track = Item.track == WRITTEN_WORK.id
+    else:
+        track = Item.track.not_in(("theory", WRITTEN_WORK.id))
     rows = db.session.execute(select(Item.id, Item.key, Item.element, Item.levels,
                                      Item.thresholds).where(
-        Item.status == ACTIVE, Item.use == EXAM,
-        (Item.track == "theory") if theory else (Item.track != "theory")).order_by(Item.id))
+        Item.status == ACTIVE, Item.use == EXAM, track).order_by(Item.id))
     codes = [code for code, _n in rule.blueprint]
     return [PoolItem(item_id, key, element, len(thresholds))
             for item_id, key, element, levels, thresholds in rows
@@ -96,6 +101,8 @@ def readiness(level: LevelRule, part: str) -> Readiness:
     """Check the part's pool against its blueprint, the exposure cap, calibration and cut."""
     rule = level.part(part)
     items = pool(rule)
+    if rule.rated:
+        return _rated_readiness(level, rule, items)
     run = active_run(PART_SCALES[part])
     standard = standards.active_standard(level.level, part)
     where = _("Level %(level)d %(part)s", level=level.level, part=part_name(part))
@@ -128,6 +135,23 @@ def readiness(level: LevelRule, part: str) -> Readiness:
                           where=where))
     return Readiness(level.level, part, tuple(problems), len(ready_items),
                      len(items) - len(ready_items), run, standard)
+
+
+def _rated_readiness(level: LevelRule, rule: PartRule, items: list[PoolItem]) -> Readiness:
+    """A rated part needs, per blueprint code, the tasks of one paper. Raters score it against
+    the rubric, so it has no calibration run, no cut study (it passes at 60 % of the points,
+    the standard's 60 out of 100) and no exposure cap: every candidate of a sitting writes the
+    same paper, as with an official paper."""
+    where = _("Level %(level)d %(part)s", level=level.level, part=part_name(rule.part))
+    problems = []
+    for code, count in rule.blueprint:
+        have = sum(matches(i.element, code) for i in items)
+        if have < count:
+            problems.append(_(
+                "%(where)s: %(code)s has %(have)d written tasks and a paper needs %(count)d; "
+                "%(short)d more.", where=where, code=code, have=have, count=count,
+                short=count - have))
+    return Readiness(level.level, rule.part, tuple(problems), len(items), 0, None, None)
 
 
 def cut_theta(level: int, part: str) -> float | None:

@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 PARTS = ("theory", "practical")
-MODES = ("fixed", "adaptive")
+RATED = "rated"  # written work scored by raters (levels 3–1): no IRT scale, no cut study
+MODES = ("fixed", "adaptive", RATED)
 
 
 class SchemeError(ValueError):
@@ -35,6 +36,14 @@ class PartRule:
     min_items: int
     max_items: int
     pretest_positions: tuple[int, ...]
+    # A rated part (written work scored by raters): raters per answer, and the gap between
+    # two raters' totals, as a share of the task's maximum, above which an adjudicator decides.
+    raters: int = 0
+    adjudication_gap: float = 0.0
+
+    @property
+    def rated(self) -> bool:
+        return self.mode == RATED
 
     @property
     def length(self) -> int:
@@ -110,7 +119,18 @@ def _part(level: int, name: str, raw: Any, elements: set[str], problems: list[st
         return None
     mode = raw.get("mode")
     if mode not in MODES:
-        problems.append(f"{where}.mode: fixed or adaptive")
+        problems.append(f"{where}.mode: fixed, adaptive or rated")
+    if mode == RATED and name != "practical":
+        problems.append(f"{where}.mode: only a practical part is rated")
+    raters = raw.get("raters", (3 if level <= 2 else 2) if mode == RATED else 0)
+    gap = raw.get("adjudication_gap", 0.2 if mode == RATED else 0.0)
+    if mode == RATED and not _int(raters, 2, 5):
+        problems.append(f"{where}.raters: 2–5 raters score each answer")
+    if mode == RATED and not (isinstance(gap, (int, float)) and not isinstance(gap, bool)
+                              and 0 < gap <= 1):
+        problems.append(f"{where}.adjudication_gap: a share of the maximum points, 0–1")
+    if mode != RATED and ("raters" in raw or "adjudication_gap" in raw):
+        problems.append(f"{where}: raters and adjudication_gap belong to a rated part")
     if not _int(raw.get("time_limit_minutes"), 1, 600):
         problems.append(f"{where}.time_limit_minutes: 1–600")
     if "cut_score" in raw:
@@ -139,13 +159,14 @@ def _part(level: int, name: str, raw: Any, elements: set[str], problems: list[st
         problems.append(f"{where}.pretest_positions: item positions (0-based)")
         positions = []
     unknown = set(raw) - {"mode", "time_limit_minutes", "cut_score", "blueprint", "min_items",
-                          "max_items", "item_levels", "pretest_positions"}
+                          "max_items", "item_levels", "pretest_positions", "raters",
+                          "adjudication_gap"}
     problems.extend(f"{where}.{key}: unknown field" for key in sorted(unknown))
     if any(p.startswith(where) for p in problems):
         return None
     return PartRule(name, mode, raw["time_limit_minutes"],
                     tuple(sorted(blueprint.items())), tuple(item_levels), min_items, max_items,
-                    tuple(positions))
+                    tuple(positions), raters, float(gap))
 
 
 ROUTE_FIELDS = {"id", "zh", "en", "work_years", "prior_level", "school", "training_hours"}

@@ -62,10 +62,11 @@ def publish(organisation: Organisation, session_public_id: str, actor,
                                  date=f"{session.closes_at:%Y-%m-%d %H:%M}"))
     pending = db.session.scalar(select(db.func.count()).select_from(ExamAttempt).where(
         ExamAttempt.session_id == session.id,
-        ExamAttempt.state.in_((*OPEN_STATES, "awaiting_panel"))))
+        ExamAttempt.state.in_((*OPEN_STATES, "awaiting_rating", "awaiting_panel"))))
     if pending:
-        raise PublicationError(_("%(count)d attempt(s) are not graded yet (still running or "
-                                 "waiting for the panel review).", count=pending))
+        raise PublicationError(_("%(count)d attempt(s) are not graded yet (still running, "
+                                 "waiting for their raters or for the panel review).",
+                                 count=pending))
     session.results_published_at = now
     session.appeal_closes_at = now + timedelta(days=organisation.appeal_window_days)
     record(organisation.id, actor, "results.publish", session.public_id,

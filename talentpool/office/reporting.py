@@ -28,7 +28,8 @@ from talentpool.spreadsheets import escape_cell, to_csv
 
 COLUMNS = ("姓名", "证件类型", "证件号码", "职业编码", "工种", "职业技能等级", "理论知识成绩",
            "技能考核成绩", "综合评审成绩", "认定结果", "评价机构代码", "认定计划", "批次")
-RESULTS = {"passed": "合格", "failed": "不合格", "awaiting_panel": "待综合评审"}
+RESULTS = {"passed": "合格", "failed": "不合格", "awaiting_rating": "待评分",
+           "awaiting_panel": "待综合评审"}
 
 
 class ReportError(Exception):
