@@ -9,7 +9,8 @@ import pytest
 PURE = ["talentpool", "talentpool.scoring", "talentpool.psychometrics",
         "talentpool.psychometrics.decisions", "talentpool.psychometrics.linking",
         "talentpool.psychometrics.standard_setting", "talentpool.psychometrics.fit",
-        "talentpool.psychometrics.dif"]
+        "talentpool.psychometrics.dif", "talentpool.psychometrics.facets",
+        "talentpool.psychometrics.agreement"]
 
 
 @pytest.mark.parametrize("module", PURE)

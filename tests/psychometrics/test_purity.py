@@ -14,6 +14,7 @@ def test_importing_psychometrics_pulls_in_no_web_stack() -> None:
         "import sys\n"
         "import talentpool.psychometrics.adaptive_session, talentpool.psychometrics.cli\n"
         "import talentpool.psychometrics.item_analysis, talentpool.psychometrics.calibration\n"
+        "import talentpool.psychometrics.facets, talentpool.psychometrics.agreement\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy'))\n"
         "print(','.join(bad))\n"
     )
