@@ -112,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(office_bp)
-    app.register_blueprint(rating_bp, url_prefix="/rating")
+    app.register_blueprint(rating_bp)
     app.register_blueprint(recognition_bp)
     register_openapi(app)
     register_error_handlers(app)

@@ -33,7 +33,7 @@ def eligibility(level: int) -> dict:
 
 def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practical_max=4,
                 pretest_positions=(), theory_mode="fixed", theory_min=None, validity_years=None,
-                rated_levels=()):
+                rated_levels=(), rated=None):
     """The scheme of the test bank; ``rated_levels`` get a rated practical part of two written
     tasks (P1.1) scored by raters instead of the adaptive one."""
     part = lambda code, mode, n, low: {"mode": mode, "time_limit_minutes": 30,  # noqa: E731
@@ -47,7 +47,7 @@ def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practic
                "eligibility": eligibility(n),
                "theory": part("T1.1", theory_mode, theory_items, theory_min or theory_items),
                "practical": {"mode": "rated", "time_limit_minutes": 60,
-                             "blueprint": {"P1.1": 2}, "item_levels": [n]}
+                             "blueprint": {"P1.1": 2}, "item_levels": [n], **(rated or {})}
                if n in rated_levels else part("P1.1", "adaptive", practical_max, practical_min)}
               for n in (5, 4, 3, 2, 1)]
     path = folder / "certification-scheme.yaml"

@@ -403,12 +403,17 @@ def _grade(attempt: ExamAttempt, now: datetime) -> None:
     attempt.passed = parts_passed
 
 
-def complete_rating(attempt: ExamAttempt, now: datetime) -> None:
-    """Every written answer of the attempt has its final rating: score the rated part and
-    decide the attempt (no commit: the rating's transaction)."""
+def complete_rating(attempt: ExamAttempt, now: datetime, severity: dict | None = None) -> None:
+    """Every written answer of the sitting has its final rating: score the rated part (noting
+    whether rater severity was adjusted, and why not) and decide the attempt (no commit: the
+    rating's transaction)."""
     if attempt.state != "awaiting_rating":
         return
     _record_part(attempt, "practical")
+    if severity is not None:
+        results = dict(attempt.part_results)
+        results["practical"] = {**results["practical"], "severity": severity}
+        attempt.part_results = results
     _grade(attempt, now)
 
 

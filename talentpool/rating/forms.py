@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import EmailField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from talentpool.i18n import localized
@@ -39,3 +39,12 @@ def comments_of(form, criteria: list[dict]) -> dict[str, str]:
     comments = {c["id"]: getattr(form, f"comment_{c['id']}").data or "" for c in criteria}
     comments[""] = form.overall.data or ""
     return comments
+
+
+class ConflictForm(FlaskForm):
+    """The office declares that a rater must never score a candidate's work."""
+
+    rater = EmailField(_l("Rater's e-mail"), validators=[InputRequired(), Length(max=254)])
+    candidate = EmailField(_l("Candidate's e-mail"), validators=[InputRequired(),
+                                                                Length(max=254)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=MAX_COMMENT)])

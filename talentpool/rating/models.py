@@ -69,6 +69,9 @@ class RatingAssignment(db.Model):
     points: Mapped[dict | None] = mapped_column(JSONType)  # criterion id → points
     comments: Mapped[dict | None] = mapped_column(JSONType)  # criterion id (or "") → text
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Withdrawn before scoring (a declared conflict, the rater's recusal): kept for the record,
+    # and the rater is never drawn for this task again.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     task: Mapped[RatingTask] = relationship(back_populates="assignments")
 

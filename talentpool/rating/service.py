@@ -18,8 +18,9 @@ When every rater has scored, the task settles:
   and the adjudicator's points are final (the usual third-marker rule: the two disagreeing
   marks are not averaged with it).
 
-The final value (Σ points / Σ maximum, ``rubric.score_points``) is written to the answer, and
-when every task of the attempt is final the exam decides the attempt (``exam.complete_rating``).
+The final value (Σ points / Σ maximum, ``rubric.score_points``) is written to the answer. When
+every answer of the sitting is final, the sitting's written work is adjusted for rater severity
+where the design allows and its attempts are decided together (``severity``).
 Every scoring, adjudication and reassignment is in the organisation's audit log.
 """
 
@@ -41,6 +42,7 @@ from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.organisations.audit import record
 from talentpool.organisations.models import OfficeRole, OrganisationMember
+from talentpool.rating import severity
 from talentpool.rating.models import (
     ADJUDICATION, ADJUDICATOR, BY_ADJUDICATOR, BY_MEAN, FINAL, RATER, RATING, RaterConflict,
     RatingAssignment, RatingTask,
@@ -71,7 +73,7 @@ def open_tasks(attempt: ExamAttempt, now: datetime) -> list[RatingTask]:
                           created_at=now)
         db.session.add(task)
         db.session.flush()
-        _assign(task, attempt.user_id, rule.raters, RATER, now)
+        draw(task, attempt.user_id, rule.raters, RATER, now)
         tasks.append(task)
     return tasks
 
@@ -93,8 +95,8 @@ def eligible_raters(task: RatingTask, candidate_id: int) -> list[User]:
             and person.id not in conflicts and not teaches(person.id, candidate_id)]
 
 
-def _assign(task: RatingTask, candidate_id: int, count: int, role: str,
-            now: datetime) -> list[RatingAssignment]:
+def draw(task: RatingTask, candidate_id: int, count: int, role: str,
+         now: datetime) -> list[RatingAssignment]:
     """Draw ``count`` raters at random among the eligible (fewer if fewer are eligible: the
     office sees the task as short of raters)."""
     eligible = eligible_raters(task, candidate_id)
@@ -118,6 +120,7 @@ def queue_of(user_id: int) -> list[RatingAssignment]:
     return list(db.session.scalars(
         select(RatingAssignment).join(RatingTask, RatingTask.id == RatingAssignment.task_id)
         .where(RatingAssignment.rater_id == user_id, RatingAssignment.submitted_at.is_(None),
+               RatingAssignment.withdrawn_at.is_(None),
                RatingTask.state.in_((RATING, ADJUDICATION)))
         .order_by(RatingAssignment.due_at, RatingAssignment.id)))
 
@@ -139,6 +142,8 @@ def submit_rating(user_id: int, public_id: str, points: object, comments: object
     task = assignment.task
     if assignment.submitted_at is not None:
         raise RatingError(_("You have already scored this answer; scores cannot be changed."))
+    if assignment.withdrawn_at is not None:
+        raise RatingError(_("This answer was taken off your queue and given to another rater."))
     expected = ADJUDICATION if assignment.role == ADJUDICATOR else RATING
     if task.state != expected:
         raise RatingError(_("This answer no longer waits for your scoring."))
@@ -177,6 +182,7 @@ def _checked_comments(item: Item, comments: object) -> dict[str, str]:
 
 
 def _settle(task: RatingTask, attempt: ExamAttempt, item: Item, now: datetime) -> None:
+    """Finalise the task, or send it to adjudication, once enough ratings are in."""
     done = [a for a in task.assignments if a.role == RATER and a.submitted_at is not None]
     if task.state == ADJUDICATION:
         final = next((a for a in task.assignments
@@ -189,7 +195,7 @@ def _settle(task: RatingTask, attempt: ExamAttempt, item: Item, now: datetime) -
     totals = [sum(a.points.values()) for a in done]
     if max(totals) - min(totals) > task.gap_allowed * max_points(item.spec) + 1e-9:
         task.state = ADJUDICATION
-        _assign(task, attempt.user_id, 1, ADJUDICATOR, now)
+        draw(task, attempt.user_id, 1, ADJUDICATOR, now)
         return
     mean = {c["id"]: sum(a.points[c["id"]] for a in done) / len(done)
             for c in item.spec["rubric"]["criteria"]}
@@ -205,12 +211,7 @@ def _finalise(task: RatingTask, attempt: ExamAttempt, item: Item, points: dict[s
     response.score = scored.value
     response.category = categorize(scored.value, item.thresholds)
     db.session.flush()
-    waiting = db.session.scalar(select(RatingTask.id).where(
-        RatingTask.attempt_id == attempt.id, RatingTask.state != FINAL).limit(1))
-    if waiting is None:
-        from talentpool.assessment import exam  # exam opens rating tasks: import when used
-
-        exam.complete_rating(attempt, now)
+    severity.settle_sitting(attempt.session_id, now)
 
 
 def tasks_of_attempt(attempt_id: int) -> list[RatingTask]:

@@ -1,4 +1,5 @@
-"""The rater's pages: the queue of answers to score, and the blind scoring page."""
+"""The rater's pages (the queue of answers to score, the blind scoring page, recusal) and the
+office's rating page (what waits, drawing raters, conflicts, agreement and severity)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from talentpool.assessment.models import ExamResponse, Item
+from talentpool.database import utcnow
 from talentpool.extensions import db
-from talentpool.rating import bp, service
-from talentpool.rating.forms import comments_of, points_of, scoring_form
+from talentpool.organisations.guards import organisation_admin_required
+from talentpool.organisations.service import by_slug
+from talentpool.rating import bp, dashboard, office, service
+from talentpool.rating.forms import ConflictForm, comments_of, points_of, scoring_form
 from talentpool.rating.models import ADJUDICATOR
 
 
-@bp.get("/")
+STAFF_ONLY = {"Cache-Control": "private, no-store"}
+
+
+@bp.get("/rating/")
 @login_required
 def queue():
     """The answers waiting for my scoring, the earliest due first."""
@@ -21,7 +28,7 @@ def queue():
     return render_template("rating/queue.html", rows=rows)
 
 
-@bp.route("/answers/<public_id>", methods=["GET", "POST"])
+@bp.route("/rating/answers/<public_id>", methods=["GET", "POST"])
 @login_required
 def score(public_id: str):
     """Score one assigned answer, criterion by criterion; the candidate stays anonymous."""
@@ -45,4 +52,46 @@ def score(public_id: str):
             return redirect(url_for("rating.queue"))
     return render_template("rating/score.html", assignment=assignment, task=task, item=item,
                            answer=response.answer or {}, form=form, criteria=criteria,
-                           adjudicating=assignment.role == ADJUDICATOR)
+                           adjudicating=assignment.role == ADJUDICATOR), 200, STAFF_ONLY
+
+
+@bp.post("/rating/answers/<public_id>/recuse")
+@login_required
+def recuse(public_id: str):
+    """I know who wrote this answer (or have another conflict): give it to another rater."""
+    try:
+        office.recuse(current_user.id, public_id)
+    except service.RatingError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("The answer was taken off your queue and the conflict recorded."), "success")
+    return redirect(url_for("rating.queue"))
+
+
+@bp.route("/admin/organisations/<slug>/rating", methods=["GET", "POST"])
+@organisation_admin_required
+def office_page(slug: str):
+    """Written work with the raters: what waits, raters to draw, conflicts, agreement."""
+    organisation = by_slug(slug)
+    form = ConflictForm()
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "fill":
+                drawn = office.fill(organisation, request.form.get("task", ""), current_user)
+                flash(_("%(n)d rater(s) drawn.", n=drawn), "success")
+            elif request.form.get("action") == "conflict" and form.validate_on_submit():
+                office.declare_conflict(organisation, form.rater.data, form.candidate.data,
+                                        form.reason.data, current_user)
+                flash(_("Conflict recorded; any open assignment was given to another rater."),
+                      "success")
+            else:
+                flash(_("The form was not sent completely; reload the page and try again."),
+                      "error")
+        except service.RatingError as error:
+            flash(str(error), "error")
+        return redirect(url_for("rating.office_page", slug=slug))
+    return render_template(
+        "rating/office.html", organisation=organisation, rows=office.overview(organisation),
+        conflicts=office.conflicts(organisation), form=form, now=utcnow(),
+        agreement=dashboard.agreement_by_item(organisation),
+        severity=dashboard.severities(organisation)), 200, STAFF_ONLY

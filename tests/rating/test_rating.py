@@ -133,6 +133,9 @@ def test_written_answers_go_to_two_blind_raters_and_the_final_points_decide(app,
         # (7 + 4.5) of 14 points = 82.1 → 82, passed; then the office publishes as usual.
         assert (practical["status"], practical["score"], practical["points"]) == (
             "scored", 82, 11.5)
+        # One candidate is too few to model rater severity: the raters' means stand, and say so.
+        assert practical["severity"]["fair"] is False
+        assert "needs at least 30" in practical["severity"]["reason"]
         assert attempt.state == "passed" and attempt.practical_score == 82.0
 
 

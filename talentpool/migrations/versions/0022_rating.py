@@ -74,6 +74,7 @@ def upgrade():
     sa.Column('points', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('comments', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['rater_id'], ['user.id'], name=op.f('fk_rating_assignment_rater_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['task_id'], ['rating_task.id'], name=op.f('fk_rating_assignment_task_id_rating_task'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rating_assignment')),
