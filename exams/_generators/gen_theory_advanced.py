@@ -7,7 +7,7 @@ seed and get neutral ids (a, b, c …); true/false items show 正确/错误 with
 One seeded shuffle runs through every item in file order: append new items at the end of a
 file (or in a later-sorting file) and keep the number of options of existing items.
 
-A quarter of each (element, difficulty) stratum is practice and the rest exam
+A quarter of each (element, difficulty) stratum of a level is practice and the rest exam
 (``PRACTICE_SHARE``); the exam pools must hold blueprint / exposure cap items per code.
 
     python exams/_generators/gen_theory_advanced.py              # write exams/theory-advanced
@@ -104,7 +104,9 @@ def main() -> None:
     args = parser.parse_args()
     files = [args.check] if args.check else sorted(SOURCE.glob("*.txt"))
     items = build_items(read_blocks(files), random.Random(SEED))
-    assign_uses(PACK, items, lambda _element, _difficulty: PRACTICE_SHARE)
+    for level in LEVELS:  # each level's pool is split on its own (strata never mix levels)
+        assign_uses(PACK, [entry for entry in items if entry["levels"] == [level]],
+                    lambda _element, _difficulty: PRACTICE_SHARE)
     print(summary(items))
     if args.check:
         return

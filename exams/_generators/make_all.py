@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["gen_text_classification.py", "gen_named_entities.py", "gen_object_detection.py",
            "gen_speech.py", "gen_llm_preference.py", "gen_cot.py", "gen_annotation_review.py",
-           "gen_theory.py"]
+           "gen_theory.py", "gen_theory_advanced.py", "gen_written_work.py"]
 
 
 def main() -> int:
