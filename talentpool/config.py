@@ -102,6 +102,10 @@ def load_config() -> dict:
         "EXPOSURE_WINDOW_DAYS": _int("EXPOSURE_WINDOW_DAYS", 365),
         # A part passed in a failed sitting is kept this long for a resit of the other part.
         "RESIT_WINDOW_DAYS": _int("RESIT_WINDOW_DAYS", 365),
+        # Days a rater has to score an assigned written answer (rating).
+        "RATING_DAYS": _int("RATING_DAYS", 5),
+        # Candidates a sitting needs before rater severity is adjusted with fair scores.
+        "RATING_FAIR_MIN_CANDIDATES": _int("RATING_FAIR_MIN_CANDIDATES", 30),
         # How long a sitting's archive bundle is kept (electronic records: at least 5 years).
         "ARCHIVE_RETENTION_YEARS": _int("ARCHIVE_RETENTION_YEARS", 5),
         "EXPOSURE_REFRESH_SECONDS": _int("EXPOSURE_REFRESH_SECONDS", 30),

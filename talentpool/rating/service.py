@@ -102,7 +102,7 @@ def draw(task: RatingTask, candidate_id: int, count: int, role: str,
     eligible = eligible_raters(task, candidate_id)
     chosen = random.Random(int(exam_bank.exam_rng().integers(2**63))).sample(
         eligible, min(count, len(eligible)))
-    due = now + timedelta(days=current_app.config.get("RATING_DAYS", 5))
+    due = now + timedelta(days=current_app.config["RATING_DAYS"])
     made = []
     for person in chosen:
         assignment = RatingAssignment(task_id=task.id, rater_id=person.id, role=role,

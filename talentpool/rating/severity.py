@@ -56,7 +56,7 @@ def settle_sitting(session_id: int, now: datetime) -> None:
 
 def _adjust(tasks: list[RatingTask]) -> dict:
     """Replace mean points by fair points where the model may decide; return what happened."""
-    minimum = current_app.config.get("RATING_FAIR_MIN_CANDIDATES", 30)
+    minimum = current_app.config["RATING_FAIR_MIN_CANDIDATES"]
     candidates = {task.attempt_id for task in tasks}
     if len(candidates) < minimum:
         return {"fair": False, "reason": _(
