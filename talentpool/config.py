@@ -104,6 +104,8 @@ def load_config() -> dict:
         "RESIT_WINDOW_DAYS": _int("RESIT_WINDOW_DAYS", 365),
         # Days a rater has to score an assigned written answer (rating).
         "RATING_DAYS": _int("RATING_DAYS", 5),
+        # Largest file uploaded with a written answer (rating.answer_files).
+        "RATING_FILE_MAX_BYTES": _int("RATING_FILE_MAX_BYTES", 10 * 1024 * 1024),
         # Candidates a sitting needs before rater severity is adjusted with fair scores.
         "RATING_FAIR_MIN_CANDIDATES": _int("RATING_FAIR_MIN_CANDIDATES", 30),
         # How long a sitting's archive bundle is kept (electronic records: at least 5 years).

@@ -29,6 +29,7 @@ TRACK_TYPES = {
     "cot_checking": {"cot_steps"},
     "annotation_review": {"review"},
     "theory": {"single_choice", "multi_choice"},
+    "written_work": {"rubric"},
 }
 PACK_FIELDS = {"id", "version", "title", "description", "track", "levels", "licence", "items"}
 ITEM_FIELDS = {"id", "type", "prompt", "spec", "gold", "explanation", "element", "tags",
@@ -44,6 +45,7 @@ CAPPED_LEVELS = (5, 4)
 MIN_PRACTICE_PER_PRACTICAL_TRACK = 20
 MIN_THEORY_PRACTICE = 60
 MIN_THEORY_PRACTICE_PER_ELEMENT = 6
+MIN_ADVANCED_EXAM = 60  # new secure theory items per level 3, 2 and 1
 # Theory exam items per element and level, with a margin above blueprint / cap.
 THEORY_EXAM_MINIMUM = {
     5: {"T1": 13, "T2": 13, "T3": 17, "T4": 17, "T5": 21, "T6": 17},
@@ -100,6 +102,15 @@ def check_item(folder: Path, track: str, elements: set[str], it: dict[str, Any])
         if "thresholds" in it:
             from talentpool.scoring import validate_thresholds
             validate_thresholds(it["thresholds"])
+        if scorer.human_scored:  # scored by raters: no gold answer, exam only
+            if it.get("use") != "exam":
+                problems.append(f"use {it.get('use')!r}: a {type_id} task is exam only")
+            criteria = spec["rubric"]["criteria"]
+            top = scorer.validate_rating(spec, {"points": {
+                c["id"]: c["levels"][-1]["points"] for c in criteria}})
+            if scorer.score_points(spec, top).value != 1.0:
+                problems.append("full marks do not score 1.0")
+            return problems
         value = scorer.score(spec, gold, scorer.gold_answer(spec, gold)).value
         if value != 1.0:
             problems.append(f"gold scores {value} against itself")
@@ -174,6 +185,8 @@ def split_problems(pack: dict[str, Any]) -> list[str]:
     """Both uses cover every element code and difficulty of the pack; enough practice items."""
     problems = []
     items = pack.get("items", [])
+    if pack.get("track") == "written_work":  # exam only (check_item); no practice to split
+        return problems
     for key, name in ((lambda it: it.get("element"), "element"),
                       (lambda it: next((t for t in it.get("tags", []) if t in DIFFICULTIES), None),
                        "difficulty")):
@@ -182,7 +195,12 @@ def split_problems(pack: dict[str, Any]) -> list[str]:
             if uses != set(USES):
                 problems.append(f"split: {name} {value} has only {sorted(uses)} items")
     practice = [it for it in items if it.get("use") == "practice"]
-    if pack.get("track") == "theory":
+    if pack.get("id") == "theory-advanced":
+        for level in (3, 2, 1):
+            if exam_count([pack], "T", [level]) < MIN_ADVANCED_EXAM:
+                problems.append(f"split: level {level} has {exam_count([pack], 'T', [level])} "
+                                f"exam items, need {MIN_ADVANCED_EXAM}")
+    elif pack.get("track") == "theory":
         if len(practice) < MIN_THEORY_PRACTICE:
             problems.append(f"split: {len(practice)} practice items, need {MIN_THEORY_PRACTICE}")
         per_code = Counter(top_code(it["element"]) for it in practice)
@@ -206,20 +224,29 @@ def exam_count(packs: list[dict[str, Any]], code: str, levels: list[int]) -> int
     """Exam items of the blueprint code (or its sub-codes) that serve any of the levels."""
     return sum(1 for pack in packs for it in pack.get("items", [])
                if it.get("use") == "exam" and set(levels) & set(item_levels(pack, it))
-               and (it["element"] == code or it["element"].startswith(code + ".")))
+               and (it["element"] == code or it["element"].startswith(code)
+                    and (code == "T" or it["element"].startswith(code + "."))))
 
 
 def pool_problems(packs: list[dict[str, Any]]) -> list[str]:
-    """Exam pools against the scheme. Every level can draw its forms from exam items; at
-    levels 5 and 4 every blueprint code has count / exposure cap exam items, and an adaptive
-    part has max_items / cap. Shortfalls against the cap at levels 3–1 are only reported."""
+    """Exam pools against the scheme. Every level can draw its forms from exam items; every
+    blueprint code of a theory part, and of a practical part at levels 5 and 4, has
+    count / exposure cap exam items, and an adaptive part has max_items / cap. A rated part
+    (written tasks, one paper per sitting) needs one task per count and no cap."""
     scheme = yaml.safe_load((EXAMS / "certification-scheme.yaml").read_text(encoding="utf-8"))
     problems = []
     for rule in scheme["levels"]:
-        level, capped = rule["level"], rule["level"] in CAPPED_LEVELS
+        level = rule["level"]
         for part in ("theory", "practical"):
             spec = rule[part]
-            pool = [p for p in packs if (p.get("track") == "theory") == (part == "theory")]
+            rated = spec["mode"] == "rated"
+            capped = not rated and (part == "theory" or level in CAPPED_LEVELS)
+            if part == "theory":
+                pool = [p for p in packs if p.get("track") == "theory"]
+            else:
+                pool = [p for p in packs if p.get("track") not in ("theory", "written_work")
+                        or rated and p.get("track") == "written_work"]
+                pool = [p for p in pool if (p.get("track") == "written_work") == rated]
             levels = spec.get("item_levels") or [level]
             checks = [(code, count, exam_count(pool, code, levels))
                       for code, count in spec["blueprint"].items()]
@@ -229,7 +256,8 @@ def pool_problems(packs: list[dict[str, Any]]) -> list[str]:
             for code, count, have in checks:
                 at_cap = math.ceil(count / EXPOSURE_CAP)
                 need = at_cap if capped else count
-                note = "" if have >= at_cap else f"; {at_cap} needed under the exposure cap"
+                note = "" if have >= at_cap or rated else \
+                    f"; {at_cap} needed under the exposure cap"
                 print(f"  level {level} {part} {code}: {have} exam items for {count} per exam{note}")
                 if have < need:
                     problems.append(f"level {level} {part} {code}: {have} exam items, need {need}")

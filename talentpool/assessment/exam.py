@@ -239,6 +239,12 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
     try:
         if scorer.human_scored:  # raters score it later; a blank answer scores 0 at once
             scorer.validate_answer(item.spec, answer)
+            from talentpool.rating.answer_files import check_listing  # rating builds on exams
+
+            try:
+                check_listing(attempt, item, answer)
+            except ValueError as error:
+                raise ScoringError("answer.files", str(error)) from None
             result = scorer.compute(item.spec, item.gold, answer) \
                 if scorer.is_empty(answer) else None
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.accounts.models import new_public_id
@@ -89,3 +89,20 @@ class RaterConflict(db.Model):
     candidate_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(Text, default="")
     declared_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AnswerFile(db.Model):
+    """A file uploaded with a written answer (PDF, XLSX, CSV, PNG or JPEG, checked by content);
+    the answer lists it by ``public_id``. Raters assigned to the answer may download it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("exam_attempt.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"))
+    filename: Mapped[str] = mapped_column(String(200))
+    file_type: Mapped[str] = mapped_column(String(10))  # pdf, xlsx, csv, png, jpeg
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

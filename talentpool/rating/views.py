@@ -3,7 +3,9 @@ office's rating page (what waits, drawing raters, conflicts, agreement and sever
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +14,9 @@ from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.organisations.guards import organisation_admin_required
 from talentpool.organisations.service import by_slug
-from talentpool.rating import bp, dashboard, office, service
+from talentpool.assessment import exam
+from talentpool.auth import Role, role_required
+from talentpool.rating import answer_files, bp, dashboard, office, service
 from talentpool.rating.forms import ConflictForm, comments_of, points_of, scoring_form
 from talentpool.rating.models import ADJUDICATOR
 
@@ -52,6 +56,7 @@ def score(public_id: str):
             return redirect(url_for("rating.queue"))
     return render_template("rating/score.html", assignment=assignment, task=task, item=item,
                            answer=response.answer or {}, form=form, criteria=criteria,
+                           files=answer_files.files_of(task.attempt_id, task.item_id),
                            adjudicating=assignment.role == ADJUDICATOR), 200, STAFF_ONLY
 
 
@@ -95,3 +100,55 @@ def office_page(slug: str):
         conflicts=office.conflicts(organisation), form=form, now=utcnow(),
         agreement=dashboard.agreement_by_item(organisation),
         severity=dashboard.severities(organisation)), 200, STAFF_ONLY
+
+
+@bp.get("/exams/attempts/<public_id>/files")
+@role_required(Role.TRAINEE)
+def list_files(public_id: str):
+    """The files added so far to the written task on the candidate's screen (JSON)."""
+    attempt = exam.own_attempt(current_user.id, public_id)
+    if attempt is None or not attempt.current_item_id:
+        return jsonify(error=_("No such attempt.")), 404
+    return jsonify(files=[answer_files.listing(f) for f in answer_files.files_of(
+        attempt.id, attempt.current_item_id)])
+
+
+@bp.post("/exams/attempts/<public_id>/files")
+@role_required(Role.TRAINEE)
+def upload_file(public_id: str):
+    """Add a file to the written task on the candidate's screen (JSON: the answer's entry)."""
+    attempt = exam.own_attempt(current_user.id, public_id)
+    if attempt is None:
+        return jsonify(error=_("No such attempt.")), 404
+    chosen = request.files.get("file")
+    try:
+        stored = answer_files.upload(attempt, chosen.filename if chosen else "",
+                                     chosen.read() if chosen else b"")
+    except answer_files.FileError as error:
+        return jsonify(error=str(error)), 400
+    return jsonify(file=answer_files.listing(stored))
+
+
+@bp.post("/exams/attempts/<public_id>/files/<file_id>/remove")
+@role_required(Role.TRAINEE)
+def remove_file(public_id: str, file_id: str):
+    """Take a file off the written task on the candidate's screen."""
+    attempt = exam.own_attempt(current_user.id, public_id)
+    if attempt is None:
+        return jsonify(error=_("No such attempt.")), 404
+    try:
+        answer_files.remove(attempt, file_id)
+    except answer_files.FileError as error:
+        return jsonify(error=str(error)), 400
+    return jsonify(removed=file_id)
+
+
+@bp.get("/rating/answers/<public_id>/files/<file_id>")
+@login_required
+def answer_file(public_id: str, file_id: str):
+    """A file of an answer assigned to me, as a download."""
+    found = answer_files.for_rater(current_user.id, public_id, file_id) or abort(404)
+    response = send_file(io.BytesIO(found.data), mimetype=answer_files.MEDIA_TYPES[
+        found.file_type], as_attachment=True, download_name=found.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

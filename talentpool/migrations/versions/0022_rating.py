@@ -1,8 +1,8 @@
-"""Rating of written work: tasks, assignments, conflicts; exam answers wait for their score
+"""Rating of written work: tasks, assignments, conflicts, answer files; exam answers wait for their score
 
 Revision ID: 0022_rating
 Revises: 0021_assessment_office
-Create Date: 2026-12-02 01:34:47.432236
+Create Date: 2026-12-02 01:45:28.808181
 
 """
 from alembic import op
@@ -33,6 +33,25 @@ def upgrade():
     )
     with op.batch_alter_table('rater_conflict', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rater_conflict_rater_id'), ['rater_id'], unique=False)
+
+    op.create_table('answer_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=32), nullable=False),
+    sa.Column('attempt_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('file_type', sa.String(length=10), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['attempt_id'], ['exam_attempt.id'], name=op.f('fk_answer_file_attempt_id_exam_attempt'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_answer_file_item_id_item'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_answer_file')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_answer_file_public_id'))
+    )
+    with op.batch_alter_table('answer_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_answer_file_attempt_id'), ['attempt_id'], unique=False)
 
     op.create_table('rating_task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -117,6 +136,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_rating_task_attempt_id'))
 
     op.drop_table('rating_task')
+    with op.batch_alter_table('answer_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_answer_file_attempt_id'))
+
+    op.drop_table('answer_file')
     with op.batch_alter_table('rater_conflict', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rater_conflict_rater_id'))
 
