@@ -109,6 +109,26 @@ def test_exam_pools_cover_every_blueprint_code_under_the_exposure_cap(packs, sch
     assert short == []
 
 
+def test_levels_3_to_1_have_their_own_secure_theory_and_written_papers(packs, scheme):
+    """At least 60 new secure theory items serve each of levels 3, 2 and 1 alone, their theory
+    forms fit under the exposure cap, and each rated paper has a written task per count."""
+    advanced = next(pack for pack in packs if pack.id == "theory-advanced")
+    for level in (3, 2, 1):
+        own = [item for item in advanced.items if item.use == EXAM and item.levels == (level,)]
+        assert len(own) >= 60, (level, len(own))
+        theory = scheme.levels[level].theory
+        pool = exam_items(packs, "theory", theory.item_levels)
+        for code, count in theory.blueprint:
+            have = sum(matches(item.element, code) for item in pool)
+            assert have >= math.ceil(count / EXPOSURE_CAP), (level, code, have, count)
+        practical = scheme.levels[level].practical
+        assert practical.rated and practical.raters == (2 if level == 3 else 3)
+        written = [item for pack in packs if pack.track == "written_work"
+                   for item in pack.items if item.use == EXAM and level in item.levels]
+        for code, count in practical.blueprint:
+            assert sum(matches(item.element, code) for item in written) >= count, (level, code)
+
+
 def test_every_level_can_draw_a_form_from_exam_items(packs, scheme):
     for level, rule in scheme.levels.items():
         for part in ("theory", "practical"):
@@ -134,6 +154,9 @@ def test_theory_keeps_practice_for_every_element_and_deep_exam_pools(packs):
 
 def test_both_uses_cover_every_element_and_difficulty_of_a_pack(packs):
     for pack in packs:
+        if pack.track == "written_work":  # scored by raters: exam only, nothing to practise
+            assert {item.use for item in pack.items} == {EXAM}, pack.id
+            continue
         uses = defaultdict(set)
         for item in pack.items:
             uses[item.element].add(item.use)
