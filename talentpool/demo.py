@@ -14,6 +14,7 @@ DEMO_ACCOUNTS = (
     (Role.INSTITUTION_STAFF, "staff@demo.talentpool.test", "李老师 (demo institution)"),
     (Role.EMPLOYER, "employer@demo.talentpool.test", "张经理 (demo employer)"),
     (Role.ADMIN, "admin@demo.talentpool.test", "Demo administrator"),
+    (Role.TRAINEE, "rater@demo.talentpool.test", "赵考评员 (demo rater)"),
 )
 
 
@@ -40,7 +41,7 @@ def seed_accounts(password: str | None = None) -> list[DemoLogin]:
     return logins
 
 
-DEMO_CUTS = {5: -0.3, 4: 0.4}  # θ at which the simulated panels place each level's standard
+DEMO_CUTS = {5: -0.3, 4: 0.4, 3: 0.9}  # θ of each level's standard (simulated panels)
 FIELD_TEST_PERSONS = 350
 
 
@@ -80,8 +81,12 @@ def seed_certification() -> list[str]:
         field_test.simulate_field_test(FIELD_TEST_PERSONS, rng)
         lines.append(f"Item bank calibrated from a SIMULATED field test: {FIELD_TEST_PERSONS} "
                      "simulated candidates answered every item (replace with real answers).")
+    from talentpool.assessment import pools
+
     for level, cut in DEMO_CUTS.items():
         for part in ("theory", "practical"):
+            if pools.scheme().levels[level].part(part).rated:
+                continue  # written work is scored by raters: no standard study
             if standards.active_standard(level, part) is None:
                 try:
                     study = field_test.simulate_angoff_panel(level, part, cut, rng)
@@ -113,6 +118,9 @@ def seed_certification() -> list[str]:
             except PlanError as error:  # an earlier, interrupted seeding left its plans
                 db.session.rollback()
                 lines.append(f"Demo plans not seeded again: {error}")
+    from talentpool.demo_rating import seed_written_work
+
+    lines.extend(seed_written_work(now))
     certificates = certificates_of(trainee.id)
     if certificates:
         lines.append(f"Demo certificate {certificates[0].serial}: "

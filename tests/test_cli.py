@@ -25,7 +25,8 @@ def test_demo_seed_only_migrates_and_prints_a_login_per_role(tmp_path):
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
     second = run_cli(tmp_path, "demo", "--seed-only", "--password", "a fixed demo pass")
     assert second.returncode == 0, second.stderr
-    assert second.stdout.count("a fixed demo pass") == 4
+    assert second.stdout.count("a fixed demo pass") == 5  # one per account (two trainees)
+    assert "written answers wait for the demo rater" in first.stdout
 
 
 def test_db_upgrade_command(tmp_path):
