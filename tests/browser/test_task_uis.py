@@ -20,6 +20,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from talentpool.scoring import categorize, get_scorer
 from tests.browser.conftest import wait_until
 from tests.browser.task_examples import OCR_IMAGE, make_ocr_transcription
+from talentpool.scoring import get_scorer
 from tests.scoring.examples import EXAMPLES, make_bbox_review
 
 HARNESS = Path(__file__).resolve().parent / "harness"
@@ -530,6 +531,12 @@ def gold_as_answer(sample: str) -> dict:
 def test_set_answer_then_feedback_round_trips_for_every_type(harness):
     for sample in sorted(SAMPLES):
         harness.open(sample)
+        if get_scorer(TYPE_OF_SAMPLE.get(sample, sample)).human_scored:
+            # Written work has no gold answer and no feedback: its answer round-trips.
+            written = {"text": "## 规范\n\n- 标签定义", "files": []}
+            harness.page.evaluate("(answer) => window.__ctl.setAnswer(answer)", written)
+            assert harness.answer() == written, sample
+            continue
         answer = gold_as_answer(sample)
         harness.page.evaluate("(answer) => window.__ctl.setAnswer(answer)", answer)
         assert harness.answer() == answer, sample
