@@ -134,3 +134,41 @@ def compare(run_a: CalibrationRun, run_b: CalibrationRun) -> list[dict]:
                      "b1": a[item_id].b[0], "b2": b[item_id].b[0],
                      "da": b[item_id].a - a[item_id].a, "db": b[item_id].b[0] - a[item_id].b[0]})
     return rows
+
+
+SEARCH_LIMIT = 200
+
+
+def pack_tracks():
+    """Every track an item can belong to (practice tracks and written work)."""
+    from talentpool.assessment.tracks import PACK_TRACKS_BY_ID
+
+    return PACK_TRACKS_BY_ID
+
+
+def search(words: str, track: str, use: str, status: str, element: str
+           ) -> tuple[list[Item], int]:
+    """Items whose id (key) or prompt, in either language, contains ``words`` (case-blind),
+    filtered by track, use, status and element code (a code or its sub-codes); the first
+    SEARCH_LIMIT by id, and how many match. Words are matched in Python: a bank holds
+    thousands of items, and JSON text is stored escaped on SQLite."""
+    query = select(Item)
+    if track:
+        query = query.where(Item.track == track)
+    if use in ("practice", "exam"):
+        query = query.where(Item.use == use)
+    if status in (ACTIVE, RETIRED):
+        query = query.where(Item.status == status)
+    if element:
+        code = element.strip()[:20]
+        query = query.where((Item.element == code) | Item.element.like(f"{code}.%"))
+    found = list(db.session.scalars(query.order_by(Item.id)))
+    words = (words or "").strip().casefold()[:100]
+    if words:
+        found = [item for item in found if words in item.key.casefold() or any(
+            words in str(text).casefold() for text in (item.prompt or {}).values())]
+    return found[:SEARCH_LIMIT], len(found)
+
+
+def item_by_public_id(public_id: str) -> Item | None:
+    return db.session.scalar(select(Item).where(Item.public_id == public_id))

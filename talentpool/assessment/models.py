@@ -349,3 +349,21 @@ class StandardSetting(db.Model):
         ForeignKey("user.id", ondelete="SET NULL"))
 
     run: Mapped[CalibrationRun] = relationship()
+
+
+class ItemReport(db.Model):
+    """A problem with a practice item reported by a trainee who answered it (wrong key, unclear
+    wording, a typo or translation, broken media), until an administrator resolves it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    resolution: Mapped[str] = mapped_column(Text, default="")
+
+    item: Mapped[Item] = relationship()

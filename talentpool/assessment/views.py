@@ -3,11 +3,14 @@ items with statistics, calibration runs with their linking."""
 
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from talentpool import charts
-from talentpool.assessment import bank, bp, calibration
+from talentpool.assessment import bank, bp, calibration, item_reports
 from talentpool.assessment.models import ACTIVE, RETIRED
 from talentpool.assessment.tracks import SCALES, SCALES_BY_ID
 from talentpool.auth import Role, role_required
@@ -19,7 +22,7 @@ from talentpool.urls import back_path
 def index():
     """Every track with its items and active calibration."""
     return render_template("assessment/bank.html", summaries=bank.summaries(SCALES),
-                           tracks=SCALES_BY_ID)
+                           tracks=SCALES_BY_ID, open_reports=len(item_reports.open_reports()))
 
 
 @bp.get("/tracks/<track_id>")
@@ -41,6 +44,47 @@ def track(track_id: str):
     return render_template("assessment/track.html", track=SCALES_BY_ID[track_id],
                            rows=bank.item_rows(track_id), chart=chart, runs=runs,
                            comparison=comparison)
+
+
+@bp.get("/items")
+@role_required(Role.ADMIN)
+def items():
+    """Search and filter the bank: words of the id or prompt, track, use, status, element."""
+    found, total = bank.search(request.args.get("q", ""), request.args.get("track", ""),
+                               request.args.get("use", ""), request.args.get("status", ""),
+                               request.args.get("element", ""))
+    return render_template("assessment/items.html", items=found, total=total,
+                           tracks=bank.pack_tracks(), args=request.args)
+
+
+@bp.get("/items/<public_id>")
+@role_required(Role.ADMIN)
+def item(public_id: str):
+    """One item as its pack defines it — prompt, task, gold answer, explanation — and the
+    problems trainees reported. Staff only: never show gold answers to candidates."""
+    found = bank.item_by_public_id(public_id) or abort(404)
+    readable = lambda value: json.dumps(value, ensure_ascii=False, indent=1)  # noqa: E731
+    return render_template("assessment/item.html", item=found, spec_text=readable(found.spec),
+                           gold_text=readable(found.gold),
+                           reports=item_reports.reports_of(found.id),
+                           reasons=item_reports.REASONS), 200, {
+        "Cache-Control": "private, no-store"}
+
+
+@bp.route("/reports", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def reports():
+    """Open problem reports from practice feedback; resolve one with a note."""
+    if request.method == "POST":
+        try:
+            item_reports.resolve(request.form.get("report", ""), request.form.get("resolution", ""),
+                                 current_user)
+            flash(_("Report resolved."), "success")
+        except item_reports.ReportError as error:
+            flash(str(error), "error")
+        return redirect(url_for("bank.reports"))
+    return render_template("assessment/reports.html", reports=item_reports.open_reports(),
+                           reasons=item_reports.REASONS)
 
 
 @bp.post("/items/<public_id>/status")

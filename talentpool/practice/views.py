@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, \
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, \
     send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from talentpool.assessment import item_reports
 from talentpool.assessment.packs import PACK_ID
 from talentpool.assessment.service import asset_root, asset_urls
 from talentpool.assessment.tracks import TRACKS_BY_ID
@@ -65,7 +66,7 @@ def item(public_id: str):
     found = service.practice_item(public_id) or abort(404)
     return render_template("practice/item.html", item=found, spec=found.spec,
                            assets=asset_urls(found), track=TRACKS_BY_ID[found.track],
-                           locale=current_locale())
+                           locale=current_locale(), reasons=item_reports.REASONS)
 
 
 @bp.post("/items/<public_id>/answer")
@@ -87,6 +88,20 @@ def answer(public_id: str):
                    next_url=url_for("practice.track", track_id=found.track, after=public_id))
 
 
+@bp.post("/items/<public_id>/report")
+@role_required(Role.TRAINEE)
+def report(public_id: str):
+    """Report a problem with an item I answered; administrators review it."""
+    try:
+        item_reports.report(current_user.id, public_id, request.form.get("reason", ""),
+                            request.form.get("text", ""))
+    except item_reports.ReportError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Thank you: the report was sent to the item bank's administrators."), "success")
+    return redirect(url_for("practice.item", public_id=public_id))
+
+
 @bp.get("/tracks/<track_id>/history")
 @role_required(Role.TRAINEE)
 def history(track_id: str):
@@ -104,7 +119,7 @@ def response(public_id: str):
     found = service.own_response(current_user.id, public_id) or abort(404)
     return render_template("practice/item.html", item=found.item, spec=found.item.spec,
                            assets=asset_urls(found.item), track=TRACKS_BY_ID[found.track],
-                           locale=current_locale(), past=found,
+                           locale=current_locale(), past=found, reasons=item_reports.REASONS,
                            past_explanation=localized(found.item.explanation))
 
 

@@ -1,8 +1,8 @@
-"""Rating of written work: tasks, assignments, conflicts, answer files; exam answers wait for their score
+"""Rating of written work (tasks, assignments, conflicts, answer files), reports of item problems; exam answers wait for their score
 
 Revision ID: 0022_rating
 Revises: 0021_assessment_office
-Create Date: 2026-12-02 01:45:28.808181
+Create Date: 2026-12-02 02:06:58.158701
 
 """
 from alembic import op
@@ -33,6 +33,27 @@ def upgrade():
     )
     with op.batch_alter_table('rater_conflict', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rater_conflict_rater_id'), ['rater_id'], unique=False)
+
+    op.create_table('item_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=32), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolution', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_item_report_item_id_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user.id'], name=op.f('fk_item_report_resolved_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_item_report_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_item_report')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_item_report_public_id'))
+    )
+    with op.batch_alter_table('item_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_item_report_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_item_report_resolved_at'), ['resolved_at'], unique=False)
 
     op.create_table('answer_file',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -140,6 +161,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_answer_file_attempt_id'))
 
     op.drop_table('answer_file')
+    with op.batch_alter_table('item_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_item_report_resolved_at'))
+        batch_op.drop_index(batch_op.f('ix_item_report_item_id'))
+
+    op.drop_table('item_report')
     with op.batch_alter_table('rater_conflict', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rater_conflict_rater_id'))
 
