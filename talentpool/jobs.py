@@ -18,6 +18,7 @@ from talentpool.assessment import calibration, exam
 from talentpool.certification import throttle
 from talentpool.directory.placement import recompute_all_tiers
 from talentpool.office import archives, publication
+from talentpool.rating import office as rating_office
 from talentpool.recognition.service import recheck_imported
 from talentpool.database import utcnow
 from talentpool.scheduling import claim_run, finish_run
@@ -57,6 +58,7 @@ JOBS: tuple[Job, ...] = (
     Job("recheck-recognitions", recheck_imported, daily, {"hour": 2, "minute": 40}),
     Job("issue-published-certificates", publication.release_due, every_minute, {"minute": "*"}),
     Job("purge-expired-archives", archives.purge_expired, daily, {"hour": 4, "minute": 5}),
+    Job("remind-overdue-raters", rating_office.remind_overdue, daily, {"hour": 1, "minute": 30}),
 )
 
 

@@ -1,6 +1,10 @@
 """The office's side of rating: what waits for raters, drawing raters where a task is short,
 declared conflicts of interest, and a rater's recusal.
 
+Overdue scores: the daily job mails each rater with answers past their due date
+(``remind_overdue``), and the office may take an overdue answer off its rater and draw another
+(``reassign``).
+
 A task is *short* when fewer active assignments exist than it needs (the organisation had too
 few eligible raters when it was drawn, or one was withdrawn), or when it waits for an
 adjudicator and has none. Withdrawing an unscored assignment (a conflict declared by the
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from talentpool.accounts.models import User
 from talentpool.accounts.service import find_user_by_email
@@ -95,8 +99,10 @@ def fill(organisation: Organisation, task_public_id: str, actor,
     return len(drawn)
 
 
-def _withdraw(assignment: RatingAssignment, actor, reason: str, now: datetime) -> None:
-    """Take an unscored assignment off its rater and draw a replacement if one is eligible."""
+def _withdraw(assignment: RatingAssignment, actor, reason: str,
+              now: datetime) -> RatingAssignment | None:
+    """Take an unscored assignment off its rater and draw a replacement if one is eligible;
+    the replacement, or None."""
     task = assignment.task
     assignment.withdrawn_at = now
     candidate = db.session.get(ExamAttempt, task.attempt_id).user_id
@@ -104,6 +110,7 @@ def _withdraw(assignment: RatingAssignment, actor, reason: str, now: datetime) -
     record(task.organisation_id, actor, "rating.withdraw", task.public_id,
            {"rater": assignment.rater_id},
            {"reason": reason, "replacement": drawn[0].rater_id if drawn else None})
+    return drawn[0] if drawn else None
 
 
 def declare_conflict(organisation: Organisation, rater_email: str, candidate_email: str,
@@ -179,3 +186,43 @@ def recuse(user_id: int, public_id: str, now: datetime | None = None) -> None:
                                      candidate_id=candidate, reason="recused", declared_at=now))
     _withdraw(assignment, db.session.get(User, user_id), "recused", now)
     db.session.commit()
+
+
+def reassign(organisation: Organisation, assignment_public_id: str, actor,
+             now: datetime | None = None) -> RatingAssignment | None:
+    """Take an overdue, unscored assignment off its rater and draw another; returns the new
+    assignment (None when no eligible rater is left, the task then shows a rater missing)."""
+    now = now or utcnow()
+    assignment = db.session.scalar(
+        select(RatingAssignment).join(RatingTask, RatingTask.id == RatingAssignment.task_id)
+        .where(RatingAssignment.public_id == assignment_public_id,
+               RatingTask.organisation_id == organisation.id))
+    if assignment is None or assignment.submitted_at is not None \
+            or assignment.withdrawn_at is not None or assignment.task.state == FINAL:
+        raise RatingError(_("This assignment no longer waits for a score."))
+    if assignment.due_at >= now:
+        raise RatingError(_("This assignment is not overdue yet."))
+    replacement = _withdraw(assignment, actor, "overdue", now)
+    db.session.commit()
+    return replacement
+
+
+def remind_overdue(now: datetime | None = None) -> str:
+    """The daily job: mail every rater who has overdue answers to score (no change)."""
+    from talentpool.accounts.mail import send_mail
+
+    now = now or utcnow()
+    late = db.session.execute(
+        select(RatingAssignment.rater_id, func.count(RatingAssignment.id))
+        .join(RatingTask, RatingTask.id == RatingAssignment.task_id)
+        .where(RatingAssignment.submitted_at.is_(None), RatingAssignment.withdrawn_at.is_(None),
+               RatingAssignment.due_at < now, RatingAssignment.rater_id.is_not(None),
+               RatingTask.state != FINAL)
+        .group_by(RatingAssignment.rater_id)).all()
+    for rater_id, count in late:
+        person = db.session.get(User, rater_id)
+        send_mail(person.email, _("Written work to score is overdue"),
+                  _("%(n)d written answer(s) assigned to you are past their due date. Open your "
+                    "rating queue in talentpool to score them, or tell the exam office.",
+                    n=count))
+    return f"reminded {len(late)} raters"

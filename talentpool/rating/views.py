@@ -81,7 +81,13 @@ def office_page(slug: str):
     form = ConflictForm()
     if request.method == "POST":
         try:
-            if request.form.get("action") == "fill":
+            if request.form.get("action") == "reassign":
+                new = office.reassign(organisation, request.form.get("assignment", ""),
+                                      current_user)
+                flash(_("The answer was given to another rater.") if new else
+                      _("The answer was taken off its rater; no eligible rater is left, so it "
+                        "waits for one."), "success" if new else "error")
+            elif request.form.get("action") == "fill":
                 drawn = office.fill(organisation, request.form.get("task", ""), current_user)
                 flash(_("%(n)d rater(s) drawn.", n=drawn), "success")
             elif request.form.get("action") == "conflict" and form.validate_on_submit():

@@ -112,3 +112,30 @@ def test_the_page_shows_agreement_per_task_after_scoring(app, client, auth, leve
     assert page.count("3 answers · exact agreement 100%") == 2  # both tasks of the paper
     # Every answer got full marks: no candidate has a finite measure, and the page says so.
     assert "The rater model cannot be fitted yet" in page
+
+
+def test_an_overdue_answer_is_reminded_and_can_be_reassigned(app, level3):
+    from datetime import timedelta
+
+    from talentpool.database import utcnow
+
+    with app.test_request_context():
+        organisation = organisations.default_organisation()
+        attempt = sit(level3["candidate"], level3["session"])
+        task = rating.tasks_of_attempt(attempt.id)[0]
+        late = assignments(task)[0]
+        late_rater, late_id = late.rater_id, late.public_id
+        with pytest_raises(rating.RatingError, "not overdue yet"):
+            office.reassign(organisation, late_id, None)
+        after_due = utcnow() + timedelta(days=6)
+        app.extensions["mail_outbox"] = []
+        raters = {a.rater_id for t in rating.tasks_of_attempt(attempt.id) for a in assignments(t)}
+        assert office.remind_overdue(after_due) == f"reminded {len(raters)} raters"
+        reminded = {to for to, subject, _body in app.extensions["mail_outbox"]
+                    if "overdue" in subject}
+        assert reminded == {db.session.get(User, r).email for r in raters}
+        replacement = office.reassign(organisation, late_id, None, after_due)
+        assert replacement is not None and replacement.rater_id not in (late_rater,)
+        assert late_rater not in active_raters(task) and len(active_raters(task)) == 2
+        with pytest_raises(rating.RatingError, "no longer waits"):
+            office.reassign(organisation, late_id, None, after_due)
