@@ -126,6 +126,29 @@ def sealed_with_current(sealed: str) -> bool:
     return sealed.split(".", 2)[1:2] == [configured_keys()[0].kid]
 
 
+def reseal_rows(session, model, order_column, sealed: str, plain: str, batch: int = 500) -> int:
+    """Encrypt every value of ``model`` again with the current key (after a new key was put
+    first in ``FIELD_ENCRYPTION_KEYS``): rows whose ``sealed`` attribute is under an older key
+    get their ``plain`` property set to itself (the old key opens, the current one seals);
+    walks the table by ``order_column``, one commit per batch. The number re-sealed."""
+    from sqlalchemy import select
+
+    count, last = 0, None
+    while True:
+        query = select(model).order_by(order_column).limit(batch)
+        if last is not None:
+            query = query.where(order_column > last)
+        rows = list(session.scalars(query))
+        if not rows:
+            return count
+        for row in rows:
+            if not sealed_with_current(getattr(row, sealed)):
+                setattr(row, plain, getattr(row, plain))
+                count += 1
+        last = getattr(rows[-1], order_column.key)
+        session.commit()
+
+
 def blind_index(value: str, column: str) -> str:
     """The current key's blind index of ``value`` in ``column`` (hex HMAC-SHA256)."""
     return _index(configured_keys()[0], value, column)

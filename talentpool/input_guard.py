@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 
 from flask import Flask, jsonify, request
@@ -18,6 +19,14 @@ from flask_babel import gettext as _
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 MAX_DEPTH = 64
+
+
+def clean_filename(filename: str, fallback: str) -> str:
+    """An uploaded file's name without its folders or control characters, at most 200
+    characters (the start and the end kept), or ``fallback`` when nothing is left."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return (name[:80] + name[-20:] if len(name) > 200 else name) or fallback
 
 
 def unstorable(text: str) -> bool:

@@ -88,18 +88,8 @@ def unmasked_identity(certificate: Certificate, actor) -> dict:
 def reseal_identities(batch: int = 500) -> int:
     """Encrypt every stored identity number again with the current field key (after a new key
     was put first in ``FIELD_ENCRYPTION_KEYS``); commits per batch. The number re-sealed."""
-    count, last = 0, 0
-    while True:
-        rows = list(db.session.scalars(select(HolderIdentity).where(
-            HolderIdentity.user_id > last).order_by(HolderIdentity.user_id).limit(batch)))
-        if not rows:
-            return count
-        for row in rows:
-            if not field_crypto.sealed_with_current(row.id_number_sealed):
-                row.id_number = row.id_number  # opens with the old key, seals with the new
-                count += 1
-        last = rows[-1].user_id
-        db.session.commit()
+    return field_crypto.reseal_rows(db.session, HolderIdentity, HolderIdentity.user_id,
+                                    "id_number_sealed", "id_number", batch)
 
 
 def holder_matches(certificate: Certificate, typed_name: str, id_last6: str | None) -> bool:

@@ -16,7 +16,6 @@ is mailed after the commit.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +34,7 @@ from talentpool.certification.photos import photos_of
 from talentpool import field_crypto
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.input_guard import clean_filename
 from talentpool.office.models import (
     APPROVED, MORE_REQUESTED, REJECTED, SUBMITTED, WITHDRAWN, Evidence, Plan, Registration,
 )
@@ -123,12 +123,6 @@ def prior_level_met(user_id: int | None, route: EligibilityRoute | None,
     return max(met) if met else None
 
 
-def _clean_name(filename: str) -> str:
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return (name[:80] + name[-20:] if len(name) > 200 else name) or "evidence"
-
-
 def checked_files(files: list[Upload], already: int = 0) -> list[Evidence]:
     """Evidence rows for the chosen files (empty file fields left out), or RegistrationError
     naming the first file that is too large, of another type, or one too many."""
@@ -143,7 +137,7 @@ def checked_files(files: list[Upload], already: int = 0) -> list[Evidence]:
                                   "%(count)d already.", most=MAX_FILES_IN_ALL, count=already))
     limit, rows = evidence_limit(), []
     for upload in files:
-        name = _clean_name(upload.filename)
+        name = clean_filename(upload.filename, "evidence")
         if not upload.data:
             raise RegistrationError(_("The file %(name)s is empty; choose it again.", name=name))
         if len(upload.data) > limit:
@@ -296,18 +290,8 @@ def add_evidence(user, public_id: str, files: list[Upload], statement: str = "")
 def reseal_names(batch: int = 500) -> int:
     """Encrypt every stored candidate name again with the current field key (after a new key
     was put first in ``FIELD_ENCRYPTION_KEYS``); commits per batch. The number re-sealed."""
-    count, last = 0, 0
-    while True:
-        rows = list(db.session.scalars(select(Registration).where(
-            Registration.id > last).order_by(Registration.id).limit(batch)))
-        if not rows:
-            return count
-        for row in rows:
-            if not field_crypto.sealed_with_current(row.candidate_name_sealed):
-                row.candidate_name = row.candidate_name  # old key opens, the new one seals
-                count += 1
-        last = rows[-1].id
-        db.session.commit()
+    return field_crypto.reseal_rows(db.session, Registration, Registration.id,
+                                    "candidate_name_sealed", "candidate_name", batch)
 
 
 def withdraw(user, public_id: str, now: datetime | None = None) -> Registration:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import unicodedata
 import zipfile
 
 from flask import current_app
@@ -23,6 +22,7 @@ from sqlalchemy import func, select
 from talentpool.assessment.models import ExamAttempt, Item
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.input_guard import clean_filename
 from talentpool.rating.models import AnswerFile, RatingAssignment, RatingTask
 from talentpool.scoring import get_scorer
 
@@ -62,12 +62,6 @@ def file_type(data: bytes) -> str | None:
     return None
 
 
-def _clean_name(filename: str) -> str:
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return (name[:80] + name[-20:] if len(name) > 200 else name) or "answer"
-
-
 def _current_task(attempt: ExamAttempt) -> Item:
     item = db.session.get(Item, attempt.current_item_id) if attempt.current_item_id else None
     if attempt.state not in ("theory", "practical") or item is None or \
@@ -80,7 +74,7 @@ def _current_task(attempt: ExamAttempt) -> Item:
 def upload(attempt: ExamAttempt, filename: str, data: bytes) -> AnswerFile:
     """Keep one file for the written task on the candidate's screen. Commits."""
     item = _current_task(attempt)
-    name = _clean_name(filename)
+    name = clean_filename(filename, "answer")
     limit = current_app.config["RATING_FILE_MAX_BYTES"]
     if not data:
         raise FileError(_("The file %(name)s is empty; choose it again.", name=name))
