@@ -58,6 +58,27 @@ def parse_blocks(text: str) -> list[dict[str, Any]]:
     return blocks
 
 
+def spec_and_gold(block: dict[str, Any], true_false: bool, rng: random.Random
+                  ) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
+    """(kind, type id, spec, gold) of a block: true/false with ids true/false, or its options
+    shuffled with ``rng`` under neutral ids a, b, c …; one correct option is single choice,
+    several are multiple choice."""
+    if true_false:
+        assert block["answer"] in ("true", "false") and not block["options"], block["q"]
+        spec = {"options": [{"id": "true", "text": lm("正确", "True")},
+                            {"id": "false", "text": lm("错误", "False")}]}
+        return "tf", "single_choice", spec, {"choice": block["answer"]}
+    options = list(block["options"])
+    assert 2 <= len(options) and any(ok for ok, _ in options), block["q"]
+    rng.shuffle(options)
+    ids = "abcdefgh"
+    spec = {"options": [{"id": ids[i], "text": text} for i, (_, text) in enumerate(options)]}
+    correct = [ids[i] for i, (ok, _) in enumerate(options) if ok]
+    if len(correct) == 1:
+        return "single", "single_choice", spec, {"choice": correct[0]}
+    return "multi", "multi_choice", spec, {"choices": correct}
+
+
 def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     items = []
@@ -67,23 +88,7 @@ def build() -> list[dict[str, Any]]:
         element, difficulty, *flags = block["head"]
         assert block["q"]["zh"] not in seen, block["q"]["zh"]
         seen.add(block["q"]["zh"])
-        if "tf" in flags:
-            assert block["answer"] in ("true", "false") and not block["options"]
-            spec = {"options": [{"id": "true", "text": lm("正确", "True")},
-                                {"id": "false", "text": lm("错误", "False")}]}
-            gold: dict[str, Any] = {"choice": block["answer"]}
-            kind, type_id = "tf", "single_choice"
-        else:
-            options = list(block["options"])
-            assert 2 <= len(options) and any(ok for ok, _ in options), block["q"]
-            rng.shuffle(options)
-            ids = "abcdefgh"
-            spec = {"options": [{"id": ids[i], "text": text} for i, (_, text) in enumerate(options)]}
-            correct = [ids[i] for i, (ok, _) in enumerate(options) if ok]
-            if len(correct) == 1:
-                kind, type_id, gold = "single", "single_choice", {"choice": correct[0]}
-            else:
-                kind, type_id, gold = "multi", "multi_choice", {"choices": correct}
+        kind, type_id, spec, gold = spec_and_gold(block, "tf" in flags, rng)
         levels = [4, 3] if difficulty == "hard" else None
         zh, en = PREFIX[kind]
         prompt = lm(zh + block["q"]["zh"], en + block["q"]["en"])

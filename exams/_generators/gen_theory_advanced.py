@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from common import SEED, assign_uses, item, lm, write_pack
-from gen_theory import PREFIX, parse_blocks
+from gen_theory import PREFIX, parse_blocks, spec_and_gold
 
 PACK = "theory-advanced"
 PRACTICE_SHARE = Fraction(1, 4)
@@ -53,25 +53,10 @@ def build_items(blocks: list[dict[str, Any]], rng: random.Random) -> list[dict[s
         assert block["q"]["zh"] not in seen, f"{where}: the same question twice"
         assert "e" in block, f"{where}: no explanation"
         seen.add(block["q"]["zh"])
-        if "tf" in flags:
-            assert block.get("answer") in ("true", "false") and not block["options"], where
-            spec = {"options": [{"id": "true", "text": lm("正确", "True")},
-                                {"id": "false", "text": lm("错误", "False")}]}
-            gold: dict[str, Any] = {"choice": block["answer"]}
-            kind, type_id = "tf", "single_choice"
-        else:
-            options = list(block["options"])
-            assert 3 <= len(options) <= 6, f"{where}: 3–6 options"
-            assert any(ok for ok, _ in options), f"{where}: no correct option"
-            rng.shuffle(options)
-            ids = "abcdef"
-            spec = {"options": [{"id": ids[i], "text": text}
-                                for i, (_, text) in enumerate(options)]}
-            correct = [ids[i] for i, (ok, _) in enumerate(options) if ok]
-            if len(correct) == 1:
-                kind, type_id, gold = "single", "single_choice", {"choice": correct[0]}
-            else:
-                kind, type_id, gold = "multi", "multi_choice", {"choices": correct}
+        if "tf" not in flags:
+            assert 3 <= len(block["options"]) <= 6, f"{where}: 3–6 options"
+            assert any(ok for ok, _ in block["options"]), f"{where}: no correct option"
+        kind, type_id, spec, gold = spec_and_gold(block, "tf" in flags, rng)
         zh, en = PREFIX[kind]
         prompt = lm(zh + block["q"]["zh"], en + block["q"]["en"])
         items.append(item(f"ta-{number:03d}", type_id, prompt, spec, gold, block["e"], element,

@@ -20,8 +20,9 @@ from talentpool.assessment.models import Item
 from talentpool.extensions import db
 from talentpool.organisations.models import Organisation
 from talentpool.psychometrics.agreement import rater_agreement
-from talentpool.psychometrics.facets import PRODUCTIVE_RANGE, fit_facets
+from talentpool.psychometrics.facets import PRODUCTIVE_RANGE
 from talentpool.rating.models import RATER, RatingAssignment, RatingTask
+from talentpool.rating.severity import fit_ratings
 from talentpool.scoring.rubric import max_points
 
 MIN_ANSWERS = 2
@@ -100,21 +101,13 @@ def severities(organisation: Organisation) -> Severity:
     rows = _ratings(organisation)
     if not rows:
         return Severity([], _("No written answers have been scored yet."), False)
-    items = {item_id: db.session.get(Item, item_id) for item_id in {row.item_id for row in rows}}
-    levels = {(item_id, c["id"]): [level["points"] for level in c["levels"]]
-              for item_id, item in items.items() for c in item.spec["rubric"]["criteria"]}
-    criteria = {key: n for n, key in enumerate(levels)}
-    candidates = {a: n for n, a in enumerate(sorted({row.attempt_id for row in rows}))}
-    raters = {r: n for n, r in enumerate(sorted({row.rater_id for row in rows}))}
-    data = np.array([(candidates[row.attempt_id], criteria[(row.item_id, key)],
-                      raters[row.rater_id], levels[(row.item_id, key)].index(value))
-                     for row in rows for key, value in row.points.items()], dtype=int).T
     try:
-        fit = fit_facets(*data, np.array([len(v) for v in levels.values()]),
-                         form="partial_credit")
+        fitted = fit_ratings([(row.attempt_id, row.item_id, row.rater_id, row.points)
+                              for row in rows])
     except ValueError as error:
         return Severity([], _("The rater model cannot be fitted yet: %(problem)s",
                               problem=error), False)
+    fit, raters = fitted.result, fitted.raters
     names = _names(raters)
     low, high = PRODUCTIVE_RANGE
     table = [{"name": names.get(rater, "—"), "n": int(fit.rater_n[j]),

@@ -18,6 +18,7 @@ Then every attempt of the sitting that waited for its raters is decided
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -27,7 +28,7 @@ from sqlalchemy import select
 
 from talentpool.assessment.models import ExamAttempt, ExamResponse, Item
 from talentpool.extensions import db
-from talentpool.psychometrics.facets import fit_facets
+from talentpool.psychometrics.facets import FacetsResult, fit_facets
 from talentpool.rating.models import BY_MEAN, FINAL, RATER, RatingAssignment, RatingTask
 from talentpool.scoring import categorize, get_scorer
 
@@ -62,30 +63,18 @@ def _adjust(tasks: list[RatingTask]) -> dict:
         return {"fair": False, "reason": _(
             "Raw means of the raters: %(n)d candidates were rated by the raters' mean, and "
             "severity adjustment needs at least %(min)d.", n=len(candidates), min=minimum)}
-    items = {task.item_id: db.session.get(Item, task.item_id) for task in tasks}
-    criteria = [(item_id, c["id"]) for item_id, item in items.items()
-                for c in item.spec["rubric"]["criteria"]]
-    levels = {(item_id, c["id"]): [level["points"] for level in c["levels"]]
-              for item_id, item in items.items() for c in item.spec["rubric"]["criteria"]}
-    candidate_index = {attempt_id: n for n, attempt_id in enumerate(sorted(candidates))}
-    criterion_index = {key: n for n, key in enumerate(criteria)}
     rows = db.session.execute(
         select(RatingTask.attempt_id, RatingTask.item_id, RatingAssignment.rater_id,
                RatingAssignment.points)
         .join(RatingAssignment, RatingAssignment.task_id == RatingTask.id)
         .where(RatingTask.id.in_([task.id for task in tasks]), RatingAssignment.role == RATER,
                RatingAssignment.submitted_at.is_not(None))).all()
-    rater_index = {rater: n for n, rater in enumerate(sorted({row[2] for row in rows}))}
-    data = [(candidate_index[attempt_id], criterion_index[(item_id, key)], rater_index[rater],
-             levels[(item_id, key)].index(value))
-            for attempt_id, item_id, rater, points in rows for key, value in points.items()]
-    columns = np.array(data, dtype=int).T
     try:
-        result = fit_facets(*columns, np.array([len(levels[key]) for key in criteria]),
-                            form="partial_credit")
+        fitted = fit_ratings(rows)
     except ValueError as error:
         return {"fair": False, "reason": _("Raw means of the raters: the rater model could "
                                            "not be fitted (%(problem)s).", problem=error)}
+    result, items, levels = fitted.result, fitted.items, fitted.levels
     if not result.connected:
         return {"fair": False, "reason": _("Raw means of the raters: %(reason)s",
                                            reason=result.design.reason)}
@@ -97,14 +86,47 @@ def _adjust(tasks: list[RatingTask]) -> dict:
         fair = {}
         for criterion in item.spec["rubric"]["criteria"]:
             key = (task.item_id, criterion["id"])
-            level = float(result.fair_scores[candidate_index[task.attempt_id],
-                                             criterion_index[key]])
+            level = float(result.fair_scores[fitted.candidates[task.attempt_id],
+                                             fitted.criteria[key]])
             fair[criterion["id"]] = round(float(np.interp(
                 level, np.arange(len(levels[key])), levels[key])), 3)
         _set_final(task, item, fair)
     return {"fair": True, "reason": _(
         "Severity-adjusted fair scores (many-facet Rasch model over %(n)d candidates, %(r)d "
-        "raters).", n=len(candidates), r=len(rater_index))}
+        "raters).", n=len(candidates), r=len(fitted.raters))}
+
+
+@dataclass(frozen=True)
+class RatingsFit:
+    """The many-facet Rasch fit of a set of ratings, with each element's index in it."""
+
+    result: FacetsResult
+    items: dict[int, Item]
+    candidates: dict[int, int]  # attempt id → candidate index
+    criteria: dict[tuple[int, str], int]  # (item id, criterion id) → criterion index
+    raters: dict[int, int]  # rater id → rater index
+    levels: dict[tuple[int, str], list[int]]  # the points of each criterion's levels
+
+
+def fit_ratings(rows) -> RatingsFit:
+    """Fit the partial-credit many-facet Rasch model to ratings given as (attempt id, item id,
+    rater id, points per criterion): facets candidate × criterion of a task × rater, categories
+    the criterion's levels. Raises ValueError when the model cannot be fitted."""
+    items = {item_id: db.session.get(Item, item_id) for item_id in sorted({r[1] for r in rows})}
+    levels = {(item_id, c["id"]): [level["points"] for level in c["levels"]]
+              for item_id, item in items.items() for c in item.spec["rubric"]["criteria"]}
+    criteria = {key: n for n, key in enumerate(levels)}
+    candidates = {a: n for n, a in enumerate(sorted({r[0] for r in rows}))}
+    raters = {rater: n for n, rater in enumerate(sorted({r[2] for r in rows}))}
+    data = [(candidates[attempt_id], criteria[(item_id, key)], raters[rater],
+             levels[(item_id, key)].index(value))
+            for attempt_id, item_id, rater, points in rows for key, value in points.items()]
+    if not data:
+        raise ValueError("no ratings")
+    result = fit_facets(*np.array(data, dtype=int).T,
+                        np.array([len(points) for points in levels.values()]),
+                        form="partial_credit")
+    return RatingsFit(result, items, candidates, criteria, raters, levels)
 
 
 def _set_final(task: RatingTask, item: Item, points: dict[str, float]) -> None:
