@@ -22,7 +22,7 @@ from talentpool.organisations.models import Organisation
 from talentpool.psychometrics.agreement import rater_agreement
 from talentpool.psychometrics.facets import PRODUCTIVE_RANGE
 from talentpool.rating.models import RATER, RatingAssignment, RatingTask
-from talentpool.rating.severity import fit_ratings
+from talentpool.rating.severity import fit_ratings, model_problem
 from talentpool.scoring.rubric import max_points
 
 MIN_ANSWERS = 2
@@ -106,7 +106,7 @@ def severities(organisation: Organisation) -> Severity:
                               for row in rows])
     except ValueError as error:
         return Severity([], _("The rater model cannot be fitted yet: %(problem)s",
-                              problem=error), False)
+                              problem=model_problem(error)), False)
     fit, raters = fitted.result, fitted.raters
     names = _names(raters)
     low, high = PRODUCTIVE_RANGE

@@ -73,7 +73,8 @@ def _adjust(tasks: list[RatingTask]) -> dict:
         fitted = fit_ratings(rows)
     except ValueError as error:
         return {"fair": False, "reason": _("Raw means of the raters: the rater model could "
-                                           "not be fitted (%(problem)s).", problem=error)}
+                                           "not be fitted (%(problem)s).",
+                                           problem=model_problem(error))}
     result, items, levels = fitted.result, fitted.items, fitted.levels
     if not result.connected:
         return {"fair": False, "reason": _("Raw means of the raters: %(reason)s",
@@ -94,6 +95,19 @@ def _adjust(tasks: list[RatingTask]) -> dict:
     return {"fair": True, "reason": _(
         "Severity-adjusted fair scores (many-facet Rasch model over %(n)d candidates, %(r)d "
         "raters).", n=len(candidates), r=len(fitted.raters))}
+
+
+def model_problem(error: ValueError) -> str:
+    """Why the rater model could not be fitted, in the reader's language where it is known
+    (the pure core's messages are English)."""
+    text = str(error)
+    if "extreme score" in text:
+        return _("every score so far is at the top or the bottom of its scale")
+    if "never occurs" in text:
+        return _("a level of a criterion has not been given yet")
+    if text == "no ratings":
+        return _("no ratings yet")
+    return text
 
 
 @dataclass(frozen=True)

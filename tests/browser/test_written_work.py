@@ -110,6 +110,8 @@ def test_written_work_from_answer_to_result(live_app, live_server, browser, tmp_
     practical = writer.locator(".skill-card", has_text="Practical")
     assert practical.locator(".skill-score").inner_text() == "86"
     assert "12.0 of 14 rubric points" in practical.inner_text()
+    # One candidate is too few to adjust for rater severity, and the page says so.
+    assert "severity adjustment needs at least 30" in practical.inner_text()
     # The office sees the answers' agreement and the raters.
     staff = signed_in(browser, live_server, "office@example.org")
     watches.append(Watch(staff, live_server))

@@ -111,7 +111,7 @@ def test_the_page_shows_agreement_per_task_after_scoring(app, client, auth, leve
     page = client.get("/admin/organisations/talentpool/rating").get_data(as_text=True)
     assert page.count("3 answers · exact agreement 100%") == 2  # both tasks of the paper
     # Every answer got full marks: no candidate has a finite measure, and the page says so.
-    assert "The rater model cannot be fitted yet" in page
+    assert "The rater model cannot be fitted yet: every score so far is at the top" in page
 
 
 def test_an_overdue_answer_is_reminded_and_can_be_reassigned(app, level3):
