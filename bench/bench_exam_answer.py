@@ -117,6 +117,19 @@ def write_pack(root: Path, pack_id: str, track: str, items: list[dict]) -> Path:
     return folder
 
 
+def _rubric_levels(*points: int) -> list[dict]:
+    return [{"points": p, "text": {"zh": f"{p} 分", "en": f"{p} points"}} for p in points]
+
+
+# Levels 2 and 1 need a panel review rule; only level 5 is sat here.
+PANEL = {"members": 3, "pass_mark": 60, "rule": "mean", "summary": {"min_chars": 0},
+         "rubric": {"criteria": [
+             {"id": "work", "title": {"zh": "工作总结", "en": "Work"},
+              "levels": _rubric_levels(0, 50)},
+             {"id": "defence", "title": {"zh": "答辩", "en": "Defence"},
+              "levels": _rubric_levels(0, 50)}]}}
+
+
 def write_scheme(folder: Path) -> Path:
     """Every level alike (the scheme needs five); only level 5 is sat."""
     theory = {"mode": "fixed", "time_limit_minutes": 90, "blueprint": THEORY_FORM,
@@ -124,7 +137,8 @@ def write_scheme(folder: Path) -> Path:
     practical = {"mode": "adaptive", "time_limit_minutes": 120, "blueprint": PRACTICAL_BLUEPRINT,
                  "min_items": 6, "max_items": 10, "pretest_positions": [4], "item_levels": [5]}
     levels = [{"level": n, "prerequisite": None if n == 5 else n + 1, "validity_years": 3,
-               "retake_wait_days": 14, "panel_review": n <= 2, "theory": theory,
+               "retake_wait_days": 14, "panel_review": PANEL if n <= 2 else False,
+               "theory": theory,
                "practical": practical, "eligibility": ELIGIBILITY} for n in (5, 4, 3, 2, 1)]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "elements.yaml").write_text(yaml.safe_dump({"elements": ELEMENTS},

@@ -54,6 +54,7 @@ def register_models() -> None:
     import talentpool.directory.models  # noqa: F401
     import talentpool.office.models  # noqa: F401
     import talentpool.rating.models  # noqa: F401
+    import talentpool.rating.panel_models  # noqa: F401
     import talentpool.organisations.models  # noqa: F401
     import talentpool.practice.models  # noqa: F401
     import talentpool.recognition.models  # noqa: F401

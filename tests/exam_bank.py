@@ -31,9 +31,26 @@ def eligibility(level: int) -> dict:
     return {"training_hours": {5: 60, 4: 50, 3: 40, 2: 40, 1: 30}[level], "routes": routes}
 
 
+def bilingual(zh: str, en: str) -> dict:
+    return {"zh": zh, "en": en}
+
+
+# The panel review (综合评审) of levels 2 and 1: three members, the mean of their totals passes
+# at 60; a two-criterion rubric of 40 + 60 points.
+PANEL_RULE = {"members": 3, "pass_mark": 60, "rule": "mean", "summary": {"min_chars": 50,
+                                                                        "files": 1},
+              "rubric": {"criteria": [
+                  {"id": "work", "title": bilingual("工作总结", "Work summary"),
+                   "levels": [{"points": p, "text": bilingual(f"{p} 分", f"{p} points")}
+                              for p in (0, 20, 30, 40)]},
+                  {"id": "defence", "title": bilingual("答辩", "Defence"),
+                   "levels": [{"points": p, "text": bilingual(f"{p} 分", f"{p} points")}
+                              for p in (0, 30, 45, 60)]}]}}
+
+
 def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practical_max=4,
                 pretest_positions=(), theory_mode="fixed", theory_min=None, validity_years=None,
-                rated_levels=(), rated=None):
+                rated_levels=(), rated=None, panel=None):
     """The scheme of the test bank; ``rated_levels`` get a rated practical part of two written
     tasks (P1.1) scored by raters instead of the adaptive one."""
     part = lambda code, mode, n, low: {"mode": mode, "time_limit_minutes": 30,  # noqa: E731
@@ -43,7 +60,8 @@ def make_scheme(folder, retake_days=14, theory_items=3, practical_min=2, practic
                                           if mode == "adaptive" and pretest_positions else {})}
     levels = [{"level": n, "prerequisite": None if n == 5 else n + 1,
                **({"validity_years": validity_years} if validity_years else {}),
-               "retake_wait_days": retake_days, "panel_review": n <= 2,
+               "retake_wait_days": retake_days,
+               "panel_review": (panel or PANEL_RULE) if n <= 2 else False,
                "eligibility": eligibility(n),
                "theory": part("T1.1", theory_mode, theory_items, theory_min or theory_items),
                "practical": {"mode": "rated", "time_limit_minutes": 60,

@@ -403,7 +403,10 @@ def _grade(attempt: ExamAttempt, now: datetime) -> None:
         return
     parts_passed = grading.verdict(attempt)
     if parts_passed and rule.panel_review and attempt.session.certifying:  # mocks have none
+        from talentpool.rating import panels  # the panel review builds on the exam
+
         attempt.state = "awaiting_panel"
+        panels.open_hearing(attempt, now)
         return
     attempt.state = "passed" if parts_passed else "failed"
     attempt.passed = parts_passed

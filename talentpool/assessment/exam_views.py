@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from talentpool.assessment import exam, panels, pools
+from talentpool.assessment import exam, pools
 from talentpool.assessment.service import asset_urls
 from talentpool.auth import Role, role_required
 from talentpool.database import utcnow
@@ -124,10 +124,7 @@ def sessions_admin():
 
     sessions = list(db.session.scalars(select(ExamSession)
                                        .order_by(ExamSession.opens_at.desc())))
-    levels = pools.scheme().levels
-    appointed = {s.id: panels.panel_of(s.id) for s in sessions
-                 if s.level in levels and levels[s.level].panel_review}
-    return render_template("exams/admin.html", sessions=sessions, panels=appointed,
+    return render_template("exams/admin.html", sessions=sessions,
                            now=utcnow(), organisations=exam.issuing_organisations())
 
 
@@ -136,49 +133,6 @@ def _when(raw: str | None) -> datetime:
         return datetime.fromisoformat((raw or "").strip())
     except ValueError:
         raise exam.ExamError(_("Give dates as YYYY-MM-DD HH:MM (UTC).")) from None
-
-
-@exams_bp.route("/panel", methods=["GET", "POST"])
-@role_required(*panels.PANEL_ROLES)
-def panel():
-    """Record panel reviews (综合评审) of the sessions one is appointed to."""
-    if request.method == "POST":
-        try:
-            panels.record_review(request.form.get("attempt", ""), current_user.id,
-                                 request.form.get("score", type=float, default=-1),
-                                 request.form.get("comment", ""))
-        except exam.ExamError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Panel review recorded."), "success")
-        return redirect(url_for("exams.panel"))
-    return render_template("exams/panel.html",
-                           attempts=panels.awaiting_review_by(current_user.id))
-
-
-@exams_bp.post("/admin/sessions/<public_id>/panel")
-@role_required(Role.ADMIN)
-def appoint_panellist(public_id: str):
-    """Appoint a staff member or administrator to a session's panel."""
-    try:
-        row = panels.appoint(public_id, request.form.get("email", ""), current_user)
-    except exam.ExamError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("%(name)s now sits on the panel of “%(title)s”.", name=row.user.display_name,
-                title=row.session.title), "success")
-    return redirect(url_for("exams.sessions_admin"))
-
-
-@exams_bp.post("/admin/sessions/<public_id>/panel/<user_id>/dismiss")
-@role_required(Role.ADMIN)
-def dismiss_panellist(public_id: str, user_id: str):
-    """Remove someone from a session's panel."""
-    try:
-        panels.dismiss(public_id, user_id, current_user)
-    except exam.ExamError as error:
-        flash(str(error), "error")
-    return redirect(url_for("exams.sessions_admin"))
 
 
 from talentpool.assessment import standards_views  # noqa: E402,F401  (its routes join exams_bp)

@@ -278,21 +278,10 @@ class ItemAdministration(db.Model):
     administered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class PanelReview(db.Model):
-    """The panel review (综合评审) of a level 2 or 1 attempt, recorded by authorised staff."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempt.id", ondelete="CASCADE"),
-                                            unique=True)
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    score: Mapped[float]
-    comment: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
 class SessionAppointment(db.Model):
-    """A person appointed to a duty at one session by whoever runs it (today: ``panel``, the
-    综合评审 of levels 2 and 1). Only appointed people see and decide that session's reviews."""
+    """A person appointed to a duty at one sitting by its organisation's office (``proctor``,
+    ``supervisor``: ``office.plans``). Panels of levels 2 and 1 are appointed per plan
+    (``rating.panel_models.PanelMember``)."""
 
     __table_args__ = (UniqueConstraint("session_id", "user_id", "duty"),)
 

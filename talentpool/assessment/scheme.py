@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from talentpool.assessment.panel_rule import PanelRule, parse_panel_rule
+
 PARTS = ("theory", "practical")
 RATED = "rated"  # written work scored by raters (levels 3–1): no IRT scale, no cut study
 MODES = ("fixed", "adaptive", RATED)
@@ -86,7 +88,7 @@ class LevelRule:
     prerequisite: int | None
     validity_years: int | None  # None: certificates of the level never expire
     retake_wait_days: int
-    panel_review: bool
+    panel_review: PanelRule | None  # levels 2 and 1: the 综合评审 (``panel_rule``)
     theory: PartRule
     practical: PartRule
     training_hours: int = 0  # the standard's reference training hours (标准学时)
@@ -246,15 +248,13 @@ def parse_scheme(data: Any, elements: set[str]) -> Scheme:
             problems.append(f"level {number}.validity_years: 1–10, or leave it out (no expiry)")
         if not _int(raw.get("retake_wait_days"), 0, 365):
             problems.append(f"level {number}.retake_wait_days: 0–365")
-        panel = raw.get("panel_review", False)
-        if number <= 2 and panel is not True:
-            problems.append(f"level {number}.panel_review: levels 2 and 1 require a panel review")
+        panel = parse_panel_rule(number, raw.get("panel_review", False), problems)
         theory = _part(number, "theory", raw.get("theory"), elements, problems)
         practical = _part(number, "practical", raw.get("practical"), elements, problems)
         hours, routes = _eligibility(number, raw.get("eligibility"), problems)
         if theory and practical:
             levels[number] = LevelRule(number, prerequisite, validity,
-                                       raw["retake_wait_days"], bool(panel), theory, practical,
+                                       raw["retake_wait_days"], panel, theory, practical,
                                        hours, routes)
     if sorted(levels) != [1, 2, 3, 4, 5] and not problems:
         problems.append("levels: the scheme must define levels 5, 4, 3, 2 and 1")

@@ -188,3 +188,14 @@ def cohort_ids_of(user_id: int) -> list[int]:
 def cohorts_of_trainee(user_id: int) -> list[Cohort]:
     return list(db.session.scalars(select(Cohort).join(Enrolment).where(
         Enrolment.user_id == user_id, Cohort.archived_at.is_(None)).order_by(Cohort.deadline)))
+
+
+def teaches(staff_id: int, candidate_id: int) -> bool:
+    """Whether the person is staff of an institution that runs a cohort of the candidate: they
+    must stand aside (回避) from scoring, reviewing or deciding that candidate's work."""
+    return db.session.scalar(
+        select(InstitutionMember.id)
+        .join(Cohort, Cohort.institution_id == InstitutionMember.institution_id)
+        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(InstitutionMember.user_id == staff_id, Enrolment.user_id == candidate_id)
+        .limit(1)) is not None

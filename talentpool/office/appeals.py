@@ -3,15 +3,15 @@
 A candidate files an appeal of a part of their own attempt while the sitting's appeal window is
 open (``publication``); one appeal per part, with a reason. It goes to a rater other than the
 one who scored the part: a rater (考评员) of the organisation — for the panel part also a panel
-member (评审专家) — who is neither the candidate, nor their teacher (``panels.teaches``), nor
-the panel's original reviewer. It is assigned at once to the eligible rater with the fewest open
-appeals, or waits for the office administrator to assign one.
+member (评审专家) — who is neither the candidate, nor their teacher (``cohorts.service.teaches``),
+nor a member of the panel who scored the hearing. It is assigned at once to the eligible rater
+with the fewest open appeals, or waits for the office administrator to assign one.
 
 The theory and practical parts are scored by the machine, so their appeal is a re-check: the
 rater sees every scored answer of the part with its gold and automatic score, may correct
 individual scores, and the part is estimated again exactly as at grading
-(``grading.score_part``); the panel part gets a new panel score. The verdict is then decided
-again (a failed attempt may pass, a passed one fail; both written to the audit log with the
+(``grading.score_part``); the panel part gets a new panel score, passed against the hearing's
+pass mark. The verdict is then decided again (a failed attempt may pass, a passed one fail; both written to the audit log with the
 values before and after), the candidate is told, and a certificate now due is issued.
 """
 
@@ -26,7 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from talentpool.accounts.mail import send_mail
 from talentpool.accounts.models import User
 from talentpool.assessment import grading, pools, resits
-from talentpool.assessment.models import ExamAttempt, ExamResponse, ExamSession, PanelReview
+from talentpool.assessment.models import ExamAttempt, ExamResponse, ExamSession
+from talentpool.cohorts.service import teaches
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.office import publication
@@ -112,12 +113,11 @@ def eligible_raters(attempt: ExamAttempt, part: str) -> list[User]:
         OrganisationMember, OrganisationMember.user_id == User.id).where(
         OrganisationMember.organisation_id == attempt.session.organisation_id,
         OrganisationMember.role.in_(roles), User.active.is_(True)).distinct().order_by(User.id))
-    reviewer = db.session.scalar(select(PanelReview.reviewer_id).where(
-        PanelReview.attempt_id == attempt.id)) if part == "panel" else None
-    from talentpool.assessment.panels import teaches  # panels imports exam, which imports office
+    from talentpool.rating.hearings import members_who_scored  # rating builds on the office
 
-    return [person for person in people if person.id not in (attempt.user_id, reviewer)
-            and not teaches(person.id, attempt.user_id)]
+    scored = members_who_scored(attempt.id) if part == "panel" else set()
+    return [person for person in people if person.id != attempt.user_id
+            and person.id not in scored and not teaches(person.id, attempt.user_id)]
 
 
 def _least_busy(people: list[User]) -> User | None:
@@ -267,12 +267,14 @@ def _redecide(attempt: ExamAttempt) -> None:
     yet wait for one."""
     parts_passed = grading.verdict(attempt)
     if parts_passed and pools.scheme().levels[attempt.level].panel_review:
+        from talentpool.rating import hearings, panels  # rating builds on the office
+
         if attempt.panel_score is None:
             attempt.state, attempt.passed = "awaiting_panel", None
+            if attempt.session.certifying and hearings.hearing_of(attempt.id) is None:
+                panels.open_hearing(attempt, utcnow())
             return
-        from talentpool.assessment.panels import PANEL_CUT
-
-        parts_passed = attempt.panel_score >= PANEL_CUT
+        parts_passed = hearings.panel_passed(attempt)
     attempt.state = "passed" if parts_passed else "failed"
     attempt.passed = parts_passed
 

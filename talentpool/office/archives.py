@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from sqlalchemy import or_, select
 
 from talentpool.accounts.models import User
-from talentpool.assessment.models import ExamAttempt, ExamResponse, ExamSession, Item, PanelReview
+from talentpool.assessment.models import ExamAttempt, ExamResponse, ExamSession, Item
 from talentpool.certification import keys
 from talentpool.certification.models import Certificate
 from talentpool.certification.service import add_years, certificate_status
@@ -45,6 +45,52 @@ from talentpool.spreadsheets import to_csv
 
 def _time(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
+def _human_scoring(attempt_ids: list[int]) -> tuple[bytes, bytes, bytes]:
+    """The panel hearings (rule, defence record, decision), each member's scores, and each
+    rater's scores of written answers: who scored what, and when."""
+    from talentpool.rating.models import RatingAssignment, RatingTask
+    from talentpool.rating.panel_models import PanelHearing, PanelSeat
+
+    def as_json(value) -> str:
+        return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    hearings = db.session.execute(select(PanelHearing, ExamAttempt.public_id).join(
+        ExamAttempt, ExamAttempt.id == PanelHearing.attempt_id).where(
+        PanelHearing.attempt_id.in_(attempt_ids)).order_by(PanelHearing.id)).all()
+    panel_csv = to_csv(
+        ["attempt", "hearing", "state", "members", "pass_mark", "rule", "defence_held_at",
+         "defence_questions", "defence_notes", "panel_score", "passed", "decided_at"],
+        ([attempt, h.public_id, h.state, h.rule["members"], h.rule["pass_mark"],
+          h.rule["rule"], _time(h.defence_held_at), as_json(h.defence_questions),
+          h.defence_notes or "", h.panel_score, h.passed, _time(h.decided_at)]
+         for h, attempt in hearings))
+    seats = db.session.execute(select(PanelSeat, PanelHearing.public_id, User.email).join(
+        PanelHearing, PanelHearing.id == PanelSeat.hearing_id).outerjoin(
+        User, User.id == PanelSeat.member_id).where(
+        PanelHearing.attempt_id.in_(attempt_ids)).order_by(PanelSeat.id)).all()
+    panel_scores_csv = to_csv(
+        ["hearing", "member", "seated_at", "withdrawn_at", "withdrawn_reason", "points",
+         "comments", "total", "submitted_at"],
+        ([hearing, email or "", _time(s.seated_at), _time(s.withdrawn_at),
+          s.withdrawn_reason or "", as_json(s.points), as_json(s.comments), s.total,
+          _time(s.submitted_at)] for s, hearing, email in seats))
+    ratings = db.session.execute(
+        select(RatingAssignment, RatingTask, ExamAttempt.public_id, Item.public_id, User.email)
+        .join(RatingTask, RatingTask.id == RatingAssignment.task_id)
+        .join(ExamAttempt, ExamAttempt.id == RatingTask.attempt_id)
+        .join(Item, Item.id == RatingTask.item_id)
+        .outerjoin(User, User.id == RatingAssignment.rater_id)
+        .where(RatingTask.attempt_id.in_(attempt_ids)).order_by(RatingAssignment.id)).all()
+    ratings_csv = to_csv(
+        ["attempt", "item", "task", "rater", "role", "assigned_at", "withdrawn_at", "points",
+         "comments", "submitted_at", "task_final_points", "task_decided_by"],
+        ([attempt, item, t.public_id, email or "", a.role, _time(a.assigned_at),
+          _time(a.withdrawn_at), as_json(a.points), as_json(a.comments),
+          _time(a.submitted_at), as_json(t.final_points), t.decided_by or ""]
+         for a, t, attempt, item, email in ratings))
+    return panel_csv, panel_scores_csv, ratings_csv
 
 
 def _files(organisation: Organisation, session: ExamSession) -> dict[str, bytes]:
@@ -81,11 +127,7 @@ def _files(organisation: Organisation, session: ExamSession) -> dict[str, bytes]
          "answered_at"],
         ([attempt, r.part, r.position, item, r.pretest, r.score, r.category, r.duration_ms,
           _time(r.answered_at)] for r, attempt, item in responses))
-    panel = db.session.execute(select(PanelReview, ExamAttempt.public_id).join(
-        ExamAttempt, ExamAttempt.id == PanelReview.attempt_id).where(
-        PanelReview.attempt_id.in_(attempt_ids))).all()
-    panel_csv = to_csv(["attempt", "score", "comment", "reviewed_at"],
-                       ([attempt, r.score, r.comment, _time(r.created_at)] for r, attempt in panel))
+    panel_csv, panel_scores_csv, ratings_csv = _human_scoring(attempt_ids)
     serials = [attempt.certificate_serial for attempt, _p in attempts
                if attempt.certificate_serial]
     certificates = list(db.session.scalars(select(Certificate).where(
@@ -105,7 +147,8 @@ def _files(organisation: Organisation, session: ExamSession) -> dict[str, bytes]
          json.dumps(e.before, ensure_ascii=False, sort_keys=True),
          json.dumps(e.after, ensure_ascii=False, sort_keys=True)] for e in entries))
     return {"results.csv": to_csv(COLUMNS, report.rows), "attempts.csv": attempts_csv,
-            "responses.csv": responses_csv, "panel.csv": panel_csv,
+            "responses.csv": responses_csv, "ratings.csv": ratings_csv,
+            "panel.csv": panel_csv, "panel_scores.csv": panel_scores_csv,
             "certificates.csv": certificates_csv, "audit.csv": audit_csv, **office_files}
 
 

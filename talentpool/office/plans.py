@@ -246,11 +246,31 @@ def plan_problems(plan: Plan) -> list[str]:
     if not sittings:
         return [_("The plan has no sitting yet.")]
     problems = [problem for sitting in sittings for problem in staffing_problems(sitting)]
+    problems.extend(panel_problems(plan))
     waiting, free = _waiting(plan), sum(_free_seats(sitting) for sitting in sittings)
     if len(waiting) > free:
         problems.append(_("%(count)d approved candidates have no seat and the sittings have "
                           "%(free)d seats left.", count=len(waiting), free=free))
     return problems
+
+
+def has_panel_review(plan: Plan) -> bool:
+    return pools.scheme().levels[plan.level].panel_review is not None
+
+
+def panel_problems(plan: Plan) -> list[str]:
+    """A plan of level 2 or 1 whose panel has fewer members than a hearing seats."""
+    if not has_panel_review(plan):
+        return []
+    from talentpool.rating.panel_models import PanelMember
+
+    need = pools.scheme().levels[plan.level].panel_review.members
+    have = db.session.scalar(select(func.count(PanelMember.id)).where(
+        PanelMember.plan_id == plan.id))
+    if have >= need:
+        return []
+    return [_("The panel review needs %(need)d panel members and the plan's panel has "
+              "%(have)d.", need=need, have=have)]
 
 
 def _waiting(plan: Plan) -> list[Registration]:

@@ -109,8 +109,10 @@ def my_registrations():
     routes = {row.id: registration.level_rule(row.plan.level).route(row.route) for row in rows}
     labels = {row.id: _route_label(routes[row.id]) if routes[row.id] else row.route
               for row in rows}
+    panel = {row.id for row in rows
+             if registration.level_rule(row.plan.level).panel_review is not None}
     return render_template("office/my_registrations.html", registrations=rows, labels=labels,
-                           states=STATE_LABELS, evidence_form=EvidenceForm(),
+                           panel=panel, states=STATE_LABELS, evidence_form=EvidenceForm(),
                            confirm=ConfirmForm(), max_files=registration.MAX_FILES,
                            max_size=registration.size_text(registration.evidence_limit()))
 

@@ -86,6 +86,7 @@ def _plan_page(organisation, found, form, status: int = 200):
         "office/plan.html", organisation=organisation, plan=found, form=form, sittings=sittings,
         seated={s.id: plans.seated_count(s) for s in sittings},
         problems=plans.plan_problems(found), local_time=plans.local_time,
+        has_panel=plans.has_panel_review(found),
         has_registrations="office.registrations" in current_app.view_functions), status
 
 

@@ -71,10 +71,11 @@ def _current_task(attempt: ExamAttempt) -> Item:
     return item
 
 
-def upload(attempt: ExamAttempt, filename: str, data: bytes) -> AnswerFile:
-    """Keep one file for the written task on the candidate's screen. Commits."""
-    item = _current_task(attempt)
-    name = clean_filename(filename, "answer")
+def checked(filename: str, data: bytes, kinds: tuple[str, ...], fallback: str) -> tuple[str, str]:
+    """The cleaned name and the type of an acceptable file: not empty, at most
+    ``RATING_FILE_MAX_BYTES``, one of ``kinds`` by its content, named as its type; else
+    FileError saying what to do."""
+    name = clean_filename(filename, fallback)
     limit = current_app.config["RATING_FILE_MAX_BYTES"]
     if not data:
         raise FileError(_("The file %(name)s is empty; choose it again.", name=name))
@@ -82,13 +83,20 @@ def upload(attempt: ExamAttempt, filename: str, data: bytes) -> AnswerFile:
         raise FileError(_("The file %(name)s is larger than %(size)d MB.", name=name,
                           size=limit // 1048576))
     kind = file_type(data)
-    if kind is None:
-        raise FileError(_("The file %(name)s is not a PDF, XLSX, CSV, PNG or JPEG file by its "
-                          "content.", name=name))
+    if kind not in kinds:
+        raise FileError(_("The file %(name)s is not a %(kinds)s file by its content.",
+                          name=name, kinds=" / ".join(k.upper() for k in kinds)))
     if not name.lower().endswith(EXTENSIONS[kind]):
         raise FileError(_("The name of %(name)s does not match its content (%(kind)s); rename "
                           "it to end in %(ext)s.", name=name, kind=kind.upper(),
                           ext=EXTENSIONS[kind][0]))
+    return name, kind
+
+
+def upload(attempt: ExamAttempt, filename: str, data: bytes) -> AnswerFile:
+    """Keep one file for the written task on the candidate's screen. Commits."""
+    item = _current_task(attempt)
+    name, kind = checked(filename, data, ("pdf", "xlsx", "csv", "png", "jpeg"), "answer")
     held = db.session.scalar(select(func.count(AnswerFile.id)).where(
         AnswerFile.attempt_id == attempt.id, AnswerFile.item_id == item.id))
     if held >= item.spec["answer"]["files"]:

@@ -11,13 +11,16 @@ from talentpool.i18n import localized
 from talentpool.rating.service import MAX_COMMENT
 
 
-def scoring_form(criteria: list[dict], data=None) -> FlaskForm:
+def scoring_form(criteria: list[dict], data=None, overall_required: bool = False) -> FlaskForm:
     """A form with ``points-<id>`` (the level's points) and ``comment-<id>`` per criterion,
-    and ``comment-`` for the whole answer."""
+    and ``overall`` for the whole answer (required for a panel member's scores)."""
 
     class ScoringForm(FlaskForm):
-        overall = TextAreaField(_l("Comment on the whole answer (optional)"),
-                                validators=[Length(max=MAX_COMMENT)])
+        overall = TextAreaField(
+            _l("Overall comment on the work and the defence") if overall_required
+            else _l("Comment on the whole answer (optional)"),
+            validators=[InputRequired(message=_l("Write an overall comment."))]
+            if overall_required else [Length(max=MAX_COMMENT)])
 
     for criterion in criteria:
         choices = [SelectChoice(str(level["points"]),

@@ -30,6 +30,7 @@ from talentpool.organisations.models import OfficeRole, Organisation, Organisati
 from talentpool.rating.models import (
     ADJUDICATION, ADJUDICATOR, FINAL, RATER, RaterConflict, RatingAssignment, RatingTask,
 )
+from talentpool.rating import panels
 from talentpool.rating.service import MAX_COMMENT, RatingError, draw, own_assignment
 
 
@@ -115,17 +116,18 @@ def _withdraw(assignment: RatingAssignment, actor, reason: str,
 
 def declare_conflict(organisation: Organisation, rater_email: str, candidate_email: str,
                      reason: str, actor, now: datetime | None = None) -> RaterConflict:
-    """Record that a rater must never score a candidate's work; their unscored assignments on
-    that candidate's answers are withdrawn and replaced."""
+    """Record that a rater or panel member must never score or review a candidate's work; their
+    unscored assignments and panel seats for that candidate are withdrawn and replaced."""
     now = now or utcnow()
     rater = find_user_by_email(rater_email or "")
     candidate = find_user_by_email(candidate_email or "")
     is_rater = rater is not None and db.session.scalar(select(OrganisationMember.id).where(
         OrganisationMember.organisation_id == organisation.id,
-        OrganisationMember.user_id == rater.id, OrganisationMember.role == OfficeRole.RATER))
+        OrganisationMember.user_id == rater.id,
+        OrganisationMember.role.in_((OfficeRole.RATER, OfficeRole.PANEL_MEMBER))).limit(1))
     if not is_rater:
-        raise RatingError(_("%(email)s is not a rater of this organisation.",
-                            email=(rater_email or "")[:254]))
+        raise RatingError(_("%(email)s is neither a rater nor a panel member of this "
+                            "organisation.", email=(rater_email or "")[:254]))
     if candidate is None:
         raise RatingError(_("No account has the e-mail address %(email)s.",
                             email=(candidate_email or "")[:254]))
@@ -143,6 +145,7 @@ def declare_conflict(organisation: Organisation, rater_email: str, candidate_ema
     db.session.flush()
     for assignment in _open_assignments(organisation.id, rater.id, candidate.id):
         _withdraw(assignment, actor, "conflict", now)
+    panels.withdraw_conflicted(organisation.id, rater.id, candidate.id, actor, now)
     record(organisation.id, actor, "rating.conflict", rater.email, {},
            {"candidate": candidate.email, "reason": conflict.reason})
     db.session.commit()

@@ -37,7 +37,7 @@ from talentpool.accounts.mail import send_mail
 from talentpool.accounts.models import User
 from talentpool.assessment import exam_bank, pools
 from talentpool.assessment.models import ExamAttempt, ExamResponse, Item
-from talentpool.assessment.panels import teaches
+from talentpool.cohorts.service import teaches
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.organisations.audit import record

@@ -100,21 +100,23 @@ def _validate_answer_rules(rules: Any) -> None:
         raise ScoringError("spec.answer", "must allow a text, files or both")
 
 
-def _validate_rubric(rubric: Any) -> None:
-    expect_object(rubric, "spec.rubric", required=("criteria",))
-    criteria = expect_list(rubric["criteria"], "spec.rubric.criteria", min_len=1,
+def validate_rubric(rubric: Any, path: str = "spec.rubric") -> None:
+    """Check a rubric ``{"criteria": [...]}`` (the shape above); ScoringError names the field.
+    Panel reviews (综合评审) use the same shape in the certification scheme."""
+    expect_object(rubric, path, required=("criteria",))
+    criteria = expect_list(rubric["criteria"], f"{path}.criteria", min_len=1,
                            max_len=MAX_CRITERIA)
     ids = []
     for index, criterion in enumerate(criteria):
-        path = f"spec.rubric.criteria[{index}]"
-        expect_object(criterion, path, required=("id", "title", "levels"))
-        ids.append(expect_id(criterion["id"], f"{path}.id"))
-        expect_localised_text(criterion["title"], f"{path}.title")
-        levels = expect_list(criterion["levels"], f"{path}.levels", min_len=2,
+        where = f"{path}.criteria[{index}]"
+        expect_object(criterion, where, required=("id", "title", "levels"))
+        ids.append(expect_id(criterion["id"], f"{where}.id"))
+        expect_localised_text(criterion["title"], f"{where}.title")
+        levels = expect_list(criterion["levels"], f"{where}.levels", min_len=2,
                              max_len=MAX_LEVELS)
         previous = -1
         for number, level in enumerate(levels):
-            at = f"{path}.levels[{number}]"
+            at = f"{where}.levels[{number}]"
             expect_object(level, at, required=("points", "text"))
             points = expect_int(level["points"], f"{at}.points", low=0, high=MAX_POINTS)
             if number == 0 and points != 0:
@@ -123,7 +125,7 @@ def _validate_rubric(rubric: Any) -> None:
                 raise ScoringError(f"{at}.points", "must be more than the level before")
             previous = points
             expect_localised_text(level["text"], f"{at}.text")
-    expect_distinct(ids, "spec.rubric.criteria", "criterion id")
+    expect_distinct(ids, f"{path}.criteria", "criterion id")
 
 
 def criteria(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -152,7 +154,7 @@ class RubricScorer(TaskScorer):
         expect_object(spec, "spec", required=("answer", "rubric"), optional=("materials",))
         _validate_materials(spec.get("materials", []))
         _validate_answer_rules(spec["answer"])
-        _validate_rubric(spec["rubric"])
+        validate_rubric(spec["rubric"])
 
     def validate_gold(self, spec: Any, gold: Any) -> None:
         expect_object(gold, "gold", required=("notes",))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 import tests.exam_bank as exam_bank_helpers
 from talentpool.accounts.service import find_user_by_email
-from talentpool.assessment import exam, panels
+from talentpool.assessment import exam
 from talentpool.assessment.models import OPEN_STATES, ExamAttempt, ExamResponse, Item
 from talentpool.auth import Role
 from talentpool.database import utcnow
@@ -25,6 +25,7 @@ from tests.assessment.test_exam import gold_for
 from tests.conftest import csrf_from, make_organisation
 from tests.exam_bank import make_ready_bank
 from tests.office.helpers import make_sitting, publish_now, seat
+from tests.rating.panel_helpers import WEAK, hold_hearing
 
 @pytest.fixture
 def bank(app, tmp_path):
@@ -214,7 +215,7 @@ def test_an_upheld_recheck_keeps_the_score_exactly(app, bank, make_user):
         assert db.session.get(ExamAttempt, attempt.id).state == "failed"
 
 
-def test_the_panel_part_goes_to_neither_its_reviewer_nor_the_candidates_teacher(
+def test_the_panel_part_goes_to_neither_its_members_nor_the_candidates_teacher(
         app, client, auth, bank, make_user):
     from datetime import date
 
@@ -225,6 +226,7 @@ def test_the_panel_part_goes_to_neither_its_reviewer_nor_the_candidates_teacher(
     admin, reviewer, teacher, third, office_admin = (
         make_user(Role.ADMIN), make_user(Role.INSTITUTION_STAFF),
         make_user(Role.INSTITUTION_STAFF), make_user(), make_user())
+    second, fourth = make_user(), make_user()
     with app.test_request_context():
         boss = find_user_by_email(admin)
         school, _link = cohorts.create_institution("Institution A", teacher, boss)
@@ -232,20 +234,20 @@ def test_the_panel_part_goes_to_neither_its_reviewer_nor_the_candidates_teacher(
         cohort = cohorts.create_cohort(school.id, "Spring", 2, {"theory": 10}, date.today(),
                                        date.today() + timedelta(days=60), boss)
         enrolment.join(cohort.join_code, find_user_by_email(candidate))
-        appoint("north", reviewer, OfficeRole.PANEL_MEMBER)
+        for member in (reviewer, second, fourth):
+            appoint("north", member, OfficeRole.PANEL_MEMBER)
         appoint("north", teacher, OfficeRole.RATER)
         appoint("north", office_admin, OfficeRole.OFFICE_ADMIN)
         sitting = make_sitting(level=2, organisation="north")
         attempt = sit(candidate, sitting, {"theory": True, "practical": True})
         assert attempt.state == "awaiting_panel"
-        panels.appoint(sitting.public_id, reviewer, boss)
-        panels.record_review(attempt.public_id, find_user_by_email(reviewer).id, 50,
-                             "The defence was weak.")
+        hold_hearing(by_slug("north"), attempt, [reviewer, second, fourth], WEAK, boss)
+        assert db.session.get(ExamAttempt, attempt.id).state == "failed"
         publish_now(sitting, appeal_window_days=7)
         appeal = appeals.file_appeal(find_user_by_email(candidate), attempt.public_id,
                                      "panel", "My defence covered every point.")
         assert appeal.rater_id is None  # nobody eligible: it waits for assignment
-        for person in (reviewer, teacher, candidate):
+        for person in (reviewer, second, fourth, teacher, candidate):
             with pytest.raises(appeals.AppealError):
                 appeals.assign(by_slug("north"), appeal.public_id,
                                find_user_by_email(person).public_id, boss)

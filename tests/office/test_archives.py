@@ -80,8 +80,8 @@ def test_a_sitting_is_archived_signed_and_checkable(app, client, auth, make_user
         roster = list(csv.DictReader(io.StringIO(bundle.read("registrations.csv").decode(
             "utf-8-sig"))))
         log = bundle.read("proctor_log.csv").decode("utf-8-sig")
-    assert names == {"results.csv", "attempts.csv", "responses.csv", "panel.csv",
-                     "certificates.csv", "audit.csv", "registrations.csv", "proctor_log.csv",
+    assert names == {"results.csv", "attempts.csv", "responses.csv", "ratings.csv",
+                     "panel.csv", "panel_scores.csv", "certificates.csv", "audit.csv", "registrations.csv", "proctor_log.csv",
                      "appeals.csv", "manifest.json", "manifest.sig"}
     manifest = json.loads(manifest_bytes)
     assert manifest["organisation"]["did"] == "did:web:localhost:issuers:north"

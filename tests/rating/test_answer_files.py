@@ -56,7 +56,7 @@ def test_a_file_is_added_listed_and_kept_with_the_answer(app, client, auth, leve
     headers = {"X-CSRFToken": token, "Accept": "application/json"}
     wrong = client.post(f"/exams/attempts/{public_id}/files", headers=headers,
                         data={"file": (io.BytesIO(b"MZ\x90\x00"), "plan.pdf")})
-    assert wrong.status_code == 400 and "not a PDF, XLSX, CSV, PNG or JPEG" in wrong.json["error"]
+    assert wrong.status_code == 400 and "not a PDF / XLSX / CSV / PNG / JPEG file" in wrong.json["error"]
     renamed = client.post(f"/exams/attempts/{public_id}/files", headers=headers,
                           data={"file": (io.BytesIO(PDF), "plan.xlsx")})
     assert renamed.status_code == 400 and "rename it to end in .pdf" in renamed.json["error"]

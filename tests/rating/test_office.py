@@ -66,7 +66,8 @@ def test_the_office_declares_a_conflict_and_the_answer_moves(app, client, auth, 
     refused = client.post("/admin/organisations/talentpool/rating", data={
         "csrf_token": csrf_from(page.get_data(as_text=True)), "action": "conflict",
         "rater": "cand@example.org", "candidate": "cand@example.org"}, follow_redirects=True)
-    assert "is not a rater of this organisation" in refused.get_data(as_text=True)
+    assert "is neither a rater nor a panel member of this organisation" in refused.get_data(
+        as_text=True)
 
 
 def test_a_task_short_of_raters_is_filled_when_raters_are_appointed(app, level3):
