@@ -170,24 +170,28 @@ def submit_scores(user_id: int, hearing_public_id: str, points: object, comments
         raise PanelError(_("A comment is longer than %(limit)d characters.", limit=MAX_COMMENT))
     own.points, own.comments, own.total = given, kept, float(sum(given.values()))
     own.submitted_at = now
-    record(_organisation(hearing), db.session.get(User, user_id), "panel.score",
-           hearing.public_id, {}, {"total": own.total}, now)
+    member = db.session.get(User, user_id)
+    record(_organisation(hearing), member, "panel.score", hearing.public_id, {},
+           {"total": own.total}, now)
     seats = active_seats(hearing)
     if len(seats) == hearing.rule["members"] and all(s.submitted_at for s in seats):
-        _decide(hearing, [s.total for s in seats], now)
+        _decide(hearing, [s.total for s in seats], member, now)
     else:
         db.session.commit()
     return own
 
 
-def _decide(hearing: PanelHearing, totals: list[float], now: datetime) -> None:
+def _decide(hearing: PanelHearing, totals: list[float], last_member: User,
+            now: datetime) -> None:
+    """Decide by the hearing's rule; the audit entry names the member whose scores completed
+    the panel."""
     score, passed = rule_of(hearing).decide(totals)
     hearing.panel_score, hearing.passed = score, passed
     hearing.state, hearing.decided_at = DECIDED, now
     attempt = db.session.get(ExamAttempt, hearing.attempt_id)
     attempt.panel_score, attempt.passed = score, passed
     attempt.state = "passed" if passed else "failed"
-    record(_organisation(hearing), None, "panel.decide", attempt.public_id,
+    record(_organisation(hearing), last_member, "panel.decide", attempt.public_id,
            {"state": "awaiting_panel"},
            {"state": attempt.state, "panel_score": score, "totals": totals,
             "rule": hearing.rule["rule"]}, now)
