@@ -83,10 +83,9 @@ def _administrator(email: str):
 @click.option("--note", default="", help="Why the draft is returned.")
 def review_command(pack_slug, by_email, approve_all, approve_keys, return_key, note) -> None:
     """List a pack's drafts with what changed, or approve or return them (second person only)."""
-    from talentpool.assessment import drafts
-
     from sqlalchemy import select
 
+    from talentpool.assessment import drafts
     from talentpool.assessment.models import ExamPack
     from talentpool.extensions import db
 

@@ -82,11 +82,14 @@ def draft_count() -> int:
 
 def queue(pack_slug: str | None = None) -> list[tuple[ExamPack, list[Draft]]]:
     """Every draft grouped by pack (or one pack's drafts), in item-id order."""
-    query = select(Item).join(ExamPack, ExamPack.id == Item.pack_id).where(Item.status == DRAFT)
-    if pack_slug is not None:
-        query = query.where(ExamPack.slug == pack_slug)
-    items = list(db.session.scalars(query.order_by(ExamPack.slug, Item.key)))
-    latest = _latest_reviews([item.id for item in items])
+    where = [Item.status == DRAFT] + ([ExamPack.slug == pack_slug] if pack_slug else [])
+    items = list(db.session.scalars(select(Item).join(ExamPack, ExamPack.id == Item.pack_id)
+                                    .where(*where).order_by(ExamPack.slug, Item.key)))
+    latest: dict[int, ItemReview] = {}
+    for review in db.session.scalars(
+            select(ItemReview).join(Item, Item.id == ItemReview.item_id)
+            .join(ExamPack, ExamPack.id == Item.pack_id).where(*where).order_by(ItemReview.id)):
+        latest[review.item_id] = review
     groups: dict[int, tuple[ExamPack, list[Draft]]] = {}
     for item in items:
         review = latest.get(item.id)
@@ -94,14 +97,6 @@ def queue(pack_slug: str | None = None) -> list[tuple[ExamPack, list[Draft]]]:
         groups.setdefault(item.pack_id, (item.pack, []))[1].append(
             Draft(item, changed_fields(item), returned))
     return list(groups.values())
-
-
-def _latest_reviews(item_ids: list[int]) -> dict[int, ItemReview]:
-    latest: dict[int, ItemReview] = {}
-    for review in db.session.scalars(select(ItemReview).where(ItemReview.item_id.in_(item_ids))
-                                     .order_by(ItemReview.id)):
-        latest[review.item_id] = review
-    return latest
 
 
 def reviews_of(item_id: int) -> list[ItemReview]:
@@ -181,7 +176,7 @@ def _decide(choices, decision: str, note: str, reviewer, now: datetime) -> list[
 
 def approved_contents(pack_id: int) -> set[tuple[int, str]]:
     """(item id, content hash) of every approved content of the pack's items."""
-    return set(tuple(row) for row in db.session.execute(
+    return {tuple(row) for row in db.session.execute(
         select(ItemReview.item_id, ItemReview.content_hash)
         .join(Item, Item.id == ItemReview.item_id)
-        .where(Item.pack_id == pack_id, ItemReview.decision == APPROVED)).all())
+        .where(Item.pack_id == pack_id, ItemReview.decision == APPROVED)).all()}

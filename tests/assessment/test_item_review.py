@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from talentpool.accounts.service import find_user_by_email
-from talentpool.assessment import drafts, pools
+from talentpool.assessment import drafts
 from talentpool.assessment.models import ACTIVE, DRAFT, EXAM, RETIRED, Item, ItemReview
 from talentpool.assessment.service import import_path
 from talentpool.auth import Role
@@ -88,7 +88,7 @@ def test_a_draft_is_never_served_in_practice_or_drawn_into_an_exam(app, client, 
 
 
 def test_the_importer_cannot_approve_their_own_import(app, tmp_path, admins):
-    author, second = admins
+    author, _second = admins
     with app.app_context():
         import_as(tmp_path, author)
         draft = items()["q0"]
@@ -203,7 +203,7 @@ def test_a_returned_item_stays_a_draft_with_the_note(app, tmp_path, admins):
             drafts.review(public_id, drafts.RETURNED, "  ", user(second))
         drafts.review(public_id, drafts.RETURNED, "选项 B 的解析写错了", user(second))
         assert items()["q0"].status == DRAFT
-        ((pack, rows),) = drafts.queue()
+        ((_pack, rows),) = drafts.queue()
         row = next(r for r in rows if r.item.key == "q0")
         assert row.returned.note == "选项 B 的解析写错了" and row.changed is None
         (stored,) = drafts.reviews_of(items()["q0"].id)
