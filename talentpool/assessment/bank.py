@@ -70,9 +70,17 @@ def summaries(scales) -> list[TrackSummary]:
         result.append(TrackSummary(
             scale.id, sum(counts.get((t, ACTIVE), 0) for t in scale.tracks),
             sum(counts.get((t, RETIRED), 0) for t in scale.tracks),
-            sum(p.operational and p.item.status == ACTIVE for p in run.parameters) if run else 0,
-            run, sum(counts.get((t, DRAFT), 0) for t in scale.tracks)))
+            _operational_live(run) if run else 0, run,
+            sum(counts.get((t, DRAFT), 0) for t in scale.tracks)))
     return result
+
+
+def _operational_live(run: CalibrationRun) -> int:
+    """Operational items of the run that are live (drafts and retired items never count)."""
+    return db.session.scalar(select(func.count(ItemParameter.id))
+                             .join(Item, Item.id == ItemParameter.item_id)
+                             .where(ItemParameter.run_id == run.id, ItemParameter.operational,
+                                    Item.status == ACTIVE))
 
 
 def item_rows(scale: str) -> list[ItemRow]:
@@ -126,7 +134,9 @@ def set_item_status(public_id: str, status: str) -> Item:
         item.status = RETIRED
     elif item.status == RETIRED:
         item.status = ACTIVE if is_approved(item.id, item.content_hash) else DRAFT
-        item.previous_content = content_of(item) if item.status == DRAFT else None
+        # a draft keeps the live content it was compared with before it was retired
+        item.previous_content = (item.previous_content or content_of(item)) \
+            if item.status == DRAFT else None
     db.session.commit()
     return item
 
