@@ -167,13 +167,31 @@ class Bank:
     persons: int
 
 
+def import_live(path: Path):
+    """Import packs as the bench's author, then approve every draft as its second
+    administrator, so the items are live as a reviewed bank's are (inside an app context)."""
+    from talentpool.accounts.service import create_user, find_user_by_email
+    from talentpool.assessment import drafts
+    from talentpool.assessment.service import import_path
+    from talentpool.auth import Role
+
+    def admin(email: str):
+        return find_user_by_email(email) or create_user(email, email.split("@")[0],
+                                                        "bench passphrase 1", Role.ADMIN)
+
+    results, problems = import_path(path, by=admin("author@bench.talentpool.test"))
+    waiting = [(row.item.public_id, None) for _pack, rows in drafts.queue() for row in rows]
+    if waiting and not problems:
+        drafts.approve_many(waiting, admin("reviewer@bench.talentpool.test"))
+    return results, problems
+
+
 def build_bank(folder: Path, pool: int, persons: int, min_responses: int, seed: int) -> Bank:
     """Import, field-test, calibrate and set level 5's standard; one database per pool size."""
     from talentpool.assessment import exam
     from talentpool.assessment.exam_bank import readiness, scheme
     from talentpool.assessment.field_test import simulate_angoff_panel, simulate_field_test
     from talentpool.assessment.models import Item
-    from talentpool.assessment.service import import_path
     from talentpool.database import utcnow
     from talentpool.scoring import get_scorer
 
@@ -195,12 +213,12 @@ def build_bank(folder: Path, pool: int, persons: int, min_responses: int, seed: 
         for root, pack, track, items in (
                 (folder / "packs", "bench-theory", "theory", theory),
                 (folder / "packs", "bench-practical", "text_classification", practical)):
-            _results, problems = import_path(write_pack(root, pack, track, items))
+            _results, problems = import_live(write_pack(root, pack, track, items))
             assert not problems, problems[:3]
         truth = simulate_field_test(persons, rng)
         for part in ("theory", "practical"):
             simulate_angoff_panel(5, part, 0.0, rng, n_items=12)
-        _results, problems = import_path(write_pack(folder / "late", "bench-pretest",
+        _results, problems = import_live(write_pack(folder / "late", "bench-pretest",
                                                     "text_classification", pretest))
         assert not problems, problems[:3]
         level = scheme().levels[5]

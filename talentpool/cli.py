@@ -50,8 +50,8 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
     with app.app_context():
         upgrade()
         click.echo(f"Database ready: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
-        _import_demo_packs()
         logins = seed_accounts(password)
+        _import_demo_packs()
         from talentpool.demo import seed_certification
 
         for line in seed_certification():
@@ -84,16 +84,20 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
 
 
 def _import_demo_packs() -> None:
-    """Import every pack in exams/; problems are printed, the demo goes on without that pack."""
+    """Import every pack in exams/ as the demo administrator, then approve the drafts as the
+    demo content reviewer (a second administrator); problems are printed, the demo goes on
+    without that pack."""
+    from talentpool.accounts.service import find_user_by_email
     from talentpool.assessment.packs import discover
     from talentpool.assessment.service import PackImportError, import_path
+    from talentpool.demo import DEMO_IMPORTER, approve_demo_drafts
 
     exams = PROJECT_ROOT / "exams"
     if not exams.is_dir() or not discover(exams):
         click.echo("Exam packs: none in exams/")
         return
     try:
-        results, problems = import_path(exams)
+        results, problems = import_path(exams, by=find_user_by_email(DEMO_IMPORTER))
     except PackImportError as error:
         click.echo(f"Exam packs not imported: {error}", err=True)
         return
@@ -102,6 +106,7 @@ def _import_demo_packs() -> None:
     for r in results:
         click.echo(f"Exam pack {r.pack} v{r.version}: {r.added} added, {r.updated} updated, "
                    f"{r.unchanged} unchanged, {r.retired} retired")
+    click.echo(approve_demo_drafts())
 
 
 def _safe_url(url: str) -> str:

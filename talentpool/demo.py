@@ -15,7 +15,9 @@ DEMO_ACCOUNTS = (
     (Role.EMPLOYER, "employer@demo.talentpool.test", "张经理 (demo employer)"),
     (Role.ADMIN, "admin@demo.talentpool.test", "Demo administrator"),
     (Role.TRAINEE, "rater@demo.talentpool.test", "赵考评员 (demo rater)"),
+    (Role.ADMIN, "reviewer@demo.talentpool.test", "Demo content reviewer"),
 )
+DEMO_IMPORTER, DEMO_REVIEWER = DEMO_ACCOUNTS[3][1], DEMO_ACCOUNTS[5][1]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,22 @@ def seed_accounts(password: str | None = None) -> list[DemoLogin]:
         logins.append(DemoLogin(role, email, chosen))
     db.session.commit()
     return logins
+
+
+def approve_demo_drafts() -> str:
+    """The demo content reviewer approves the drafts the demo administrator imported, so the
+    shipped packs are live; one commit."""
+    from talentpool.assessment import drafts
+
+    reviewer = accounts.find_user_by_email(DEMO_REVIEWER)
+    waiting = [(row.item.public_id, row.item.content_hash)
+               for _pack, rows in drafts.queue() for row in rows
+               if row.item.imported_by_id != reviewer.id]
+    if not waiting:
+        return "Exam packs: no drafts waiting for review"
+    reviewed = drafts.approve_many(waiting, reviewer)
+    return (f"Exam packs: {len(reviewed)} drafts imported by {DEMO_IMPORTER} approved by the "
+            f"demo content reviewer {DEMO_REVIEWER}")
 
 
 DEMO_CUTS = {5: -0.3, 4: 0.4, 3: 0.9}  # θ of each level's standard (simulated panels)

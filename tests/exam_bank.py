@@ -13,8 +13,7 @@ import numpy as np
 import yaml
 
 from talentpool.assessment.field_test import simulate_angoff_panel, simulate_field_test
-from talentpool.assessment.service import import_path
-from tests.packs import ELEMENTS, make_item, make_pack
+from tests.packs import ELEMENTS, import_live, make_item, make_pack
 
 GOLD_SENTINEL = "考试金标准哨兵"
 N_THEORY_EXAM, N_PRACTICAL_EXAM, N_PRACTICE = 16, 20, 4
@@ -113,9 +112,9 @@ def make_ready_bank(app, tmp_path, cuts=None, n_persons=300, seed=11, packs=None
     rated = scheme.get("rated_levels", ())
     with app.app_context():
         for pack in bank_packs(tmp_path / "packs", **(packs or {})):
-            import_path(pack)
+            import_live(pack)
         if rated:
-            import_path(written_pack(tmp_path / "written", levels=rated))
+            import_live(written_pack(tmp_path / "written", levels=rated))
         truth = simulate_field_test(n_persons, rng)
         for level in (5, 4, 3, 2, 1):
             for part in ("theory", "practical"):

@@ -1,4 +1,4 @@
-"""``make_*`` helpers that write small, valid exam packs for tests."""
+"""``make_*`` helpers that write small, valid exam packs for tests, and ``import_live``."""
 
 from __future__ import annotations
 
@@ -59,3 +59,30 @@ def make_pack(root: Path, pack_id: str = "test-pack", version: int = 1, items=No
     (folder / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     make_elements(root)
     return folder
+
+
+TEST_REVIEWER = "content-reviewer@tests.talentpool.test"
+
+
+def content_reviewer():
+    """The test suite's second administrator, who reviews drafts (made on first use)."""
+    from talentpool.accounts.service import create_user, find_user_by_email
+    from talentpool.auth import Role
+
+    return find_user_by_email(TEST_REVIEWER) or create_user(
+        TEST_REVIEWER, "Content reviewer", "reviewer passphrase 1", Role.ADMIN)
+
+
+def import_live(path: Path, by=None):
+    """Import packs like ``import_path``, then approve every draft as the test reviewer, so the
+    imported items are live (inside an app context)."""
+    from talentpool.assessment import drafts
+    from talentpool.assessment.service import import_path
+
+    results, problems = import_path(path, by=by)
+    if not problems:
+        waiting = [(row.item.public_id, row.item.content_hash)
+                   for _pack, rows in drafts.queue() for row in rows]
+        if waiting:
+            drafts.approve_many(waiting, content_reviewer())
+    return results, problems

@@ -25,8 +25,13 @@ def test_demo_seed_only_migrates_and_prints_a_login_per_role(tmp_path):
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
     second = run_cli(tmp_path, "demo", "--seed-only", "--password", "a fixed demo pass")
     assert second.returncode == 0, second.stderr
-    assert second.stdout.count("a fixed demo pass") == 5  # one per account (two trainees)
+    # one per account (two trainees, two administrators)
+    assert second.stdout.count("a fixed demo pass") == 6
     assert "written answers wait for the demo rater" in first.stdout
+    # the demo administrator imports the shipped packs, the content reviewer approves them
+    assert "imported by admin@demo.talentpool.test approved by the demo content reviewer" \
+        in first.stdout
+    assert "no drafts waiting for review" in second.stdout
 
 
 def test_db_upgrade_command(tmp_path):

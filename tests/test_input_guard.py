@@ -11,13 +11,12 @@ from sqlalchemy import func, select
 
 from talentpool.accounts.models import User
 from talentpool.assessment.models import Item
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.extensions import db
 from talentpool.input_guard import scrubbed, storable, unstorable
 from talentpool.practice.models import Response
 from tests.conftest import csrf_from, post_form
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 BAD = ["a\x00b", "a\ud800b", "\udfff"]
 
@@ -66,7 +65,7 @@ def test_query_strings_are_checked_too(client, auth, make_user):
 @pytest.fixture
 def practice_item(app, tmp_path):
     with app.app_context():
-        import_path(make_pack(tmp_path / "packs", items=[make_item("single_choice", "q0")]))
+        import_live(make_pack(tmp_path / "packs", items=[make_item("single_choice", "q0")]))
         return db.session.scalar(select(Item.public_id))
 
 

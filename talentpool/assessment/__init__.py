@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("bank", __name__, url_prefix="/admin/bank")
 
-from talentpool.assessment import views  # noqa: E402,F401  (registers the routes)
+from talentpool.assessment import drafts_views, views  # noqa: E402,F401  (registers the routes)

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from talentpool.assessment.calibration import active_run, build_bank, calibrated_entries
 from talentpool.assessment import exposure
-from talentpool.assessment.models import ACTIVE, RETIRED, CalibrationRun, Item, ItemParameter
+from talentpool.assessment.models import (
+    ACTIVE, DRAFT, RETIRED, CalibrationRun, Item, ItemParameter,
+)
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.psychometrics import test_information
@@ -26,8 +28,9 @@ class TrackSummary:
     track: str
     active_items: int
     retired_items: int
-    calibrated_items: int
+    calibrated_items: int  # operational in the active run, and live
     run: CalibrationRun | None
+    draft_items: int = 0
 
 
 MAX_EXPOSURE = exposure.EXPOSURE_CAP
@@ -50,9 +53,9 @@ class ItemRow:
     @property
     def stage(self) -> str:
         """'operational' once calibrated and passed the checks in the active run, else
-        'pretest' (or 'retired')."""
-        if self.item.status == RETIRED:
-            return "retired"
+        'pretest' (or 'retired', or 'draft' while it waits for review)."""
+        if self.item.status in (RETIRED, DRAFT):
+            return self.item.status
         return "operational" if self.parameter is not None and self.parameter.operational \
             else "pretest"
 
@@ -67,8 +70,17 @@ def summaries(scales) -> list[TrackSummary]:
         result.append(TrackSummary(
             scale.id, sum(counts.get((t, ACTIVE), 0) for t in scale.tracks),
             sum(counts.get((t, RETIRED), 0) for t in scale.tracks),
-            sum(p.operational for p in run.parameters) if run else 0, run))
+            _operational_live(run) if run else 0, run,
+            sum(counts.get((t, DRAFT), 0) for t in scale.tracks)))
     return result
+
+
+def _operational_live(run: CalibrationRun) -> int:
+    """Operational items of the run that are live (drafts and retired items never count)."""
+    return db.session.scalar(select(func.count(ItemParameter.id))
+                             .join(Item, Item.id == ItemParameter.item_id)
+                             .where(ItemParameter.run_id == run.id, ItemParameter.operational,
+                                    Item.status == ACTIVE))
 
 
 def item_rows(scale: str) -> list[ItemRow]:
@@ -107,13 +119,24 @@ def information_curve(track: str) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def set_item_status(public_id: str, status: str) -> Item:
-    """Retire an item (or bring it back); its responses stay linked. One commit."""
+    """Retire an item, or bring a retired one back; its responses stay linked. One commit.
+
+    A retired item comes back live only if its content was approved; otherwise it comes back
+    as a draft waiting for review. A draft never goes live here (``drafts.review`` does)."""
+    from talentpool.assessment.drafts import content_of, is_approved
+
     if status not in (ACTIVE, RETIRED):
         raise BankError("unknown status")
     item = db.session.scalar(select(Item).where(Item.public_id == public_id))
     if item is None:
         raise BankError("no such item")
-    item.status = status
+    if status == RETIRED:
+        item.status = RETIRED
+    elif item.status == RETIRED:
+        item.status = ACTIVE if is_approved(item.id, item.content_hash) else DRAFT
+        # a draft keeps the live content it was compared with before it was retired
+        item.previous_content = (item.previous_content or content_of(item)) \
+            if item.status == DRAFT else None
     db.session.commit()
     return item
 
@@ -157,7 +180,7 @@ def search(words: str, track: str, use: str, status: str, element: str
         query = query.where(Item.track == track)
     if use in ("practice", "exam"):
         query = query.where(Item.use == use)
-    if status in (ACTIVE, RETIRED):
+    if status in (ACTIVE, DRAFT, RETIRED):
         query = query.where(Item.status == status)
     if element:
         code = element.strip()[:20]

@@ -36,19 +36,90 @@ def validate_command(path: Path) -> None:
 
 @exams_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-def import_command(path: Path) -> None:
-    """Validate, then import or update packs (idempotent; removed items are retired)."""
+@click.option("--by", "by_email", default=None, metavar="EMAIL",
+              help="The administrator importing; another administrator then reviews the drafts. "
+                   "Without it the importer is not recorded and any administrator may review.")
+def import_command(path: Path, by_email: str | None) -> None:
+    """Validate, then import or update packs (idempotent; removed items are retired; new and
+    changed items are drafts until reviewed)."""
     from talentpool.assessment.service import PackImportError, import_path
 
+    importer = _administrator(by_email) if by_email else None
     try:
-        results, problems = import_path(path)
+        results, problems = import_path(path, by=importer)
     except PackImportError as error:
         raise click.ClickException(str(error)) from None
     if problems:
         _report_problems(problems, "; nothing was imported")
     for r in results:
         click.echo(f"{r.pack} v{r.version}: {r.added} added, {r.updated} updated, "
-                   f"{r.unchanged} unchanged, {r.retired} retired, {r.restored} restored")
+                   f"{r.unchanged} unchanged, {r.retired} retired, {r.restored} restored, "
+                   f"{r.drafts} waiting for review")
+    if any(r.drafts for r in results):
+        click.echo("Drafts go live once another administrator approves them: "
+                   "/admin/bank/drafts or 'talentpool exams review --pack SLUG --by EMAIL'.")
+    _print_readiness()
+
+
+def _administrator(email: str):
+    from talentpool.accounts.service import find_user_by_email
+    from talentpool.auth import Role
+
+    user = find_user_by_email(email)
+    if user is None or user.role != Role.ADMIN:
+        raise click.ClickException(f"no administrator with the e-mail address {email}")
+    return user
+
+
+@exams_cli.command("review")
+@click.option("--pack", "pack_slug", required=True, help="The pack whose drafts to review.")
+@click.option("--by", "by_email", required=True, metavar="EMAIL",
+              help="The reviewing administrator (not the one who imported the drafts).")
+@click.option("--approve-all", is_flag=True, help="Approve every draft of the pack.")
+@click.option("--approve", "approve_keys", multiple=True, metavar="ITEM",
+              help="Approve this draft (an item id of the pack; repeatable).")
+@click.option("--return", "return_key", default=None, metavar="ITEM",
+              help="Return this draft with --note; it stays a draft.")
+@click.option("--note", default="", help="Why the draft is returned.")
+def review_command(pack_slug, by_email, approve_all, approve_keys, return_key, note) -> None:
+    """List a pack's drafts with what changed, or approve or return them (second person only)."""
+    from sqlalchemy import select
+
+    from talentpool.assessment import drafts
+    from talentpool.assessment.models import ExamPack
+    from talentpool.extensions import db
+
+    reviewer = _administrator(by_email)
+    if db.session.scalar(select(ExamPack.id).where(ExamPack.slug == pack_slug)) is None:
+        raise click.ClickException(f"no imported pack {pack_slug}")
+    groups = drafts.queue(pack_slug)
+    waiting = {row.item.key: row for _pack, rows in groups for row in rows}
+    if not (approve_all or approve_keys or return_key):
+        for row in waiting.values():
+            what = "new" if row.changed is None else \
+                "changed: " + ", ".join(row.changed) if row.changed else "unchanged, never approved"
+            by = row.item.imported_by.email if row.item.imported_by else "importer not recorded"
+            returned = f"; returned: {row.returned.note}" if row.returned else ""
+            click.echo(f"{row.item.key} r{row.item.revision} ({what}; {by}){returned}")
+        click.echo(f"{len(waiting)} draft(s) of {pack_slug} waiting for review")
+        return
+    unknown = [key for key in (*approve_keys, *([return_key] if return_key else []))
+               if key not in waiting]
+    if unknown:
+        raise click.ClickException(f"not a draft of {pack_slug}: {', '.join(unknown)}")
+    try:
+        if return_key:
+            drafts.review(waiting[return_key].item.public_id, drafts.RETURNED, note, reviewer)
+            click.echo(f"{return_key} returned; it stays a draft")
+        keys = [k for k in (list(waiting) if approve_all else approve_keys) if k != return_key]
+        if approve_all and not keys:
+            click.echo(f"no drafts of {pack_slug} to approve")
+        if keys:
+            reviews = drafts.approve_many([(waiting[k].item.public_id, None) for k in keys],
+                                          reviewer)
+            click.echo(f"{len(reviews)} draft(s) of {pack_slug} approved: live")
+    except drafts.ReviewError as error:
+        raise click.ClickException(str(error)) from None
     _print_readiness()
 
 

@@ -13,7 +13,8 @@ from talentpool.organisations.models import Organisation
 from talentpool.database import JSONType, utcnow
 from talentpool.extensions import db
 
-ACTIVE = "active"
+ACTIVE = "active"  # live: practice, exams, calibration and field tests draw on it
+DRAFT = "draft"  # new or changed content waiting for a second administrator's review
 RETIRED = "retired"
 PRACTICE = "practice"  # open: practice pages, feedback with the gold answer
 EXAM = "exam"  # secure: exams only, never shown in practice
@@ -69,8 +70,14 @@ class Item(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Who imported the current revision; None for the command line without --by and for items
+    # imported before drafts existed. That person may not approve it (``drafts``).
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # While a changed item is a draft: its fields as they were live, to show what changed.
+    previous_content: Mapped[dict | None] = mapped_column(JSONType, nullable=True)
 
     pack: Mapped[ExamPack] = relationship(back_populates="items")
+    imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id])
 
     @property
     def max_category(self) -> int:
@@ -356,3 +363,23 @@ class ItemReport(db.Model):
     resolution: Mapped[str] = mapped_column(Text, default="")
 
     item: Mapped[Item] = relationship()
+
+
+class ItemReview(db.Model):
+    """A second administrator's decision on one revision of an item: ``approved`` (it goes live,
+    and so does that content whenever it comes back) or ``returned`` with a note (it stays a
+    draft). Rows are never changed or deleted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"), index=True)
+    revision: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])

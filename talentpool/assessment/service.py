@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from talentpool.assessment.models import ACTIVE, EXAM, RETIRED, AssessmentElement, ExamPack, Item
+from talentpool.accounts.models import User
+from talentpool.assessment import drafts
+from talentpool.assessment.models import (
+    ACTIVE, DRAFT, EXAM, RETIRED, AssessmentElement, ExamPack, Item,
+)
 from talentpool.assessment.packs import (
     Pack, Problem, find_elements_file, load_elements, validate_tree,
 )
@@ -37,6 +41,7 @@ class ImportResult:
     unchanged: int = 0
     retired: int = 0
     restored: int = 0
+    drafts: int = 0  # items of the pack waiting for review after the import
 
 
 def asset_urls(item: Item) -> dict[str, str]:
@@ -60,15 +65,18 @@ def validate_path(path: Path) -> tuple[list[Pack], list[Problem]]:
         return validate_tree(folder, find_elements_file(folder, DEFAULT_EXAMS / "elements.yaml"))
 
 
-def import_path(path: Path) -> tuple[list[ImportResult], list[Problem]]:
-    """Validate and import every pack at ``path``; a pack with problems imports nothing."""
+def import_path(path: Path, by: User | None = None) -> tuple[list[ImportResult], list[Problem]]:
+    """Validate and import every pack at ``path``; a pack with problems imports nothing.
+
+    New and changed items become drafts until another administrator than ``by`` (the importing
+    user; None when unknown) approves them (``drafts``)."""
     with _opened(path) as folder:
         elements_file = find_elements_file(folder, DEFAULT_EXAMS / "elements.yaml")
         packs, problems = validate_tree(folder, elements_file)
         if problems:
             return [], problems
         _store_elements(elements_file)
-        return [import_pack(pack) for pack in packs], []
+        return [import_pack(pack, by) for pack in packs], []
 
 
 class _opened:
@@ -103,13 +111,15 @@ def _store_elements(elements_file: Path) -> None:
         db.session.add(row)
 
 
-def import_pack(pack: Pack) -> ImportResult:
+def import_pack(pack: Pack, by: User | None = None) -> ImportResult:
     """Insert or update one validated pack and its items; one commit."""
     row = db.session.scalar(select(ExamPack).where(ExamPack.slug == pack.id))
     content_hash = pack.content_hash
     if row is not None and row.content_hash == content_hash:
+        waiting = db.session.scalar(select(func.count(Item.id)).where(
+            Item.pack_id == row.id, Item.status == DRAFT))
         db.session.commit()  # elements may have changed
-        return ImportResult(pack.id, pack.version, unchanged=len(pack.items))
+        return ImportResult(pack.id, pack.version, unchanged=len(pack.items), drafts=waiting)
     if row is not None and pack.version <= row.version:
         db.session.rollback()
         raise PackImportError(f"{pack.id}: content changed but version {pack.version} is not "
@@ -123,7 +133,7 @@ def import_pack(pack: Pack) -> ImportResult:
     row.track, row.levels, row.licence = pack.track, list(pack.levels), pack.licence
     row.content_hash, row.asset_version, row.imported_at = content_hash, asset_version, utcnow()
     db.session.flush()
-    counts = _sync_items(row, pack)
+    counts = _sync_items(row, pack, by)
     db.session.commit()
     return ImportResult(pack.id, pack.version, **counts)
 
@@ -142,12 +152,16 @@ def _copy_assets(pack: Pack, target: Path) -> None:
         shutil.copyfile(pack.root / asset, destination)
 
 
-def _sync_items(row: ExamPack, pack: Pack) -> dict[str, int]:
-    counts = {"added": 0, "updated": 0, "unchanged": 0, "retired": 0, "restored": 0}
+def _sync_items(row: ExamPack, pack: Pack, by: User | None) -> dict[str, int]:
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "retired": 0, "restored": 0,
+              "drafts": 0}
     existing = {item.key: item for item in db.session.scalars(
         select(Item).where(Item.pack_id == row.id))}
+    approved = drafts.approved_contents(row.id)
+    importer_id = by.id if by is not None else None  # read before items are pending
     for source in pack.items:
         item = existing.pop(source.key, None)
+        was_live = False
         if item is None:
             item = Item(pack_id=row.id, key=source.key, revision=1)
             db.session.add(item)
@@ -156,9 +170,12 @@ def _sync_items(row: ExamPack, pack: Pack) -> dict[str, int]:
             item.revision += 1
             counts["updated"] += 1
         else:
+            was_live = item.status == ACTIVE
             counts["unchanged"] += 1
         if item.status == RETIRED:
             counts["restored"] += 1
+        if item.id is not None and item.status != DRAFT and item.previous_content is None:
+            item.previous_content = drafts.content_of(item)  # what a review compares to
         item.type_id, item.track, item.prompt = source.type_id, pack.track, source.prompt
         item.spec, item.gold, item.explanation = source.spec, source.gold, source.explanation
         item.element, item.tags = source.element, list(source.tags)
@@ -171,7 +188,14 @@ def _sync_items(row: ExamPack, pack: Pack) -> dict[str, int]:
                 "answer is revealed, so it can never become a secure exam item; give the exam "
                 "version a new id")
         item.use, item.source = source.use, source.source
-        item.content_hash, item.status, item.updated_at = source.content_hash, ACTIVE, utcnow()
+        # live if it was and did not change, or this content was approved before
+        status = ACTIVE if was_live or (item.id, source.content_hash) in approved else DRAFT
+        if item.content_hash != source.content_hash or item.status != status:
+            item.imported_by_id = importer_id
+        if status == ACTIVE:
+            item.previous_content = None
+        counts["drafts"] += status == DRAFT
+        item.content_hash, item.status, item.updated_at = source.content_hash, status, utcnow()
     for item in existing.values():
         if item.status != RETIRED:
             item.status = RETIRED

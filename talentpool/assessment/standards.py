@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from talentpool.assessment.calibration import active_run, build_bank, operational_entries
-from talentpool.assessment.models import EXAM, Item, StandardSetting
+from talentpool.assessment.models import ACTIVE, EXAM, Item, StandardSetting
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.psychometrics.standard_setting import angoff
@@ -105,6 +105,11 @@ def record_study(level: int, part: str, title: str, ratings: dict[str, dict[str,
     if unknown:
         raise StandardSettingError(_("%(where)s: no such item in this part's scale: %(items)s.",
                                where=where, items=", ".join(unknown[:10])))
+    not_live = [key for key in keys if items[key].status != ACTIVE]
+    if not_live:
+        raise StandardSettingError(_("%(where)s: these items are not live (drafts waiting for "
+                                     "review, or retired): %(items)s.", where=where,
+                                     items=", ".join(not_live[:10])))
     open_items = [key for key in keys if items[key].use != EXAM]
     if open_items:
         raise StandardSettingError(_("%(where)s: a standard is set on secure exam items; these "

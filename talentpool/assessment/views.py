@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from talentpool import charts
-from talentpool.assessment import bank, bp, calibration, item_reports
-from talentpool.assessment.models import ACTIVE, RETIRED
+from talentpool.assessment import bank, bp, calibration, drafts, item_reports
+from talentpool.assessment.models import ACTIVE, DRAFT, RETIRED
 from talentpool.assessment.tracks import SCALES, SCALES_BY_ID
 from talentpool.auth import Role, role_required
 from talentpool.urls import back_path
@@ -22,7 +22,8 @@ from talentpool.urls import back_path
 def index():
     """Every track with its items and active calibration."""
     return render_template("assessment/bank.html", summaries=bank.summaries(SCALES),
-                           tracks=SCALES_BY_ID, open_reports=len(item_reports.open_reports()))
+                           tracks=SCALES_BY_ID, open_reports=len(item_reports.open_reports()),
+                           waiting_drafts=drafts.draft_count())
 
 
 @bp.get("/tracks/<track_id>")
@@ -54,20 +55,27 @@ def items():
                                request.args.get("use", ""), request.args.get("status", ""),
                                request.args.get("element", ""))
     return render_template("assessment/items.html", items=found, total=total,
-                           tracks=bank.pack_tracks(), args=request.args)
+                           tracks=bank.pack_tracks(), args=request.args,
+                           statuses=drafts.STATUSES)
 
 
 @bp.get("/items/<public_id>")
 @role_required(Role.ADMIN)
 def item(public_id: str):
-    """One item as its pack defines it — prompt, task, gold answer, explanation — and the
-    problems trainees reported. Staff only: never show gold answers to candidates."""
+    """One item as its pack defines it — prompt, task, gold answer, explanation — its review
+    (draft state, what changed, every decision) and the problems trainees reported. Staff only:
+    never show gold answers to candidates."""
     found = bank.item_by_public_id(public_id) or abort(404)
     readable = lambda value: json.dumps(value, ensure_ascii=False, indent=1)  # noqa: E731
+    changed = drafts.changed_fields(found)
+    before = {name: readable(found.previous_content[field])
+              for field, name in zip(changed or [], drafts.field_names(changed or []))}
     return render_template("assessment/item.html", item=found, spec_text=readable(found.spec),
                            gold_text=readable(found.gold),
                            reports=item_reports.reports_of(found.id),
-                           reasons=item_reports.REASONS), 200, {
+                           reasons=item_reports.REASONS, reviews=drafts.reviews_of(found.id),
+                           changed=changed, before=before, statuses=drafts.STATUSES,
+                           field_names=drafts.field_names), 200, {
         "Cache-Control": "private, no-store"}
 
 
@@ -96,8 +104,13 @@ def item_status(public_id: str):
         item = bank.set_item_status(public_id, RETIRED if status == RETIRED else ACTIVE)
     except bank.BankError:
         abort(404)
-    flash(_("Item %(key)s retired.", key=item.key) if item.status == RETIRED
-          else _("Item %(key)s is active again.", key=item.key), "success")
+    if item.status == RETIRED:
+        flash(_("Item %(key)s retired.", key=item.key), "success")
+    elif item.status == DRAFT:
+        flash(_("Item %(key)s is a draft: it goes live once another administrator approves it "
+                "in the drafts queue.", key=item.key), "success")
+    else:
+        flash(_("Item %(key)s is active again.", key=item.key), "success")
     return redirect(url_for("bank.track", track_id=item.track))
 
 

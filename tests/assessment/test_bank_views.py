@@ -78,11 +78,11 @@ def test_cli_calibrate(app, runner, tmp_path):
 
 def test_skills_page_shows_estimate_range_and_chart(app, client, auth, make_user, tmp_path):
     from tests.packs import make_item, make_pack
-    from talentpool.assessment.service import import_path
+    from tests.packs import import_live
     from tests.practice.test_practice import post_answer
 
     with app.app_context():
-        import_path(make_pack(tmp_path, items=[make_item("single_choice", f"q{n}")
+        import_live(make_pack(tmp_path, items=[make_item("single_choice", f"q{n}")
                                                for n in range(3)]))
         ids = [i.public_id for i in db.session.scalars(select(Item))]
     auth.login(make_user(Role.TRAINEE))

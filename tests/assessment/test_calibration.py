@@ -9,13 +9,12 @@ from talentpool.assessment.calibration import (
     CalibrationError, activate_run, active_run, calibrate_track, merge_sparse_categories,
 )
 from talentpool.assessment.models import Item
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.extensions import db
 from talentpool.practice import skills
 from talentpool.practice.models import Response
 from talentpool.psychometrics import random_dichotomous_items, simulate_responses
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 N_ITEMS, N_PERSONS = 12, 600
 
@@ -28,7 +27,7 @@ def make_answers(app, tmp_path, seed=7, n_persons=N_PERSONS):
     answers = simulate_responses(theta, truth, rng)
     items = [make_item("single_choice", f"q{j:02d}") for j in range(N_ITEMS)]
     with app.app_context():
-        import_path(make_pack(tmp_path / "sim", "sim-pack", items=items))
+        import_live(make_pack(tmp_path / "sim", "sim-pack", items=items))
         by_key = {i.key: i for i in db.session.scalars(select(Item))}
         users = [User(email=f"p{n}@example.org", display_name=f"P{n}", password_hash="x",
                       role=Role.TRAINEE) for n in range(n_persons)]
@@ -64,7 +63,8 @@ def test_skill_estimates_follow_true_ability(app, tmp_path):
     _truth, theta = make_answers(app, tmp_path, seed=11, n_persons=300)
     with app.app_context():
         calibrate_track("text_classification", "test", min_responses=50)
-        users = list(db.session.scalars(select(User).order_by(User.id)))
+        users = list(db.session.scalars(select(User).where(User.role == Role.TRAINEE)
+                                        .order_by(User.id)))
         estimates = [skills.estimate(u.id, "text_classification") for u in users[:150]]
         est = np.array([e.theta for e in estimates])
         assert np.corrcoef(est, theta[:150])[0, 1] > 0.75  # 12 items: reliability ≈ 0.7–0.8
@@ -91,7 +91,7 @@ def test_runs_are_kept_and_can_be_reactivated(app, tmp_path):
 def test_provisional_skill_before_calibration(app, tmp_path, make_user):
     email = make_user()
     with app.app_context():
-        import_path(make_pack(tmp_path, items=[make_item("single_choice", "q0", tags=["hard"])]))
+        import_live(make_pack(tmp_path, items=[make_item("single_choice", "q0", tags=["hard"])]))
         from talentpool.accounts.service import find_user_by_email
         from talentpool.practice.service import submit
 

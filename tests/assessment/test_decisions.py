@@ -10,13 +10,13 @@ from sqlalchemy import select
 from talentpool.accounts.service import find_user_by_email
 from talentpool.assessment import exam, grading
 from talentpool.assessment.field_test import simulate_field_test, simulate_sitting
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.certification.models import Certificate
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from tests.exam_bank import bank_packs, make_ready_bank, make_scheme
 from tests.office.helpers import make_sitting, publish_now, seat
+from tests.packs import import_live
 
 
 def open_session(level=5):
@@ -86,7 +86,7 @@ def test_nothing_certifies_before_calibration_and_a_standard(app, tmp_path):
     app.config["EXAM_SCHEME"] = str(make_scheme(tmp_path / "scheme"))
     with app.test_request_context():
         for pack in bank_packs(tmp_path / "packs"):
-            import_path(pack)
+            import_live(pack)
         with pytest.raises(exam.ExamError) as refused:
             open_session()
         message = str(refused.value)

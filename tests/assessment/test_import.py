@@ -8,7 +8,7 @@ from talentpool.assessment.service import PackImportError, import_path
 from talentpool.extensions import db
 from talentpool.practice.models import Response
 from talentpool.practice.service import submit
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 
 def items_by_key():
@@ -29,7 +29,7 @@ def test_new_version_updates_retires_and_keeps_responses(app, tmp_path, make_use
     email = make_user()
     folder = make_pack(tmp_path, items=[make_item("single_choice", k) for k in ("a", "b", "c")])
     with app.app_context():
-        import_path(folder)
+        import_live(folder)  # reviewed: "b" comes back live below, its content was approved
         from talentpool.accounts.service import find_user_by_email
 
         user = find_user_by_email(email)

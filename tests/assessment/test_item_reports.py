@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from talentpool.assessment.models import EXAM, Item, ItemReport
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.extensions import db
 from tests.conftest import csrf_from
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +21,7 @@ def english(monkeypatch):
 def bank(app, tmp_path) -> dict[str, str]:
     """Two practice items and one exam item; their public ids by key."""
     with app.app_context():
-        import_path(make_pack(tmp_path, items=[
+        import_live(make_pack(tmp_path, items=[
             make_item("single_choice", "open1"), make_item("single_choice", "open2"),
             make_item("single_choice", "secret1", use=EXAM)]))
         return dict(db.session.execute(select(Item.key, Item.public_id)).all())

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from talentpool.accounts.service import find_user_by_email
 from talentpool.assessment import exam, exposure, pools
 from talentpool.assessment.models import EXAM, PRACTICE, ExamAttempt, Item, ItemAdministration
-from talentpool.assessment.service import PackImportError, import_path
+from talentpool.assessment.service import PackImportError
 from talentpool.auth import Role
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.scoring import get_scorer
 from tests.conftest import csrf_from
 from tests.exam_bank import make_ready_bank
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 
 @pytest.fixture
@@ -103,14 +103,14 @@ def test_an_item_shown_in_practice_cannot_become_secure(app, tmp_path, client, a
                                                         make_user):
     auth.login(make_user(Role.TRAINEE))
     with app.app_context():
-        import_path(make_pack(tmp_path / "v1", "leaky", items=[make_item("single_choice", "q1")]))
+        import_live(make_pack(tmp_path / "v1", "leaky", items=[make_item("single_choice", "q1")]))
         item = db.session.scalar(select(Item).where(Item.key == "q1"))
         public_id = item.public_id
         answer = get_scorer(item.type_id).gold_answer(item.spec, item.gold)
     assert answer_json(client, f"/practice/items/{public_id}/answer", answer).status_code == 200
     with app.app_context():
         with pytest.raises(PackImportError, match="shown in practice"):
-            import_path(make_pack(tmp_path / "v2", "leaky", version=2,
+            import_live(make_pack(tmp_path / "v2", "leaky", version=2,
                                   items=[make_item("single_choice", "q1", use="exam")]))
         assert db.session.scalar(select(Item.use).where(Item.key == "q1")) == PRACTICE
 

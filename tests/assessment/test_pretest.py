@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 
 from talentpool.assessment.calibration import active_run, calibrate_track
 from talentpool.assessment.models import ExamResponse, Item
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from talentpool.practice.models import Response
 from tests.exam_bank import bank_packs, make_ready_bank
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 
 def test_a_pretest_item_becomes_operational_from_exam_answers_alone(app, tmp_path, make_user):
@@ -31,7 +30,7 @@ def test_a_pretest_item_becomes_operational_from_exam_answers_alone(app, tmp_pat
         pack = yaml.safe_load((practical / "pack.yaml").read_text())
         items = pack["items"] + [make_item("transcription", "p-new", use="exam",
                                            gold={"text": "新题"}, tags=["medium"])]
-        import_path(make_pack(tmp_path / "v2", "practical-pack", version=2, items=items))
+        import_live(make_pack(tmp_path / "v2", "practical-pack", version=2, items=items))
         new = db.session.scalar(select(Item).where(Item.key == "p-new"))
         before = active_run("practical")
         assert new.id not in {p.item_id for p in before.parameters}

@@ -9,20 +9,19 @@ from sqlalchemy import select
 
 from talentpool.accounts.service import create_user
 from talentpool.assessment.models import Item
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.cohorts import enrolment, service
 from talentpool.database import utcnow
 from talentpool.extensions import db
 from tests.cohorts.conftest import answer, estimate
 from tests.conftest import PASSWORD
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 
 def test_cohort_dashboard_shows_charts(live_app, live_server, page, tmp_path):
     now = utcnow()
     with live_app.app_context():
-        import_path(make_pack(tmp_path / "packs", "tc-pack",
+        import_live(make_pack(tmp_path / "packs", "tc-pack",
                               items=[make_item("single_choice", f"q{n}") for n in range(4)]))
         staff = create_user("staff@example.org", "Teacher", PASSWORD, Role.INSTITUTION_STAFF)
         admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)

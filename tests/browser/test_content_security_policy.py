@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from talentpool.accounts.service import create_user, find_user_by_email
 from talentpool.assessment import exam
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.certification.service import certificates_of
 from talentpool.cohorts import enrolment, service
@@ -22,7 +21,7 @@ from tests.browser.test_task_uis import drag_image
 from tests.conftest import PASSWORD
 from tests.directory.conftest import Pool
 from tests.exam_bank import make_ready_bank
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 # Reports each violation to Python at once, so none is lost when the page navigates away.
 REPORT_VIOLATIONS = """
@@ -87,7 +86,7 @@ def build_site(app, tmp_path) -> dict:
     pool = Pool(app)
     with app.app_context():
         for type_id in EXTRA_TYPES:
-            _imported, problems = import_path(make_pack(
+            _imported, problems = import_live(make_pack(
                 tmp_path / "extra", type_id.replace("_", "-") + "-pack",
                 items=[make_item(type_id, "x-" + type_id.replace("_", "-"))]))
             assert problems == []

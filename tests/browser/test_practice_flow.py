@@ -4,22 +4,21 @@ import pytest
 from sqlalchemy import func, select
 
 from talentpool.accounts.service import create_user
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.extensions import db
 from talentpool.practice.models import Response
 from tests.browser.test_task_uis import drag_chars, drag_image
 from tests.conftest import PASSWORD
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 
 @pytest.fixture
 def trainee_page(live_app, live_server, page, tmp_path):
     packs = tmp_path / "packs"
     with live_app.app_context():
-        import_path(make_pack(packs, "boxes-pack", items=[make_item("bbox", "b1")]))
-        import_path(make_pack(packs, "spans-pack", items=[make_item("text_spans", "s1")]))
-        import_path(make_pack(packs, "ranking-pack", items=[make_item("ranking", "r1")]))
+        import_live(make_pack(packs, "boxes-pack", items=[make_item("bbox", "b1")]))
+        import_live(make_pack(packs, "spans-pack", items=[make_item("text_spans", "s1")]))
+        import_live(make_pack(packs, "ranking-pack", items=[make_item("ranking", "r1")]))
         create_user("trainee@example.org", "王小明", PASSWORD, Role.TRAINEE)
     page.goto(f"{live_server}/accounts/login")
     page.get_by_role("button", name="English").click()

@@ -16,7 +16,7 @@ from talentpool.cohorts.models import Cohort
 from talentpool.extensions import db
 from tests.cohorts.conftest import answer
 from tests.conftest import csrf_from, mailed_link
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 
 def upload(client, cohort_id: str, text: str):
@@ -41,10 +41,8 @@ def trainee_page(client, cohort_id, user_public_id):
 
 def with_history(app, tmp_path, email):
     """The trainee has practised before any institution invited them."""
-    from talentpool.assessment.service import import_path
-
     with app.app_context():
-        import_path(make_pack(tmp_path / "packs", items=[make_item("single_choice", "q0")]))
+        import_live(make_pack(tmp_path / "packs", items=[make_item("single_choice", "q0")]))
         user = find_user_by_email(email)
         db.session.add(answer(user.id, db.session.scalar(select(Item)), 1.0,
                               datetime(2026, 3, 2, 9, 0)))

@@ -17,14 +17,13 @@ from sqlalchemy import select
 from talentpool.accounts.service import find_user_by_email
 from talentpool.assessment import pools
 from talentpool.assessment.models import Item
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.cohorts import dashboards, enrolment, reports
 from talentpool.cohorts.models import Cohort
 from talentpool.extensions import db
 from tests import pdf_engines
 from tests.cohorts.conftest import answer, estimate
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 TODAY = date(2026, 3, 16)
 
@@ -44,9 +43,9 @@ def small_cohort(app, tmp_path, make_user, two_institutions):
     mine, _other = two_institutions
     ann, bob = make_user(Role.TRAINEE, name="Ann"), make_user(Role.TRAINEE, name="Bob")
     with app.app_context():
-        import_path(make_pack(tmp_path / "packs", "tc-pack",
+        import_live(make_pack(tmp_path / "packs", "tc-pack",
                               items=[make_item("single_choice", f"q{n}") for n in range(6)]))
-        import_path(make_pack(tmp_path / "packs", "theory-pack", track="theory",
+        import_live(make_pack(tmp_path / "packs", "theory-pack", track="theory",
                               items=[make_item("single_choice", f"t{n}", element="T1.1")
                                      for n in range(3)]))
         cohort = db.session.scalar(select(Cohort).where(Cohort.public_id == mine.cohort_id))

@@ -9,10 +9,9 @@ import json
 from sqlalchemy import select
 
 from talentpool.assessment.models import Item
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.extensions import db
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 GOLD_TEXT = "金标准哨兵七三九"
 GOLD_X = 123.456
@@ -30,8 +29,8 @@ def sentinel_items():
 def test_no_trainee_page_shows_gold_before_answering(app, client, auth, make_user, tmp_path):
     transcription, box = sentinel_items()
     with app.app_context():
-        import_path(make_pack(tmp_path / "a", "speech-pack", items=[transcription]))
-        import_path(make_pack(tmp_path / "b", "boxes-pack", items=[box]))
+        import_live(make_pack(tmp_path / "a", "speech-pack", items=[transcription]))
+        import_live(make_pack(tmp_path / "b", "boxes-pack", items=[box]))
         items = list(db.session.scalars(select(Item)))
         golds = [json.dumps(i.gold, ensure_ascii=False) for i in items]
     auth.login(make_user(Role.TRAINEE))

@@ -7,20 +7,19 @@ from sqlalchemy import func, select
 
 from talentpool.accounts.service import find_user_by_email
 from talentpool.assessment.models import Item
-from talentpool.assessment.service import import_path
 from talentpool.auth import Role
 from talentpool.extensions import db
 from talentpool.practice.models import Response
 from talentpool.practice.service import next_item, submit
 from tests.conftest import csrf_from
-from tests.packs import make_item, make_pack
+from tests.packs import import_live, make_item, make_pack
 
 
 @pytest.fixture
 def pack(app, tmp_path):
     items = [make_item("single_choice", f"q{n}") for n in range(3)]
     with app.app_context():
-        import_path(make_pack(tmp_path / "packs", items=items))
+        import_live(make_pack(tmp_path / "packs", items=items))
         return {i.key: i.public_id for i in db.session.scalars(select(Item))}
 
 
@@ -97,7 +96,7 @@ def test_unanswered_item_does_not_reveal_gold_or_explanation(app, client, tmp_pa
                   explanation={"zh": "解析哨兵", "en": "explanation sentinel"}),
     ]
     with app.app_context():
-        import_path(make_pack(tmp_path / "s", "sentinel-pack", items=sentinel_items))
+        import_live(make_pack(tmp_path / "s", "sentinel-pack", items=sentinel_items))
         item = db.session.scalars(select(Item)).one()
         public_id, gold = item.public_id, item.gold
     pages = [client.get(f"/practice/items/{public_id}"), client.get("/practice/"),
@@ -151,7 +150,7 @@ def test_next_item_prefers_fresh_then_unmastered(app, pack, make_user):
 
 def test_assets_need_login_and_refuse_traversal(app, client, tmp_path, make_user, auth):
     with app.app_context():
-        import_path(make_pack(tmp_path / "b", "image-pack", items=[make_item("bbox", "b1")]))
+        import_live(make_pack(tmp_path / "b", "image-pack", items=[make_item("bbox", "b1")]))
         item = db.session.scalars(select(Item)).one()
         url = f"/practice/assets/image-pack/{item.pack.asset_version}/assets/scene-1.png"
     assert client.get(url).status_code == 302
