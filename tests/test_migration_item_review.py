@@ -1,4 +1,4 @@
-"""Migration 0023 keeps the bank's items live and records no review nobody made."""
+"""Migration 0024 keeps the bank's items live and records no review nobody made."""
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
