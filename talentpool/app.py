@@ -63,6 +63,7 @@ def register_models() -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to ``app``."""
+    from talentpool import rate_limits
     from talentpool.i18n import current_locale
 
     db.init_app(app)
@@ -77,6 +78,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=current_locale,
                    default_translation_directories="translations")
+    rate_limits.init_app(app)
 
 
 def register_input_checks(app: Flask) -> None:

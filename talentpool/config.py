@@ -90,6 +90,8 @@ def load_config() -> dict:
         "CERTIFICATE_SEAL_IMAGE": os.environ.get("CERTIFICATE_SEAL_IMAGE", ""),
         "VERIFY_RATE_LIMIT": _int("VERIFY_RATE_LIMIT", 60),
         "VERIFY_RATE_WINDOW_SECONDS": _int("VERIFY_RATE_WINDOW_SECONDS", 60),
+        # The shared store of rate-limit counts (talentpool.rate_limits); memory when unset.
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip() or None,
         "CREDENTIAL_MAX_BYTES": _int("CREDENTIAL_MAX_BYTES", 65536),
         # Hosts (name or name:port) whose did:web DIDs, credentials and status lists may be
         # fetched over plain http and from private addresses; empty in production.

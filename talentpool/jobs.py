@@ -15,7 +15,6 @@ from flask import Flask
 
 from talentpool.accounts import service as accounts
 from talentpool.assessment import calibration, exam
-from talentpool.certification import throttle
 from talentpool.directory.placement import recompute_all_tiers
 from talentpool.office import archives, publication
 from talentpool.rating import office as rating_office
@@ -53,7 +52,6 @@ JOBS: tuple[Job, ...] = (
     Job("purge-expired-tokens", accounts.purge_expired, hourly, {"minute": 7}),
     Job("calibrate-item-bank", calibration.calibrate_all, daily, {"hour": 2, "minute": 15}),
     Job("close-overdue-exams", exam.close_overdue, every_minute, {"minute": "*"}),
-    Job("purge-verification-hits", throttle.purge_verification_hits, hourly, {"minute": 17}),
     Job("recompute-talent-tiers", recompute_all_tiers, daily, {"hour": 3, "minute": 10}),
     Job("recheck-recognitions", recheck_imported, daily, {"hour": 2, "minute": 40}),
     Job("issue-published-certificates", publication.release_due, every_minute, {"minute": "*"}),

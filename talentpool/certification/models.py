@@ -1,5 +1,5 @@
-"""Certificate tables: certificates, their holders' identity documents and photos, the keys that
-sign their credentials, verification hits."""
+"""Certificate tables: certificates, their holders' identity documents and photos, and the keys
+that sign their credentials."""
 
 from __future__ import annotations
 
@@ -151,19 +151,6 @@ class SigningKey(db.Model):
     public_key: Mapped[str] = mapped_column(String(64))  # raw 32 bytes, base64url
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-
-class VerificationHit(db.Model):
-    """One request to the public verification page or API, counted per client address.
-
-    Kept in the database so that every web worker applies the same limit.
-    """
-
-    __table_args__ = (Index("ix_verification_hit_address_at", "address", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class PhotoState(enum.StrEnum):

@@ -37,8 +37,7 @@ def rate_limited(view: Callable) -> Callable:
                                                  "network. Please wait a minute and try again."))
             if not hasattr(response, "headers"):
                 response = current_app.make_response((response, code))
-            response.headers["Retry-After"] = str(current_app.config.get(
-                "VERIFY_RATE_WINDOW_SECONDS", throttle.DEFAULT_WINDOW_SECONDS))
+            response.headers["Retry-After"] = str(throttle.window_seconds())
             return response, code
         return view(*args, **kwargs)
 
