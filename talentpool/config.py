@@ -92,6 +92,8 @@ def load_config() -> dict:
         "VERIFY_RATE_WINDOW_SECONDS": _int("VERIFY_RATE_WINDOW_SECONDS", 60),
         # The shared store of rate-limit counts (talentpool.rate_limits); memory when unset.
         "REDIS_URL": os.environ.get("REDIS_URL", "").strip() or None,
+        # Keeps the counts of several instances that share one Redis apart.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "talentpool"),
         "CREDENTIAL_MAX_BYTES": _int("CREDENTIAL_MAX_BYTES", 65536),
         # Hosts (name or name:port) whose did:web DIDs, credentials and status lists may be
         # fetched over plain http and from private addresses; empty in production.
