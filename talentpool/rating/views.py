@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for,
+)
+from werkzeug.exceptions import RequestEntityTooLarge
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from talentpool.assessment.models import ExamResponse, Item
 from talentpool.database import utcnow
+from talentpool.errors import render_error
 from talentpool.extensions import db
 from talentpool.organisations.guards import organisation_admin_required
 from talentpool.organisations.service import by_slug
@@ -22,6 +26,29 @@ from talentpool.rating.models import ADJUDICATOR
 
 
 STAFF_ONLY = {"Cache-Control": "private, no-store"}
+UPLOAD_ENDPOINTS = ("rating.upload_file", "rating.work_summary")
+ENVELOPE = 256 * 1024  # the form around the file
+
+
+def _file_limit() -> int:
+    return int(current_app.config["RATING_FILE_MAX_BYTES"])
+
+
+@bp.url_value_preprocessor
+def _room_for_files(endpoint: str | None, _values) -> None:
+    """Let an answer file or a work-summary PDF of the full allowed size through (this runs
+    before the CSRF check reads the form under the app-wide MAX_CONTENT_LENGTH)."""
+    if endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = _file_limit() + ENVELOPE
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    """An oversized file is told the limit: as JSON to the exam page, else on an error page."""
+    message = _("The file is larger than %(size)d MB.", size=_file_limit() // 1048576)
+    if request.endpoint == "rating.upload_file":
+        return jsonify(error=message), 413
+    return render_error(413, message)
 
 
 @bp.get("/rating/")

@@ -116,3 +116,34 @@ def test_only_an_assigned_rater_downloads_the_file(app, client, auth, level3):
     auth.logout()
     auth.login(outsider)
     assert client.get(url).status_code == 404
+
+
+def multipart(name: str, data: bytes) -> dict:
+    """A file upload body built in memory (the test client would spool a large one to a
+    temporary file that it never closes)."""
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import stream_encode_multipart
+
+    stream, length, boundary = stream_encode_multipart(
+        {"file": FileStorage(io.BytesIO(data), filename=name)}, use_tempfile=False)
+    return {"input_stream": stream, "content_length": length,
+            "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_a_file_up_to_the_rating_limit_passes_the_app_wide_request_limit(app, client, auth,
+                                                                        level3):
+    """MAX_CONTENT_LENGTH (2 MB by default) guards every other form; an answer file may be as
+    large as RATING_FILE_MAX_BYTES, and a larger one is told the limit."""
+    app.config["RATING_FILE_MAX_BYTES"] = 4 * 1048576
+    public_id = at_written_task(app, level3)
+    auth.login("cand@example.org")
+    page = client.get(f"/exams/attempts/{public_id}").get_data(as_text=True)
+    headers = {"X-CSRFToken": csrf_from(page), "Accept": "application/json"}
+    large = PDF + b"%" + b"x" * (3 * 1048576)  # 3 MB: over the app-wide limit
+    added = client.post(f"/exams/attempts/{public_id}/files", headers=headers,
+                        **multipart("report.pdf", large))
+    assert added.status_code == 200, added.get_data(as_text=True)
+    assert added.json["file"]["bytes"] == len(large)
+    too_large = client.post(f"/exams/attempts/{public_id}/files", headers=headers,
+                            **multipart("twice.pdf", large * 2))
+    assert too_large.status_code == 413 and "4 MB" in too_large.json["error"]
