@@ -46,7 +46,9 @@ def hit(scope: str, key: str, limit: int, window_seconds: int) -> Decision:
     limiter: Limiter = current_app.extensions[EXTENSION]
     item = RateLimitItemPerSecond(max(1, int(limit)), max(1, int(window_seconds)),
                                   namespace=scope)
-    if limiter.limiter.hit(item, key or "unknown"):
+    # The prefix keeps instances (and test runs) that share one Redis apart.
+    identifiers = (current_app.config["RATELIMIT_KEY_PREFIX"], key or "unknown")
+    if limiter.limiter.hit(item, *identifiers):
         return Decision(True, 0)
-    stats = limiter.limiter.get_window_stats(item, key or "unknown")
+    stats = limiter.limiter.get_window_stats(item, *identifiers)
     return Decision(False, max(1, math.ceil(stats.reset_time - time.time())))

@@ -84,11 +84,15 @@ def two_servers(app, tmp_path, make_user):
         db.session.remove()
     email = make_user(Role.TRAINEE)
     prefix = f"scale-{uuid.uuid4().hex}"
-    servers = [serve(app, tmp_path, name, prefix) for name in ("a", "b")]
-    yield {"a": servers[0][1], "b": servers[1][1], "session": session, "email": email}
-    for process, _base in servers:
-        process.terminate()
-        process.wait(timeout=20)
+    servers: list[tuple[subprocess.Popen, str]] = []
+    try:
+        for name in ("a", "b"):
+            servers.append(serve(app, tmp_path, name, prefix))
+        yield {"a": servers[0][1], "b": servers[1][1], "session": session, "email": email}
+    finally:  # a server that started is stopped even when the other did not
+        for process, _base in servers:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def test_sessions_csrf_limits_and_exam_state_hold_across_two_processes(app, two_servers):
