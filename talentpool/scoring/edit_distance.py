@@ -1,16 +1,14 @@
-"""Levenshtein distance with the edit operations that realise it.
+"""Levenshtein distance with an edit script that realises it.
 
 Unit costs: insert, delete and replace cost 1, equal costs 0, and
 D[i][j] = min(D[i-1][j] + 1, D[i][j-1] + 1, D[i-1][j-1] + [s_i ≠ t_j]) with
 D[i][0] = i and D[0][j] = j; the distance is D[len(s)][len(t)].
 
-The table is computed one column at a time with the bit-parallel algorithm of
-Myers (1999) in Hyyrö's form for global distance: a column is stored as two
-Python integers, VP and VN, whose bit i says that D[i+1][j] − D[i][j] is +1 or
-−1. Any cell is then D[i][j] = j + popcount(VP_j mod 2^i) − popcount(VN_j mod 2^i),
-which is all the traceback needs. Time O(len(t) · len(s) / 64) word operations
-plus O(len(s) + len(t)) for the traceback; memory len(t) · len(s) / 4 bytes.
-The common prefix and suffix are stripped first.
+Both are computed by rapidfuzz (C++: the bit-parallel algorithm of Myers and Hyyrö, banded by
+the distance, with Hirschberg's divide and conquer for long texts), which returns the script as
+runs ("opcodes") already. Where several scripts are equally short (a character deleted from a
+run of the same character, say), rapidfuzz's choice is the one shown; the distance, and so every
+score built on it, is the same whichever is chosen.
 """
 
 from __future__ import annotations
@@ -18,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from rapidfuzz.distance import Levenshtein
+
 OpKind = Literal["equal", "insert", "delete", "replace"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EditOp:
     """One run of operations turning ``source`` text into ``target`` text."""
 
@@ -30,101 +30,10 @@ class EditOp:
     target: str
 
 
-def _columns(source: str, target: str) -> list[tuple[int, int]]:
-    """(VP, VN) of every column j = 0 … len(target); ``source`` runs along the bits."""
-    all_rows = (1 << len(source)) - 1
-    match_masks: dict[str, int] = {}
-    for row, char in enumerate(source):
-        match_masks[char] = match_masks.get(char, 0) | (1 << row)
-    positive, negative = all_rows, 0
-    columns = [(positive, negative)]
-    for char in target:
-        matches = match_masks.get(char, 0)
-        diagonal_zero = (((matches & positive) + positive) ^ positive) | matches | negative
-        horizontal_positive = (negative | ~(diagonal_zero | positive)) & all_rows
-        horizontal_negative = diagonal_zero & positive
-        horizontal_positive = ((horizontal_positive << 1) | 1) & all_rows
-        horizontal_negative = (horizontal_negative << 1) & all_rows
-        positive = (horizontal_negative | ~(diagonal_zero | horizontal_positive)) & all_rows
-        negative = horizontal_positive & diagonal_zero
-        columns.append((positive, negative))
-    return columns
-
-
-def _cell(columns: list[tuple[int, int]], row: int, column: int) -> int:
-    positive, negative = columns[column]
-    below = (1 << row) - 1
-    return column + (positive & below).bit_count() - (negative & below).bit_count()
-
-
-def _vertical_delta(columns: list[tuple[int, int]], row: int, column: int) -> int:
-    """D[row][column] − D[row − 1][column], for row ≥ 1."""
-    positive, negative = columns[column]
-    if (positive >> (row - 1)) & 1:
-        return 1
-    return -1 if (negative >> (row - 1)) & 1 else 0
-
-
-def _alignment(source: str, target: str) -> list[OpKind]:
-    """Operations of one optimal alignment, preferring equal/replace, then delete, then insert."""
-    if not source or not target:
-        return ["delete"] * len(source) + ["insert"] * len(target)
-    columns = _columns(source, target)
-    i, j = len(source), len(target)
-    current = _cell(columns, i, j)
-    left: int | None = None
-    ops: list[OpKind] = []
-    while i > 0 and j > 0:
-        if left is None:
-            left = _cell(columns, i, j - 1)
-        up = current - _vertical_delta(columns, i, j)
-        diagonal = left - _vertical_delta(columns, i, j - 1)
-        same = source[i - 1] == target[j - 1]
-        if diagonal + (not same) == current:
-            ops.append("equal" if same else "replace")
-            i, j, current, left = i - 1, j - 1, diagonal, None
-        elif up + 1 == current:
-            ops.append("delete")
-            i, current, left = i - 1, up, diagonal
-        else:
-            ops.append("insert")
-            j, current, left = j - 1, left, None
-    ops.extend(["delete"] * i + ["insert"] * j)
-    ops.reverse()
-    return ops
-
-
-def _common_affix_lengths(source: str, target: str) -> tuple[int, int]:
-    limit = min(len(source), len(target))
-    prefix = 0
-    while prefix < limit and source[prefix] == target[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and source[-1 - suffix] == target[-1 - suffix]:
-        suffix += 1
-    return prefix, suffix
-
-
 def edit_operations(source: str, target: str) -> list[EditOp]:
-    """A minimal edit script from ``source`` to ``target``, consecutive equal kinds merged."""
-    prefix, suffix = _common_affix_lengths(source, target)
-    middle_ops = _alignment(
-        source[prefix : len(source) - suffix], target[prefix : len(target) - suffix]
-    )
-    kinds: list[OpKind] = ["equal"] * prefix + middle_ops + ["equal"] * suffix
-    runs: list[EditOp] = []
-    i = j = 0
-    for kind in kinds:
-        source_char = source[i] if kind != "insert" else ""
-        target_char = target[j] if kind != "delete" else ""
-        i += kind != "insert"
-        j += kind != "delete"
-        if runs and runs[-1].op == kind:
-            last = runs[-1]
-            runs[-1] = EditOp(kind, last.source + source_char, last.target + target_char)
-        else:
-            runs.append(EditOp(kind, source_char, target_char))
-    return runs
+    """A shortest edit script from ``source`` to ``target``, consecutive equal kinds merged."""
+    return [EditOp(tag, source[i1:i2], target[j1:j2])
+            for tag, i1, i2, j1, j2 in Levenshtein.opcodes(source, target)]
 
 
 def distance_of(ops: list[EditOp]) -> int:
@@ -134,9 +43,4 @@ def distance_of(ops: list[EditOp]) -> int:
 
 def levenshtein(source: str, target: str) -> int:
     """Levenshtein distance (unit costs) between two strings."""
-    prefix, suffix = _common_affix_lengths(source, target)
-    middle_source = source[prefix : len(source) - suffix]
-    middle_target = target[prefix : len(target) - suffix]
-    if not middle_source or not middle_target:
-        return max(len(middle_source), len(middle_target))
-    return _cell(_columns(middle_source, middle_target), len(middle_source), len(middle_target))
+    return Levenshtein.distance(source, target)
