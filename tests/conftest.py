@@ -46,15 +46,24 @@ _SERVER_SCHEMAS_BUILT: set[str] = set()
 def empty_server_database(url: str) -> None:
     """Give the server database the models' schema with no rows (inside an app context).
 
-    The schema is dropped and created once per test process; later tests empty every table
-    and restart its identity, which costs a tenth of rebuilding about fifty tables."""
+    The schema is rebuilt once per test process (dropping tables of older schemas too); later
+    tests delete every row, children first, and restart the sequences. Row by row this is about
+    forty times faster than TRUNCATE, which replaces every table's and index's files, for the
+    few rows a test leaves."""
     if url not in _SERVER_SCHEMAS_BUILT:
-        db.drop_all()
+        db.session.execute(db.text("DROP SCHEMA public CASCADE"))
+        db.session.execute(db.text("CREATE SCHEMA public"))
+        db.session.commit()
         db.create_all()
         _SERVER_SCHEMAS_BUILT.add(url)
         return
-    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-    db.session.execute(db.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    deletes = "; ".join(f'DELETE FROM "{table.name}"'
+                        for table in reversed(db.metadata.sorted_tables))
+    connection = db.session.connection()
+    connection.exec_driver_sql(deletes)
+    connection.exec_driver_sql(
+        "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), 1, false) "
+        "FROM pg_sequences WHERE schemaname = 'public'")
     db.session.commit()
 
 

@@ -5,14 +5,28 @@ test calibrates the theory and practical scales, and simulated Angoff panels set
 cuts. The scheme gives every level a 3-item fixed theory form (T1.1) and a 2–4-item adaptive
 practical part (P1.1), and no validity period unless ``validity_years`` is given; the pools hold
 enough operational items for the 25 % exposure cap.
+
+Building a bank takes about two seconds; each test process builds each distinct bank once and
+keeps a snapshot of its rows, which later calls with the same arguments on an empty database
+insert again (see ``BankSnapshot``).
 """
 
 from __future__ import annotations
 
+import atexit
+import copy
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 import yaml
+from flask import current_app
+from sqlalchemy import func, literal, select
 
 from talentpool.assessment.field_test import simulate_angoff_panel, simulate_field_test
+from talentpool.extensions import db
 from tests.packs import ELEMENTS, import_live, make_item, make_pack
 
 GOLD_SENTINEL = "考试金标准哨兵"
@@ -101,16 +115,77 @@ def written_pack(root, levels=(3, 2, 1), n_tasks=3):
     return make_pack(root, "written-pack", items=items)
 
 
+@dataclass
+class BankSnapshot:
+    """A built bank: every table's rows, the files written and imported (scheme, pack sources,
+    pack assets in the instance folder) and the field test's truth."""
+
+    rows: dict[str, list[dict]]
+    files: Path
+    truth: object
+
+    @classmethod
+    def take(cls, tmp_path: Path, truth) -> BankSnapshot:
+        rows = {table.name: [dict(row._mapping) for row in db.session.execute(table.select())]
+                for table in db.metadata.sorted_tables}
+        files = Path(tempfile.mkdtemp(prefix="ready-bank-"))
+        atexit.register(shutil.rmtree, files, True)
+        (files / "assets").mkdir()
+        if _assets_folder().exists():
+            shutil.copytree(_assets_folder(), files / "assets", dirs_exist_ok=True)
+        for folder in SOURCE_FOLDERS:
+            if (tmp_path / folder).exists():
+                shutil.copytree(tmp_path / folder, files / "sources" / folder)
+        return cls(rows, files, copy.deepcopy(truth))
+
+    def restore(self, tmp_path: Path):
+        """Insert the rows into the (empty) database and write the files; returns a copy of the
+        truth."""
+        for table in db.metadata.sorted_tables:
+            if self.rows[table.name]:
+                db.session.execute(table.insert(), self.rows[table.name])
+        if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
+            for table in db.metadata.sorted_tables:
+                column = table.c.get("id")
+                if self.rows[table.name] and column is not None and column.autoincrement:
+                    db.session.execute(select(func.setval(
+                        func.pg_get_serial_sequence(table.name, "id"),
+                        select(func.max(column)).scalar_subquery())))
+        db.session.commit()
+        shutil.copytree(self.files / "assets", _assets_folder(), dirs_exist_ok=True)
+        shutil.copytree(self.files / "sources", tmp_path, dirs_exist_ok=True)
+        return copy.deepcopy(self.truth)
+
+
+_SNAPSHOTS: dict[str, BankSnapshot] = {}
+SOURCE_FOLDERS = ("scheme", "packs", "written")
+
+
+def _assets_folder() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / "packs"
+
+
+def _database_is_empty() -> bool:
+    return all(db.session.execute(select(literal(1)).select_from(table).limit(1)).first() is None
+               for table in db.metadata.sorted_tables)
+
+
 def make_ready_bank(app, tmp_path, cuts=None, n_persons=300, seed=11, packs=None,
                     panel_items=12, **scheme):
     """Import, field-test, calibrate and set standards; returns the field test's truth. With
     ``rated_levels`` a written-work pack is imported too, and those levels' practical parts are
-    rated (no standard study)."""
-    app.config["EXAM_SCHEME"] = str(make_scheme(tmp_path / "scheme", **scheme))
+    rated (no standard study). On an empty database a bank built before in this process with the
+    same arguments is restored from its snapshot instead of built again."""
+    app.config["EXAM_SCHEME"] = str(tmp_path / "scheme" / "certification-scheme.yaml")
     app.config["CALIBRATION_MIN_RESPONSES"] = 200
     rng = np.random.default_rng(seed)
     rated = scheme.get("rated_levels", ())
+    key = repr((cuts, n_persons, seed, packs, panel_items, sorted(scheme.items())))
     with app.app_context():
+        empty = _database_is_empty()
+        if empty and key in _SNAPSHOTS:
+            return _SNAPSHOTS[key].restore(tmp_path)
+        make_scheme(tmp_path / "scheme", **scheme)
         for pack in bank_packs(tmp_path / "packs", **(packs or {})):
             import_live(pack)
         if rated:
@@ -122,4 +197,6 @@ def make_ready_bank(app, tmp_path, cuts=None, n_persons=300, seed=11, packs=None
                     continue
                 cut = (cuts or {}).get((level, part), 0.0)
                 simulate_angoff_panel(level, part, cut, rng, n_items=panel_items, truth=truth)
+        if empty:
+            _SNAPSHOTS[key] = BankSnapshot.take(tmp_path, truth)
     return truth

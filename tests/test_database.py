@@ -57,3 +57,14 @@ def test_sqlite_files_are_private_to_their_owner(tmp_path):
             mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
             assert mode == 0o600, (name, oct(mode))
         db.engine.dispose()
+
+
+def test_public_ids_are_unguessable_and_never_start_like_an_option_or_a_formula():
+    from talentpool.accounts.models import is_public_id, new_public_id
+    from talentpool.spreadsheets import escape_cell
+
+    ids = {new_public_id() for _ in range(5_000)}
+    assert len(ids) == 5_000  # about 96 random bits each
+    assert all(len(public_id) == 16 and is_public_id(public_id) for public_id in ids)
+    assert all(public_id[0].isalnum() and escape_cell(public_id) == public_id for public_id in ids)
+    assert {public_id[1] for public_id in ids} >= {"-", "_"}  # the rest stays URL-safe base64

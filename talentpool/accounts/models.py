@@ -15,8 +15,14 @@ from talentpool.extensions import db
 
 
 def new_public_id() -> str:
-    """A random, unguessable id for URLs (never the integer primary key)."""
-    return secrets.token_urlsafe(12)
+    """A random, unguessable id for URLs (never the integer primary key), 16 URL-safe characters
+    starting with a letter or digit: an id starting with "-" would be read as an option on a
+    command line, and spreadsheets would read it as a formula, so CSV exports would have to
+    alter it (talentpool/spreadsheets.py)."""
+    while True:
+        public_id = secrets.token_urlsafe(12)
+        if public_id[0].isalnum():
+            return public_id
 
 
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")

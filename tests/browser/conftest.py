@@ -47,8 +47,9 @@ def live_server(live_app):
     thread.join(timeout=5)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the test process; each test gets a fresh context (``page``) of it."""
     if not os.path.exists(CHROMIUM):
         if IN_CI:
             pytest.fail(f"Chromium is required in CI but missing at {CHROMIUM}")
@@ -59,6 +60,15 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts(request):
+    """Close what a test opened in the shared browser, so no page outlives its server."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
 
 
 @pytest.fixture
