@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from talentpool.config import PROJECT_ROOT, load_config
-from talentpool.database import configure_sqlite
+from talentpool.database import configure_sqlite, mark_read_only_request
 from talentpool.extensions import babel, csrf, db, login_manager, migrate
 from talentpool.security_headers import register_security_headers
 
@@ -23,6 +23,10 @@ def create_app(config: Mapping | None = None) -> Flask:
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(settings)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A request waits this long for a pooled connection, then gets a 503 (overload.py).
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault(
+            "pool_timeout", app.config["DATABASE_WAIT_SECONDS"])
     if app.config.get("PROXY_FIX"):
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -67,8 +71,9 @@ def register_extensions(app: Flask) -> None:
     from talentpool.i18n import current_locale
 
     db.init_app(app)
+    app.before_request(mark_read_only_request)  # first, before anything reads
     with app.app_context():
-        configure_sqlite(db.engine)
+        configure_sqlite(db.engine, app.config["DATABASE_WAIT_SECONDS"])
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     login_manager.init_app(app)
@@ -104,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.recognition import bp as recognition_bp
     from talentpool.errors import register_error_handlers
     from talentpool.openapi import register_openapi
+    from talentpool.overload import register_overload_handlers
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
@@ -119,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recognition_bp)
     register_openapi(app)
     register_error_handlers(app)
+    register_overload_handlers(app)
 
 
 def register_template_context(app: Flask) -> None:

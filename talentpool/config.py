@@ -115,6 +115,12 @@ def load_config() -> dict:
         # How long a sitting's archive bundle is kept (electronic records: at least 5 years).
         "ARCHIVE_RETENTION_YEARS": _int("ARCHIVE_RETENTION_YEARS", 5),
         "EXPOSURE_REFRESH_SECONDS": _int("EXPOSURE_REFRESH_SECONDS", 30),
+        # Overload (talentpool/overload.py): the longest wait for SQLite's write lock or a
+        # pooled PostgreSQL connection, the longest time a request may have queued at the proxy
+        # (X-Request-Start; 0: no limit), and the Retry-After of the 503 either gives.
+        "DATABASE_WAIT_SECONDS": _int("DATABASE_WAIT_SECONDS", 10),
+        "MAX_QUEUE_SECONDS": _int("MAX_QUEUE_SECONDS", 10),
+        "OVERLOAD_RETRY_AFTER": _int("OVERLOAD_RETRY_AFTER", 5),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "WTF_CSRF_TIME_LIMIT": None,
     }

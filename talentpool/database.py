@@ -1,12 +1,17 @@
 """Declarative base, UTC clock and the SQLite connection settings.
 
 SQLite is the embedded default. Each connection runs in WAL mode (readers never
-block the writer), waits up to ``busy_timeout`` for a lock instead of failing,
-and enforces foreign keys. Transactions start with ``BEGIN IMMEDIATE``: a
-transaction that reads and then writes can otherwise fail at once with
-"database is locked" when another writer committed in between, which no busy
-timeout cures. Taking the write lock up front turns that failure into a short
-wait.
+block the writer and see a consistent snapshot), waits up to ``DATABASE_WAIT_SECONDS`` for a
+lock instead of failing (then the request gets a 503, talentpool/overload.py), and enforces
+foreign keys.
+
+Transactions that may write start with ``BEGIN IMMEDIATE``: a transaction that reads and then
+writes can otherwise fail at once with "database is locked" when another writer committed in
+between, which no busy timeout cures. Taking the write lock up front turns that failure into a
+short wait. The transactions of GET and HEAD requests only read, so they start with a plain
+``BEGIN`` and run side by side with each other and with the one writer. A GET that does write
+(a view record, an audit entry, a token's last use) calls ``will_write()`` first; in tests a
+write inside a read-only transaction is an error, so a new one cannot go unnoticed.
 """
 
 from __future__ import annotations
@@ -14,12 +19,11 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import JSON, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
-
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -83,7 +87,32 @@ def private_file(path: str | None) -> None:
         return  # its folder does not exist yet; SQLite reports that on connect
 
 
-def configure_sqlite(engine: Engine) -> None:
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def mark_read_only_request() -> None:
+    """``before_request`` hook, registered first: transactions of a GET or HEAD request start
+    without taking SQLite's write lock."""
+    g.read_only_request = request.method in READ_ONLY_METHODS
+
+
+def will_write() -> None:
+    """Say that this request is about to write, when it is a GET or HEAD: the read-only
+    transaction (if one is open) ends — the objects it loaded are reloaded on next use — and the
+    rest of the request's transactions take the write lock up front. No effect elsewhere."""
+    if has_request_context() and g.get("read_only_request"):
+        from talentpool.extensions import db
+
+        g.read_only_request = False
+        db.session.commit()
+
+
+def _read_only_transaction() -> bool:
+    return has_request_context() and bool(g.get("read_only_request"))
+
+
+def configure_sqlite(engine: Engine, wait_seconds: float = 30) -> None:
     """Install the WAL / busy-timeout / foreign-key / immediate-transaction hooks, and keep the
     database file private to its owner (SQLite gives its -wal and -shm files the same mode)."""
     if engine.dialect.name != "sqlite":
@@ -96,11 +125,23 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = _read_only_transaction()
+        connection.info["read_only"] = read_only
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _no_write_in_a_read(connection, _cursor, statement, *_rest):  # noqa: ANN001
+        if connection.info.get("read_only") and statement.lstrip()[:7].upper().startswith(
+                _WRITES):
+            message = (f"{request.method} {request.path} writes in a read-only transaction "
+                       "(call talentpool.database.will_write() first): " + statement[:80])
+            if current_app.testing:
+                raise RuntimeError(message)
+            current_app.logger.warning(message)

@@ -25,6 +25,7 @@ def _messages() -> dict[int, str]:
         413: _("What you sent is too large."),
         429: _("Too many requests. Please wait a moment and try again."),
         500: _("Something went wrong on our side. It has been logged; please try again."),
+        503: _("The service is busy. Please try again in a few seconds."),
     }
 
 

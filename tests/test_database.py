@@ -68,3 +68,56 @@ def test_public_ids_are_unguessable_and_never_start_like_an_option_or_a_formula(
     assert all(len(public_id) == 16 and is_public_id(public_id) for public_id in ids)
     assert all(public_id[0].isalnum() and escape_cell(public_id) == public_id for public_id in ids)
     assert {public_id[1] for public_id in ids} >= {"-", "_"}  # the rest stays URL-safe base64
+
+
+def test_a_get_request_reads_without_the_write_lock_and_a_write_must_say_so(app, client, auth,
+                                                                             make_user):
+    """GET pages are served while another writer holds SQLite's write lock; a GET that writes
+    without ``will_write()`` fails in tests, and with it the write is stored."""
+    import sqlite3
+    import time
+
+    from sqlalchemy.engine import make_url
+
+    from talentpool.accounts.models import User
+    from talentpool.auth import Role
+    from talentpool.database import will_write
+
+    if server_database_url():
+        pytest.skip("SQLite's write lock")
+
+    def careless():
+        db.session.get(User, 1).display_name = "renamed on a GET"
+        db.session.commit()
+        return "ok"
+
+    def careful():
+        db.session.get(User, 1)
+        will_write()
+        db.session.get(User, 1).display_name = "renamed on a GET"
+        db.session.commit()
+        return "ok"
+
+    app.add_url_rule("/_careless", view_func=careless)
+    app.add_url_rule("/_careful", view_func=careful)
+    auth.login(make_user(Role.TRAINEE))
+    assert client.get("/home").status_code == 200  # the first visit places the trainee (a write)
+
+    holder = sqlite3.connect(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database,
+                             isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        for path in ("/home", "/practice/", "/exams/", "/practice/skills"):
+            assert client.get(path).status_code in (200, 302), path
+        assert time.monotonic() - started < 5  # none waited for the lock (the wait is 10 s)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    assert client.get("/_careless").status_code == 500
+    with app.app_context():
+        assert db.session.get(User, 1).display_name != "renamed on a GET"
+    assert client.get("/_careful").status_code == 200
+    with app.app_context():
+        assert db.session.get(User, 1).display_name == "renamed on a GET"

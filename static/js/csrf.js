@@ -14,7 +14,9 @@
     });
     let payload = null;
     try { payload = await response.json(); } catch (_) { payload = null; }
-    return { ok: response.ok, status: response.status, data: payload };
+    const retryAfter = parseInt(response.headers.get("Retry-After") || "", 10);
+    return { ok: response.ok, status: response.status, data: payload,
+             retryAfter: Number.isFinite(retryAfter) ? retryAfter : null };
   }
 
   window.talentpool = Object.assign(window.talentpool || {}, { csrfToken: token, postJSON });

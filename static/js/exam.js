@@ -34,15 +34,45 @@
     const submit = document.getElementById("task-submit");
     const errorBox = document.getElementById("task-error");
 
+    // A busy server (429, 503) or a lost connection: wait and send the same answer again, up to
+    // MAX_TRIES times. The sequence number in the URL makes a resend safe: the server stores the
+    // answer once, and refuses a resend of an answer it already has (409), whereupon the page
+    // loads whatever the server says is current.
+    const MAX_TRIES = 6;
+
+    function wait(seconds) {
+      return new Promise((resolve) => window.setTimeout(resolve, seconds * 1000));
+    }
+
+    function show(text) {
+      errorBox.textContent = text;
+      errorBox.hidden = false;
+    }
+
     async function send() {
       submit.disabled = true;
       errorBox.hidden = true;
-      const reply = await window.talentpool.postJSON(section.dataset.answerUrl,
-                                                     { answer: controller.getAnswer() });
-      if (reply.ok) { window.location.assign(reply.data.next_url); return; }
-      errorBox.textContent = (reply.data && reply.data.error) || ("HTTP " + reply.status);
-      errorBox.hidden = false;
-      submit.disabled = reply.status === 409 || reply.status === 410;
+      const answer = controller.getAnswer();
+      for (let attempt = 1; ; attempt++) {
+        let reply;
+        try {
+          reply = await window.talentpool.postJSON(section.dataset.answerUrl, { answer });
+        } catch (_) {
+          reply = { ok: false, status: 0, data: null, retryAfter: null };
+        }
+        if (reply.ok) { window.location.assign(reply.data.next_url); return; }
+        if (reply.status === 409 && attempt > 1) { window.location.reload(); return; }
+        const busy = reply.status === 0 || reply.status === 429 || reply.status === 503;
+        if (busy && attempt < MAX_TRIES) {
+          const seconds = Math.min(30, reply.retryAfter || 2 ** attempt);
+          show(section.dataset.busyText.replace("%(seconds)s", String(seconds)));
+          await wait(seconds);
+          continue;
+        }
+        show((reply.data && reply.data.error) || ("HTTP " + reply.status));
+        submit.disabled = reply.status === 409 || reply.status === 410;
+        return;
+      }
     }
 
     submit.addEventListener("click", send);

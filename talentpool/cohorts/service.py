@@ -21,7 +21,7 @@ from talentpool.auth import Role
 from talentpool.cohorts.models import (
     INSTITUTION_ADMIN, INSTRUCTOR, Cohort, Enrolment, Institution, InstitutionMember,
 )
-from talentpool.database import utcnow
+from talentpool.database import utcnow, will_write
 from talentpool.extensions import db
 
 MAX_QUOTA = 10_000
@@ -94,6 +94,7 @@ def membership(user: User) -> InstitutionMember | None:
         row = db.session.scalar(select(InstitutionMember).where(
             InstitutionMember.email == user.email, InstitutionMember.user_id.is_(None)))
         if row is not None:
+            will_write()
             row.user_id = user.id
             db.session.commit()
     return row

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from talentpool.accounts.models import User
 from talentpool.accounts.service import token_digest
-from talentpool.database import utcnow
+from talentpool.database import utcnow, will_write
 from talentpool.directory.models import ApiToken
 from talentpool.directory.profiles import DirectoryError
 from talentpool.extensions import db
@@ -66,6 +66,7 @@ def token_owner(raw: str) -> tuple[User, ApiToken] | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > USE_NOTE_INTERVAL:
+        will_write()
         token.last_used_at = now  # noted coarsely: a write per API call would cost more
         db.session.commit()
     return owner, token

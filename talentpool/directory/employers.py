@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from talentpool.accounts.models import User, is_public_id
-from talentpool.database import utcnow
+from talentpool.database import utcnow, will_write
 from talentpool.directory.models import (
     ContactRequest, EmployerMember, EmployerOrganisation, ProfileView, SavedSearch, Shortlist,
     ShortlistEntry, TalentProfile,
@@ -82,6 +82,7 @@ def listed_profile(public_id: str) -> TalentProfile | None:
 
 def record_view(profile: TalentProfile, employer: User, channel: str = "page") -> None:
     """Log that an employer opened a profile; commits."""
+    will_write()
     organisation = organisation_of(employer.id)
     db.session.add(ProfileView(profile_id=profile.id, viewer_id=employer.id, channel=channel,
                                organisation_name=organisation.name if organisation else "",

@@ -15,7 +15,7 @@ from talentpool.accounts.models import User
 from talentpool.assessment.models import ExamAttempt
 from talentpool.auth import Role
 from talentpool.recognition.service import held_levels
-from talentpool.database import utcnow
+from talentpool.database import utcnow, will_write
 from talentpool.directory.models import NO_LEVEL, ProfileSkill, TalentProfile, TalentTier
 from talentpool.directory.tiers import Evidence, Placement, load_rules, place
 from talentpool.extensions import db
@@ -54,6 +54,7 @@ def gather_evidence(user_id: int, now: datetime) -> tuple[Evidence, dict]:
 def store_placement(user_id: int, placement: Placement, evidence: Evidence,
                     now: datetime) -> TalentTier:
     """Write the tier row (the caller commits)."""
+    will_write()
     row = db.session.get(TalentTier, user_id) or TalentTier(user_id=user_id)
     row.tier, row.rank = placement.tier.id, placement.tier.rank
     row.reasons, row.next_steps = placement.reasons, placement.next_steps

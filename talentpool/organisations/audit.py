@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from talentpool.database import utcnow
+from talentpool.database import utcnow, will_write
 from talentpool.extensions import db
 from talentpool.organisations.models import AuditEntry
 
@@ -20,6 +20,7 @@ def record(organisation_id: int, actor, action: str, subject: str,
            before: dict | None = None, after: dict | None = None,
            now: datetime | None = None) -> AuditEntry:
     """Add an audit entry to the current transaction (the action's use case commits it)."""
+    will_write()
     entry = AuditEntry(organisation_id=organisation_id, actor_id=getattr(actor, "id", None),
                        actor=_actor_label(actor), at=(now or utcnow()).replace(microsecond=0),
                        action=action, subject=subject[:120], before=before or {},

@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from talentpool.database import utcnow
+from talentpool.database import utcnow, will_write
 from talentpool.extensions import db
 from talentpool.organisations.audit import record
 from talentpool.organisations.models import Organisation
@@ -81,6 +81,7 @@ def default_organisation() -> Organisation:
     found = db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
     if found is not None:
         return found
+    will_write()
     config = current_app.config
     organisation = Organisation(
         slug=config.get("ISSUER_SLUG") or DEFAULT_SLUG,

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from talentpool.accounts.service import create_user
 from talentpool.auth import Role
 from talentpool.certification.service import issue_certificate
+from tests.browser.conftest import wait_until
 from tests.certification.test_holder_photo import make_tagged_photo
 from tests.conftest import PASSWORD
 
@@ -43,6 +44,7 @@ def test_upload_then_approve(live_app, live_server, browser, tmp_path):
     expect(holder_page.get_by_text("照片已上传，正在等待审核", exact=False)).to_be_visible()
     pending = holder_page.locator('[data-photo-state="pending"] img')
     expect(pending).to_be_visible()
+    wait_until(holder_page, "document.querySelector('[data-photo-state=pending] img').complete")
     assert holder_page.evaluate("document.querySelector('[data-photo-state=pending] img')"
                                 ".naturalWidth") == 358
     shot(holder_page, "holder-pending")
