@@ -75,11 +75,12 @@ def drop_postgresql(url: str) -> None:
     engine.dispose()
 
 
-def settings(url: str, folder: Path, min_responses: int, redis_url: str, prefix: str) -> dict:
+def settings(url: str, folder: Path, min_responses: int, redis_url: str, prefix: str,
+             hash_method: str = HASH_METHOD) -> dict:
     """The environment the driver and every gunicorn worker share (``talentpool.config``)."""
     return {"DATABASE_URL": url, "SECRET_KEY": "load-benchmark",
             "TALENTPOOL_INSTANCE": str(folder / "instance"),
-            "PASSWORD_HASH_METHOD": HASH_METHOD,
+            "PASSWORD_HASH_METHOD": hash_method,
             "EXAM_SCHEME": str(write_scheme(folder / "scheme")),
             "CALIBRATION_MIN_RESPONSES": str(min_responses),
             "PUBLIC_BASE_URL": "https://talentpool.example.org",

@@ -38,6 +38,7 @@ OPEN_STATES = ("theory", "practical")
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ANSWER_URL = re.compile(r'data-answer-url="([^"?]+)\?sequence=(\d+)"')
+FORM_ERROR = re.compile(r'<p class="error"[^>]*>([^<]*)</p>')
 ATTEMPT_PATH = re.compile(r"/exams/attempts/([A-Za-z0-9_-]+)$")
 OPTIONS = ("o0", "o1", "o2", "o3")
 REFUSALS = {409: "stale or replayed page", 410: "deadline passed", 429: "rate limited",
@@ -138,6 +139,8 @@ class SignedIn(FastHttpUser):
                                         "csrf_token": token}) as reply:
                 if reply.status_code == 200:  # the form again: refused (e.g. throttled)
                     STATUS[name]["200 form again"] += 1
+                    said = FORM_ERROR.search(reply.text or "")
+                    EVENTS[f"sign-in refused: {said.group(1) if said else '?'}"] += 1
                     reply.failure("200 sign-in refused (form shown again)")
                     gevent.sleep(1.0)
                     continue

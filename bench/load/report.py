@@ -167,9 +167,11 @@ def profile_lines(summary: dict, step: Step) -> list[str]:
               f"samples that serve requests. The deepest Python frame of each sample:"), "",
              "| deepest frame in | share of the view | share of all requests |",
              "|---|---:|---:|"]
-    for name, n in summary["categories"]:
-        lines.append(f"| {name} | {100 * n / total:.0f} % | "
-                     f"{100 * everything.get(name, 0) / serving:.0f} % |")
+    in_view = dict(summary["categories"])
+    for name in sorted(set(in_view) | set(everything),
+                       key=lambda c: (-in_view.get(c, 0), -everything.get(c, 0))):
+        lines.append(f"| {name} | {100 * in_view.get(name, 0) / total:.0f} % | "
+                     f"{100 * everything[name] / serving:.0f} % |")
     lines += ["", "| talentpool function (inclusive) | share of the view |", "|---|---:|"]
     lines += [f"| `{name}` | {100 * n / total:.0f} % |" for name, n in summary["functions"]]
     return lines

@@ -31,6 +31,7 @@ import datetime as dt
 import os
 import re
 import sys
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,9 @@ def options() -> argparse.Namespace:
     parser.add_argument("--skip", default="",
                         help="comma-separated parts to leave out: yardstick, practice, exam, "
                         "profile, sitting")
+    parser.add_argument("--password-hash", default=bank.HASH_METHOD,
+                        help="PASSWORD_HASH_METHOD of the accounts and the server "
+                        "('scrypt' to time sign-in as deployed)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks-load.md"),
                         help="Markdown file whose results block is rewritten ('-': print)")
@@ -128,7 +132,7 @@ def run_backend(name: str, args, folder: Path) -> Backend:
         database = url.rsplit("/", 1)[1]
         bank.reset_postgresql(url)
     env = bank.settings(url, folder, args.min_responses, args.redis_url,
-                        f"talentpool-load-{os.getpid()}-{name}")
+                        f"talentpool-load-{os.getpid()}-{name}", args.password_hash)
     os.environ.update(env)  # the driver's app reads the settings the workers read
     app = create_app()
     practice_accounts = 2 + 2 * sum(args.steps) + max(args.steps)
@@ -277,11 +281,20 @@ def render(results: list[Backend], args, seconds: float, code: str, postgres: st
                       *report.sitting_table(result.sitting, args.candidates, args.pacing), ""]
         if result.profiled:
             lines += [*report.profile_lines(result.profile, result.profiled), ""]
+        steps = [*result.yardstick, *result.practice, *result.exam,
+                 *(s for s in (result.profiled, result.sitting) if s)]
+        raised = sum(s.exceptions for s in steps)
+        if raised:
+            lines += [(f"Locust users raised {raised} exceptions (see the `_exceptions.csv` "
+                      f"files)."), ""]
         log = result.server_log
         lines += [(f"gunicorn's log: {log.get('tracebacks', 0)} tracebacks, "
                    f"{log.get('errors', 0)} errors, {log.get('timeouts', 0)} worker timeouts, "
                    f"{log.get('locked', 0)} 'database is locked'."), ""]
-    return "\n".join(lines).rstrip() + "\n"
+    wrapped = [line if line.startswith(("|", "#")) or len(line) <= 100 else
+               textwrap.fill(line, 100, break_long_words=False, break_on_hyphens=False)
+               for line in lines]  # prose at 100 columns; a table row cannot wrap
+    return "\n".join(wrapped).rstrip() + "\n"
 
 
 THEORY = bank.THEORY_ITEMS

@@ -54,6 +54,8 @@ def frames(stack: str) -> list[tuple[str, str]]:
 
 def category(parsed: list[tuple[str, str]]) -> str:
     """What a sample is doing, from its deepest Python frame."""
+    if not parsed:
+        return "other (stdlib, JSON, logging, …)"
     function, file = parsed[-1]
     function = function.rsplit(".", 1)[-1]
     driver = ("sqlalchemy/engine/default.py" in file and function.startswith(
@@ -61,8 +63,10 @@ def category(parsed: list[tuple[str, str]]) -> str:
     if driver and any(f.endswith("_on_begin") and g.endswith("talentpool/database.py")
                       for f, g in parsed):
         return "database: waiting for SQLite's write lock (BEGIN IMMEDIATE)"
+    if driver and any(f.rsplit(".", 1)[-1] == "do_commit" for f, _file in parsed):
+        return "database: commit (in the driver)"
     if driver:
-        return "database: statements and commits (in the driver)"
+        return "database: statements (in the driver)"
     if "sqlalchemy/" in file:
         return "SQLAlchemy (ORM, SQL compilation, results)"
     if "jinja2/" in file or file.endswith(".html"):

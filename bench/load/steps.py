@@ -191,6 +191,11 @@ class Step:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def exceptions(self) -> int:
+        """Errors raised in the Locust users' own code (a page without the expected token)."""
+        return sum(int(row["Occurrences"]) for row in self.failures if "Exception" in row)
+
+    @property
     def accepted(self) -> int:
         return int(self.counts.get("accepted", {}).get(self.profile, 0))
 
@@ -219,6 +224,9 @@ def read_stats(prefix: Path) -> tuple[dict[str, dict], list[dict], float]:
             rows[row["Name"]] = row
     with open(f"{prefix}_failures.csv", encoding="utf-8") as handle:
         failures = list(csv.DictReader(handle))
+    with open(f"{prefix}_exceptions.csv", encoding="utf-8") as handle:
+        failures += [{"Exception": row["Message"], "Occurrences": row["Count"]}
+                     for row in csv.DictReader(handle)]
     total = rows.get("Aggregated")
     seconds = (int(total["Request Count"]) / float(total["Requests/s"])
                if total and float(total["Requests/s"]) else 0.0)
@@ -255,5 +263,7 @@ def run_step(name: str, profile: str, users: int, run_time: float, host: str, fo
     print(f"  {name}: {users} users, {step.seconds:.0f} s ({wall:.0f} s wall), "
           f"{step.accepted} answers accepted ({step.answers_per_second:.1f}/s), "
           f"{step.stored} stored, "
-          f"{step.requests_per_second:.1f} req/s, load {step.load:.2f}", flush=True)
+          f"{step.requests_per_second:.1f} req/s, load {step.load:.2f}"
+          + (f", {step.exceptions} exceptions in the users" if step.exceptions else ""),
+          flush=True)
     return step
