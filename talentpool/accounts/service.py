@@ -109,8 +109,8 @@ def register_trainee(email: str, display_name: str, password: str,
 
 
 def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
-    """Check a login. The attempt is counted before the password is checked (throttle.claim),
-    per account and address and per address, across workers."""
+    """Check a login. The attempt is counted per account and address before the password is
+    checked (throttle.claim), across workers; a failure also counts against the address."""
     now = now or utcnow()
     email = normalise_email(email)
     claimed, wait = throttle.claim_login(email, address, now)
@@ -121,7 +121,9 @@ def authenticate(email: str, password: str, address: str, now: datetime | None =
     if user is None:
         verify_password(_dummy_hash(), password)
     if user is None or not verify_password(user.password_hash, password) or not user.active:
-        raise AccountError(_("Wrong e-mail address or password."))  # the claim stays: a failure
+        throttle.record_address_failure(address, now)  # and the claim stays: a failure
+        db.session.commit()
+        raise AccountError(_("Wrong e-mail address or password."))
     throttle.release(claimed)
     throttle.clear_account(email, address)
     db.session.commit()

@@ -6,9 +6,11 @@ the limit. However many attempts run at once, at most ``limit`` of them are eval
 window: the last of them to count sees every evaluated attempt's record. A refused attempt
 removes its record again, so waiting out the window always helps.
 
-Logins are counted per account *and address* (so nobody can lock a victim out by guessing from
-elsewhere) and per address over all accounts. A completed password reset clears the account's
-records on every address.
+Logins are counted this way per account *and address* (so nobody can lock a victim out by
+guessing from elsewhere). Per address over all accounts only failures that happened count: an
+exam room behind one address signs in together, and its sign-ins in progress are no failures.
+That bound is the limit plus the sign-ins in progress at the moment, which the server's workers
+bound. A completed password reset clears the account's records on every address.
 """
 
 from __future__ import annotations
@@ -74,10 +76,18 @@ def claim(limits: list[tuple[str, str, int]], now: datetime) -> tuple[list[int],
 
 
 def claim_login(email: str, address: str, now: datetime) -> tuple[list[int], int | None]:
-    """``claim`` for one login attempt (per account and address, and per address)."""
+    """Refuse a login from an address with too many failures; otherwise ``claim`` it for the
+    account and address."""
     cfg = current_app.config
-    return claim([(ACCOUNT, account_key(email, address), cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-                  (ADDRESS, address, cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])], now)
+    if failures_since(ADDRESS, address, _window(now)) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+        return [], _minutes_until_free(ADDRESS, address, now)
+    return claim([(ACCOUNT, account_key(email, address), cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"])],
+                 now)
+
+
+def record_address_failure(address: str, now: datetime) -> None:
+    """Count a failed login against its address (the caller commits)."""
+    db.session.add(LoginFailure(kind=ADDRESS, key=address, at=now))
 
 
 def release(ids: list[int]) -> None:

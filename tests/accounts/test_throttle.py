@@ -40,6 +40,26 @@ def test_simultaneous_guesses_evaluate_at_most_the_limit(app, make_user):
             service.utcnow() - timedelta(hours=1)) == outcomes.count("evaluated")
 
 
+def test_an_exam_room_behind_one_address_signs_in_together(app, make_user):
+    """More people than the address's failure limit sign in at once from one address (a room
+    behind NAT): all get in. Failures from that address still lock it."""
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    emails = [make_user() for _ in range(12)]
+
+    def sign_in(email: str) -> str:
+        return service.authenticate(email, PASSWORD, "192.0.2.10").email
+
+    signed_in = burst(app, 12, sign_in, prepare=iter(emails).__next__, request=True)
+    assert sorted(signed_in) == sorted(emails)
+    with app.test_request_context():
+        for email in emails[:3]:
+            with pytest.raises(service.AccountError):
+                service.authenticate(email, WRONG, "192.0.2.10")
+        with pytest.raises(service.ThrottledError):
+            service.authenticate(emails[3], PASSWORD, "192.0.2.10")
+        assert service.authenticate(emails[3], PASSWORD, "198.51.100.7").email == emails[3]
+
+
 def test_guessing_from_elsewhere_does_not_lock_the_owner_out(app, make_user):
     email = make_user()
     with app.test_request_context():
