@@ -265,9 +265,15 @@ def provisional_entry(item: Item) -> BankEntry:
 
 
 def calibrated_entries(run: CalibrationRun) -> dict[int, BankEntry]:
-    """item_id → parameters of every item in ``run``."""
-    return {p.item_id: BankEntry(p.item_id, p.model, p.a, tuple(p.b), tuple(p.category_map))
-            for p in run.parameters}
+    """item_id → parameters of every item in ``run``.
+
+    A run that was ever activated never changes again, so its entries are cached (practice
+    scores every answer against them)."""
+    if run.activated_at is None:
+        return _entries(run.id)
+    from talentpool.caching import cached
+
+    return cached("calibrated-entries", run.id, lambda: _entries(run.id), 32)
 
 
 def operational_entries(run: CalibrationRun) -> dict[int, BankEntry]:
@@ -282,10 +288,14 @@ def operational_entries(run: CalibrationRun) -> dict[int, BankEntry]:
 
 
 def _operational_entries(run_id: int) -> dict[int, BankEntry]:
+    return _entries(run_id, ItemParameter.operational.is_(True))
+
+
+def _entries(run_id: int, *where) -> dict[int, BankEntry]:
     rows = db.session.execute(
         select(ItemParameter.item_id, ItemParameter.model, ItemParameter.a, ItemParameter.b,
                ItemParameter.category_map)
-        .where(ItemParameter.run_id == run_id, ItemParameter.operational.is_(True))).all()
+        .where(ItemParameter.run_id == run_id, *where)).all()
     return {item_id: BankEntry(item_id, model, a, tuple(b), tuple(category_map))
             for item_id, model, a, b, category_map in rows}
 

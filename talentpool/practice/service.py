@@ -44,10 +44,6 @@ class TrackProgress:
 OPEN_ITEM = (Item.status == ACTIVE, Item.use == PRACTICE)
 
 
-def _active_items(track_id: str):
-    return select(Item).where(Item.track == track_id, *OPEN_ITEM)
-
-
 def overview(user_id: int) -> list[TrackProgress]:
     """Progress per track that has active items."""
     counts = dict(db.session.execute(select(Item.track, func.count()).where(
@@ -79,9 +75,14 @@ def overview(user_id: int) -> list[TrackProgress]:
 
 def next_item(user_id: int, track_id: str, rng: random.Random | None = None,
               exclude: str | None = None) -> Item | None:
-    """Never-attempted items first, then not-yet-mastered (weakest first), then the rest."""
+    """Never-attempted items first, then not-yet-mastered (weakest first), then the rest.
+
+    The choice reads three small columns of the track's items, not their content; only the
+    chosen item is loaded."""
     rng = rng or random.Random()
-    items = list(db.session.scalars(_active_items(track_id)))
+    items = db.session.execute(select(Item.id, Item.public_id, Item.thresholds)
+                               .where(Item.track == track_id, *OPEN_ITEM)
+                               .order_by(Item.id)).all()
     if not items:
         return None
     best = dict(db.session.execute(
@@ -91,12 +92,13 @@ def next_item(user_id: int, track_id: str, rng: random.Random | None = None,
     candidates = [i for i in items if i.public_id != exclude] or items
     fresh = [i for i in candidates if i.id not in best]
     if fresh:
-        return rng.choice(fresh)
-    open_items = [i for i in candidates if best[i.id] < i.max_category]
+        return db.session.get(Item, rng.choice(fresh).id)
+    open_items = [i for i in candidates if best[i.id] < len(i.thresholds)]
     if open_items:
         weakest = min(best[i.id] for i in open_items)
-        return rng.choice([i for i in open_items if best[i.id] == weakest])
-    return rng.choice(candidates)
+        return db.session.get(Item, rng.choice([i for i in open_items
+                                                if best[i.id] == weakest]).id)
+    return db.session.get(Item, rng.choice(candidates).id)
 
 
 def practice_item(public_id: str) -> Item | None:
