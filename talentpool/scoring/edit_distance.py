@@ -13,16 +13,14 @@ score built on it, is the same whichever is chosen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
 OpKind = Literal["equal", "insert", "delete", "replace"]
 
 
-@dataclass(frozen=True, slots=True)
-class EditOp:
+class EditOp(NamedTuple):
     """One run of operations turning ``source`` text into ``target`` text."""
 
     op: OpKind

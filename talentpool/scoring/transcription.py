@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from talentpool.scoring.base import Score, TaskScorer, clip_unit
@@ -58,9 +58,15 @@ def _punctuation_to_space() -> dict[int, str]:
             if unicodedata.category(chr(code)).startswith("P") and chr(code) not in KEPT_SIGNS}
 
 
+@lru_cache(maxsize=256)
 def normalise(text: str) -> str:
-    """The comparison form of a transcript (NFKC, case fold, no punctuation, CJK unspaced)."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    """The comparison form of a transcript (NFKC, case fold, no punctuation, CJK unspaced).
+
+    Cached: an item's gold text is normalised for every answer to it, and an answer once for
+    its validation and once for its score."""
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is far cheaper
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold()
     unpunctuated = folded.translate(_punctuation_to_space())
     collapsed = _WHITESPACE.sub(" ", unpunctuated).strip()
     return _SPACE_NEXT_TO_CJK.sub("", collapsed)
