@@ -50,6 +50,38 @@ ACCEPTED: Counter = Counter()
 EVENTS: Counter = Counter()
 ACCOUNTS: dict[str, itertools.count] = {}
 IN_FLIGHT: Counter = Counter()  # answers sent and not yet answered, per profile
+# Exam requests with the time they were sent (epoch s) and took (ms): the sitting's figures
+# once every candidate has started (``steady_state``).
+TIMED: list[tuple[str, float, float]] = []
+STEADY_KINDS = ("exam: answer", "exam: item page", "exam: start")
+
+
+@events.request.add_listener
+def time_exam_requests(name, start_time, response_time, **_kwargs) -> None:
+    if name.startswith(STEADY_KINDS):
+        TIMED.append((name, float(start_time), float(response_time)))
+
+
+def steady_state(pacing: float) -> dict:
+    """Percentiles of the exam requests sent at least one period after the last start
+    returned: the sitting once everyone is in, without the start's queue."""
+    starts = [(t, ms) for name, t, ms in TIMED if name == "exam: start"]
+    if not pacing or not starts:
+        return {}
+    first = min(t for t, _ms in starts)
+    cutoff = max(t + ms / 1000 for t, ms in starts) + pacing
+    kinds: dict[str, list[float]] = defaultdict(list)
+    for name, t, ms in TIMED:
+        if t >= cutoff and name != "exam: start":
+            kinds[name].append(ms)
+    result = {"from_s": cutoff - first, "until_s": max(t for _n, t, _ms in TIMED) - first,
+              "kinds": {}}
+    for name, times in sorted(kinds.items()):
+        times.sort()
+        pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]  # noqa: E731
+        result["kinds"][name] = {"n": len(times), "p50": pick(0.50), "p95": pick(0.95),
+                                 "p99": pick(0.99), "max": times[-1]}
+    return result
 
 
 @events.init_command_line_parser.add_listener
@@ -79,7 +111,9 @@ def write_counts(environment, **_kwargs) -> None:
             json.dump({"status": {name: {str(k): v for k, v in counts.items()}
                                   for name, counts in STATUS.items()},
                        "accepted": dict(ACCEPTED), "events": dict(EVENTS),
-                       "in_flight": dict(IN_FLIGHT)}, handle, indent=1)
+                       "in_flight": dict(IN_FLIGHT),
+                       "steady": steady_state(environment.parsed_options.pacing)},
+                      handle, indent=1)
 
 
 def next_account(user, prefix: str) -> str:

@@ -151,6 +151,16 @@ def sitting_table(step: Step, candidates: int, pacing: float) -> list[str]:
         lines.append(f"| {name} | {int(row['Request Count']):,} | "
                      f"{float(row['Requests/s']):.1f} | {ms(row, '50%')} | {ms(row, '95%')} | "
                      f"{ms(row, '99%')} | {ms(row, 'Max Response Time')} | {refused or '—'} |")
+    steady = step.counts.get("steady") or {}
+    if steady.get("kinds"):
+        lines += ["", (f"Once every candidate had started: the requests sent from "
+                       f"{steady['from_s']:.0f} s (one period after the last start returned) to "
+                       f"{steady['until_s']:.0f} s of the sitting:"), "",
+                  "| request | n | p50 ms | p95 ms | p99 ms | max ms |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for name, row in steady["kinds"].items():
+            lines.append(f"| {name} | {row['n']:,} | {row['p50']:.0f} | {row['p95']:.0f} | "
+                         f"{row['p99']:.0f} | {row['max']:.0f} |")
     return lines
 
 
