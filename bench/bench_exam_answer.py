@@ -186,13 +186,35 @@ def import_live(path: Path):
     return results, problems
 
 
-def build_bank(folder: Path, pool: int, persons: int, min_responses: int, seed: int) -> Bank:
-    """Import, field-test, calibrate and set level 5's standard; one database per pool size."""
+def set_standards_and_open(folder: Path, persons: int, rng: np.random.Generator,
+                           pretest: list[dict], pretest_pack: str, track: str, title: str):
+    """After the packs are imported (inside an app context): a simulated field test calibrates
+    the scales, simulated Angoff panels set level 5's cuts, the ``pretest`` items are imported
+    after calibration (so they stay pretest), and a level-5 mock session opens now. Returns the
+    field test's truth, the readiness of both parts and the session."""
     from talentpool.assessment import exam
     from talentpool.assessment.exam_bank import readiness, scheme
     from talentpool.assessment.field_test import simulate_angoff_panel, simulate_field_test
-    from talentpool.assessment.models import Item
     from talentpool.database import utcnow
+
+    truth = simulate_field_test(persons, rng)
+    for part in ("theory", "practical"):
+        simulate_angoff_panel(5, part, 0.0, rng, n_items=12)
+    _results, problems = import_live(write_pack(folder / "late", pretest_pack, track, pretest))
+    assert not problems, problems[:3]
+    level = scheme().levels[5]
+    states = [readiness(level, part) for part in ("theory", "practical")]
+    for state in states:
+        assert state.ready, state.problems
+    now = utcnow()
+    session = exam.create_session(5, title, now - dt.timedelta(hours=1),
+                                  now + dt.timedelta(days=2), None)
+    return truth, states, session
+
+
+def build_bank(folder: Path, pool: int, persons: int, min_responses: int, seed: int) -> Bank:
+    """Import, field-test, calibrate and set level 5's standard; one database per pool size."""
+    from talentpool.assessment.models import Item
     from talentpool.scoring import get_scorer
 
     started = time.perf_counter()
@@ -215,19 +237,9 @@ def build_bank(folder: Path, pool: int, persons: int, min_responses: int, seed: 
                 (folder / "packs", "bench-practical", "text_classification", practical)):
             _results, problems = import_live(write_pack(root, pack, track, items))
             assert not problems, problems[:3]
-        truth = simulate_field_test(persons, rng)
-        for part in ("theory", "practical"):
-            simulate_angoff_panel(5, part, 0.0, rng, n_items=12)
-        _results, problems = import_live(write_pack(folder / "late", "bench-pretest",
-                                                    "text_classification", pretest))
-        assert not problems, problems[:3]
-        level = scheme().levels[5]
-        states = [readiness(level, part) for part in ("theory", "practical")]
-        for state in states:
-            assert state.ready, state.problems
-        now = utcnow()
-        session = exam.create_session(5, "Level 5 · benchmark", now - dt.timedelta(hours=1),
-                                      now + dt.timedelta(days=2), None)
+        truth, states, session = set_standards_and_open(
+            folder, persons, rng, pretest, "bench-pretest", "text_classification",
+            "Level 5 · benchmark")
         answers = {}
         for row in db.session.scalars(select(Item)):
             scorer = get_scorer(row.type_id)
@@ -695,10 +707,15 @@ markers below are rewritten by each run; the findings after them are not.
 """
 
 
-def write_block(path: Path, block: str, name: str) -> None:
+def write_block(path: Path, block: str, name: str, header: str | None = None) -> None:
+    """Rewrite the ``<!-- bench:name -->`` block of a results file (appended when missing; a
+    missing file starts with ``header``)."""
     begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER + "\n## Results\n"
-    new = f"{begin}\n{block}\n{end}"
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = header if header is not None else HEADER + "\n## Results\n"
+    new = f"{begin}\n{block.rstrip(chr(10))}\n{end}"
     if begin in text and end in text:
         text = text[:text.index(begin)] + new + text[text.index(end) + len(end):]
     else:

@@ -8,7 +8,6 @@ practical pretest items, a level-5 mock session open now (no check-in), a practi
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from bench_exam_answer import (
     import_live,
     item,
     pretest_count,
+    set_standards_and_open,
     write_pack,
     write_scheme,
 )
@@ -91,10 +91,6 @@ def build(app, env: dict, pool: int, practice_items: int, persons: int, exam_acc
           practice_accounts: int, seed: int, folder: Path) -> LoadBank:
     """Import, field-test, calibrate, set level 5's standard, open a mock session and add the
     accounts (inside ``app``, whose settings are ``env``)."""
-    from talentpool.assessment import exam
-    from talentpool.assessment.exam_bank import readiness, scheme
-    from talentpool.assessment.field_test import simulate_angoff_panel, simulate_field_test
-    from talentpool.database import utcnow
     from talentpool.extensions import db
 
     started = time.perf_counter()
@@ -113,19 +109,9 @@ def build(app, env: dict, pool: int, practice_items: int, persons: int, exam_acc
                 (folder / "packs", "load-practice", PRACTICE_TRACK, practice)):
             _results, problems = import_live(write_pack(root, pack, track, items))
             assert not problems, problems[:3]
-        simulate_field_test(persons, rng)
-        for part in ("theory", "practical"):
-            simulate_angoff_panel(5, part, 0.0, rng, n_items=12)
-        _results, problems = import_live(write_pack(folder / "late", "load-pretest",
-                                                    PRACTICE_TRACK, pretest))
-        assert not problems, problems[:3]
-        level = scheme().levels[5]
-        states = [readiness(level, part) for part in ("theory", "practical")]
-        for state in states:
-            assert state.ready, state.problems
-        now = utcnow()
-        session = exam.create_session(5, "Level 5 · load benchmark", now - dt.timedelta(hours=1),
-                                      now + dt.timedelta(days=2), None)
+        _truth, states, session = set_standards_and_open(
+            folder, persons, rng, pretest, "load-pretest", PRACTICE_TRACK,
+            "Level 5 · load benchmark")
         session_id = session.public_id
         add_accounts(EXAM_PREFIX, exam_accounts)
         add_accounts(PRACTICE_PREFIX, practice_accounts)

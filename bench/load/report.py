@@ -7,11 +7,10 @@ import itertools
 import os
 import platform
 import sqlite3
-import subprocess
 from importlib.metadata import version
 from pathlib import Path
 
-from steps import ROOT, Step
+from steps import Step
 
 GROWTH = 1.10  # a step that adds less than 10 % answers/s over the one before: saturated
 YARDSTICK_ROWS = ("GET /healthz", "practice: next item", "practice: item page",
@@ -32,18 +31,6 @@ def machine(postgres: str | None, workers: int, threads: int) -> str:
             f"(gthread), Locust {version('locust')} (one process, FastHttpUser), SQLAlchemy "
             f"{version('sqlalchemy')}, Flask {version('flask')}; load average {load} (1, 5, "
             f"15 min) when the run ended; {dt.date.today().isoformat()}.")
-
-
-def code_state() -> str:
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], check=False, capture_output=True, text=True,
-                              cwd=ROOT).stdout.strip()
-
-    head = git("log", "-1", "--format=%h (%ci)")
-    changed = git("status", "--porcelain", "--", "talentpool").split("\n")
-    dirty = [line[3:] for line in changed if line.strip()]
-    return f"commit {head}" + (f", uncommitted changes in {', '.join(dirty)}" if dirty
-                               else ", no uncommitted changes under `talentpool/`")
 
 
 def agreement(step: Step) -> str:

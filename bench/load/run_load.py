@@ -41,6 +41,7 @@ sys.path.insert(0, str(HERE))
 
 import bank
 import report
+from bench_exam_answer import code_state, write_block
 import spy
 from steps import ROOT, Server, Step, postgres_backends, run_step, tree
 
@@ -313,20 +314,9 @@ def postgres_version(url: str) -> str | None:
         return None
 
 
-def write_block(path: Path, block: str, name: str) -> None:
-    begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Load benchmark\n"
-    new = f"{begin}\n{block}{end}"
-    if begin in text and end in text:
-        text = text[:text.index(begin)] + new + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + new + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     args = options()
-    started, code = time.perf_counter(), report.code_state()
+    started, code = time.perf_counter(), code_state()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = ROOT / "bench" / "out" / "load" / stamp
     print(f"logs, CSV files and py-spy samples: {out}", flush=True)
@@ -340,7 +330,8 @@ def main() -> None:
     if args.out == "-":
         print(block)
     else:
-        write_block(Path(args.out), block, "load-quick" if args.quick else "load")
+        write_block(Path(args.out), block, "load-quick" if args.quick else "load",
+                    header="# Load benchmark\n")
         print(block)
 
 
