@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from talentpool.accounts import throttle
 from talentpool.accounts.models import LoginSession, PasswordResetToken, PendingSignup, User
@@ -150,8 +151,10 @@ def session_user(user_id: str, token: str | None, max_age: timedelta) -> User | 
     """The user of a live session, or None if the session was revoked, expired or forged."""
     if not token or not user_id.isdigit():
         return None
-    row = db.session.scalar(select(LoginSession).where(
-        LoginSession.token_hash == token_digest(token), LoginSession.revoked_at.is_(None)))
+    # One statement per request: the session row with its user.
+    row = db.session.scalar(
+        select(LoginSession).join(LoginSession.user).options(contains_eager(LoginSession.user))
+        .where(LoginSession.token_hash == token_digest(token), LoginSession.revoked_at.is_(None)))
     now = utcnow()
     if row is None or row.user_id != int(user_id) or now - row.created_at > max_age:
         return None

@@ -141,6 +141,15 @@ def test_session_cookie_flags(client, auth, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_the_login_lasts_from_sign_in_and_pages_do_not_reissue_the_cookie(client, auth,
+                                                                          make_user):
+    response = auth.login(make_user())
+    assert "Expires=" in response.headers["Set-Cookie"]  # the lifetime, set once at sign-in
+    client.get("/home")  # shows (and so removes) the sign-in's flashed message
+    page = client.get("/home")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+
+
 def test_cookie_replayed_after_logout_is_refused(app, client, auth, make_user):
     auth.login(make_user())
     stolen = client.get_cookie("session").value

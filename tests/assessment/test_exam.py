@@ -185,6 +185,17 @@ def test_gold_and_parameters_never_reach_the_exam_page(app, client, bank, traine
         assert set(reply.json) == {"next_url", "state"}
 
 
+def test_the_exam_room_offers_no_way_out_but_hand_in_and_log_out(app, client, bank, trainee):
+    start(client, bank)
+    attempt = attempt_row(app)
+    html = client.get(f"/exams/attempts/{attempt.public_id}").get_data(as_text=True)
+    assert 'class="mainnav"' not in html and 'class="footer"' not in html
+    assert "/practice/" not in html
+    assert f"/exams/attempts/{attempt.public_id}/finish" in html
+    assert "/accounts/logout" in html
+    assert 'class="mainnav"' in client.get("/exams/").get_data(as_text=True)
+
+
 def test_stale_and_replayed_answers_are_rejected(app, client, bank, trainee):
     start(client, bank)
     first = answer_current(app, client, sequence=0)
