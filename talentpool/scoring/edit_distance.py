@@ -31,7 +31,7 @@ class EditOp(NamedTuple):
 def edit_operations(source: str, target: str) -> list[EditOp]:
     """A shortest edit script from ``source`` to ``target``, consecutive equal kinds merged."""
     return [EditOp(tag, source[i1:i2], target[j1:j2])
-            for tag, i1, i2, j1, j2 in Levenshtein.opcodes(source, target)]
+            for tag, i1, i2, j1, j2 in Levenshtein.opcodes(source, target).as_list()]
 
 
 def distance_of(ops: list[EditOp]) -> int:
