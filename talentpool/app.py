@@ -130,12 +130,17 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_context(app: Flask) -> None:
     """Values every template can use."""
+    from talentpool.assessment.tracks import task_type_name, track_name
     from talentpool.auth import Role
     from talentpool.i18n import LOCALES, current_locale, localized
     from talentpool.rich_text import to_html
 
     app.add_template_global(localized, "text")
     app.add_template_filter(to_html, "markdown")
+    app.add_template_filter(lambda type_id: task_type_name(type_id, current_locale()),
+                            "task_type")
+    app.add_template_filter(lambda track_id: track_name(track_id, current_locale()),
+                            "track_name")
 
     @app.context_processor
     def inject() -> dict:

@@ -192,8 +192,8 @@ def _operational_problem(column, result, stats, flags, minimum) -> str | None:
     """Why an item of the run must stay pretest, or None when it may score people."""
     items, errors = result.items, result.standard_errors
     n = int(stats.n_responses[column])
-    degenerate = [p.detail for p in result.item_problems if p.item == column]
-    if degenerate:
+    degenerate = [f"{p.kind}: {p.detail}" for p in result.item_problems if p.item == column]
+    if degenerate:  # calibration_wording says it again in the reader's language
         return "degenerate: " + "; ".join(degenerate)
     if not result.convergence.converged:
         return "the calibration did not converge"

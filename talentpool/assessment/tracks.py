@@ -59,3 +59,28 @@ PRACTICAL_SCALE = Scale("practical", "技能考核（全部实操赛道联合标
 SCALES: tuple[Scale, ...] = tuple(Scale(t.id, t.zh, t.en, (t.id,)) for t in TRACKS) + (
     PRACTICAL_SCALE,)
 SCALES_BY_ID = {scale.id: scale for scale in SCALES}
+
+# Display names of the task types (type ids are stored and never renamed; pages show these).
+TASK_TYPE_NAMES: dict[str, tuple[str, str]] = {
+    "single_choice": ("单选", "Single choice"),
+    "multi_choice": ("多选", "Multiple choice"),
+    "text_spans": ("文本片段标注", "Text spans"),
+    "bbox": ("矩形框标注", "Bounding boxes"),
+    "transcription": ("转写", "Transcription"),
+    "ranking": ("回答排序", "Response ranking"),
+    "cot_steps": ("推理步骤校验", "Reasoning steps"),
+    "review": ("标注质检", "Annotation review"),
+    "rubric": ("人工评分作答", "Rated written work"),
+}
+
+
+def task_type_name(type_id: str, locale: str) -> str:
+    """Display name of a task type in the locale ("zh_CN" or "en"); the id if unknown."""
+    zh, en = TASK_TYPE_NAMES.get(type_id, (type_id, type_id))
+    return en if locale == "en" else zh
+
+
+def track_name(track_id: str, locale: str) -> str:
+    """Display name of a track (written work included) in the locale; the id if unknown."""
+    track = PACK_TRACKS_BY_ID.get(track_id)
+    return track.name(locale) if track else track_id

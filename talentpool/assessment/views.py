@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from talentpool import charts
 from talentpool.assessment import bank, bp, calibration, drafts, item_reports
+from talentpool.assessment.calibration_wording import problem_text
 from talentpool.assessment.models import ACTIVE, DRAFT, RETIRED
 from talentpool.assessment.tracks import SCALES, SCALES_BY_ID
 from talentpool.auth import Role, role_required
@@ -44,7 +45,7 @@ def track(track_id: str):
         comparison = bank.compare(runs[1], runs[0])
     return render_template("assessment/track.html", track=SCALES_BY_ID[track_id],
                            rows=bank.item_rows(track_id), chart=chart, runs=runs,
-                           comparison=comparison)
+                           comparison=comparison, problem_text=problem_text)
 
 
 @bp.get("/items")

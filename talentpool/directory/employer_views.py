@@ -156,7 +156,8 @@ def shortlist_page(shortlist_id: str):
     shortlist = employers.find_shortlist(current_user.id, shortlist_id) or abort(404)
     entries = [(entry, employer_card(entry.profile, current_user.id, with_certificates=False))
                for entry in employers.listed_entries(shortlist)]
-    return render_template("directory/shortlist.html", shortlist=shortlist, entries=entries)
+    return render_template("directory/shortlist.html", shortlist=shortlist, entries=entries,
+                           tiers={t.id: t for t in load_rules()})
 
 
 @bp.post("/talent/shortlists/<shortlist_id>/remove/<profile_id>")
