@@ -35,9 +35,14 @@ def main() -> None:
               help="Also create this many listed talent-pool profiles (for benchmarks).")
 @click.option("--seed", "random_seed", default=2026, show_default=True, type=int,
               help="Random seed of the generated profiles.")
+@click.option("--reset", is_flag=True,
+              help="Delete every table of the database first and build the demo afresh "
+                   "(files in the instance folder stay). Asks before deleting.")
+@click.option("--yes", is_flag=True, help="Do not ask before --reset deletes the data.")
 @pass_script_info
 def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
-                 password: str | None, profiles: int, random_seed: int) -> None:
+                 password: str | None, profiles: int, random_seed: int, reset: bool,
+                 yes: bool) -> None:
     """Create or migrate the database, load exam packs and demo accounts, then serve."""
     from flask_migrate import upgrade
 
@@ -48,6 +53,8 @@ def demo_command(info: ScriptInfo, host: str, port: int, seed_only: bool,
         # Links printed here and signed into demo credentials must point at this server.
         app.config["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
     with app.app_context():
+        if reset:
+            _drop_every_table(app.config["SQLALCHEMY_DATABASE_URI"], ask=not yes)
         upgrade()
         click.echo(f"Database ready: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
         logins = seed_accounts(password)
@@ -107,6 +114,21 @@ def _import_demo_packs() -> None:
         click.echo(f"Exam pack {r.pack} v{r.version}: {r.added} added, {r.updated} updated, "
                    f"{r.unchanged} unchanged, {r.retired} retired")
     click.echo(approve_demo_drafts())
+
+
+def _drop_every_table(url: str, ask: bool) -> None:
+    """Drop every table of the database, the migration history included (``demo --reset``)."""
+    from sqlalchemy import MetaData
+
+    from talentpool.extensions import db
+
+    if ask:
+        click.confirm(f"Delete every table of {_safe_url(url)} and all the data in them?",
+                      abort=True)
+    tables = MetaData()
+    tables.reflect(bind=db.engine)
+    tables.drop_all(bind=db.engine)
+    click.echo(f"Deleted {len(tables.tables)} tables of {_safe_url(url)}.")
 
 
 def _safe_url(url: str) -> str:

@@ -90,7 +90,7 @@ def seed_certification() -> list[str]:
     from talentpool.assessment import exam, field_test, standards
     from talentpool.assessment.calibration import active_run
     from talentpool.certification.public import verify_url
-    from talentpool.certification.service import certificates_of
+    from talentpool.certification.service import certificates_of, valid_certificates_of
     from talentpool.database import utcnow
 
     rng = np.random.default_rng(20261201)
@@ -139,10 +139,11 @@ def seed_certification() -> list[str]:
     from talentpool.demo_rating import seed_written_work
 
     lines.extend(seed_written_work(now))
-    certificates = certificates_of(trainee.id)
-    if certificates:
-        lines.append(f"Demo certificate {certificates[0].serial}: "
-                     f"{verify_url(certificates[0].serial)}")
+    valid = valid_certificates_of(trainee.id)  # a re-run may have revoked or replaced one
+    if valid:
+        lines.append(f"Demo certificate {valid[0].serial}: {verify_url(valid[0].serial)}")
+    elif certificates_of(trainee.id):
+        lines.append("The demo trainee holds no valid certificate now (revoked or replaced).")
     return lines
 
 

@@ -8,12 +8,12 @@ from talentpool.accounts import service
 from talentpool.auth import Role
 
 
-def run_cli(tmp_path, *args, **env):
+def run_cli(tmp_path, *args, input=None, **env):
     environment = {**os.environ, "TALENTPOOL_INSTANCE": str(tmp_path / "instance"), **env}
     environment.pop("DATABASE_URL", None)
     environment.update(env)
     return subprocess.run([sys.executable, "-m", "talentpool", *args], capture_output=True,
-                          text=True, env=environment, timeout=120)
+                          text=True, env=environment, timeout=120, input=input)
 
 
 def test_demo_seed_only_migrates_and_prints_a_login_per_role(tmp_path):
@@ -32,6 +32,17 @@ def test_demo_seed_only_migrates_and_prints_a_login_per_role(tmp_path):
     assert "imported by admin@demo.talentpool.test approved by the demo content reviewer" \
         in first.stdout
     assert "no drafts waiting for review" in second.stdout
+    assert "Demo certificate " in second.stdout
+
+    kept = run_cli(tmp_path, "demo", "--seed-only", "--reset", input="n\n")
+    assert kept.returncode == 1 and "Aborted" in kept.stderr
+    assert "Deleted" not in kept.stdout
+    fresh = run_cli(tmp_path, "demo", "--seed-only", "--reset", "--yes")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "Deleted " in fresh.stdout and "tables of sqlite:///" in fresh.stdout
+    # built afresh: the packs are imported and approved again, as on the first run
+    assert "imported by admin@demo.talentpool.test approved by the demo content reviewer" \
+        in fresh.stdout
 
 
 def test_db_upgrade_command(tmp_path):
