@@ -17,6 +17,8 @@ write inside a read-only transaction is an error, so a new one cannot go unnotic
 from __future__ import annotations
 
 import os
+import re
+import secrets
 from datetime import UTC, datetime
 
 from flask import current_app, g, has_request_context, request
@@ -61,6 +63,25 @@ def compared_by_autogenerate(dialect: str):
         return all(hasattr(expression, "table") for expression in obj.expressions)
 
     return include
+
+
+def new_public_id() -> str:
+    """A random, unguessable id for URLs (never the integer primary key), 16 URL-safe characters
+    starting with a letter or digit: an id starting with "-" would be read as an option on a
+    command line, and spreadsheets would read it as a formula, so CSV exports would have to
+    alter it (talentpool/spreadsheets.py)."""
+    while True:
+        public_id = secrets.token_urlsafe(12)
+        if public_id[0].isalnum():
+            return public_id
+
+
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def is_public_id(text: object) -> bool:
+    """Whether ``text`` has the shape of a public id; other text (NUL …) never reaches a query."""
+    return isinstance(text, str) and _PUBLIC_ID.fullmatch(text) is not None
 
 
 def utcnow() -> datetime:

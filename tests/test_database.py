@@ -60,7 +60,7 @@ def test_sqlite_files_are_private_to_their_owner(tmp_path):
 
 
 def test_public_ids_are_unguessable_and_never_start_like_an_option_or_a_formula():
-    from talentpool.accounts.models import is_public_id, new_public_id
+    from talentpool.database import is_public_id, new_public_id
     from talentpool.spreadsheets import escape_cell
 
     ids = {new_public_id() for _ in range(5_000)}

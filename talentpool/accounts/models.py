@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import datetime
 
 from sqlalchemy import DateTime, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.auth import Role
-from talentpool.database import utcnow
+from talentpool.database import new_public_id, utcnow
 from talentpool.extensions import db
-
-
-def new_public_id() -> str:
-    """A random, unguessable id for URLs (never the integer primary key), 16 URL-safe characters
-    starting with a letter or digit: an id starting with "-" would be read as an option on a
-    command line, and spreadsheets would read it as a formula, so CSV exports would have to
-    alter it (talentpool/spreadsheets.py)."""
-    while True:
-        public_id = secrets.token_urlsafe(12)
-        if public_id[0].isalnum():
-            return public_id
-
-
-_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
-
-
-def is_public_id(text: object) -> bool:
-    """Whether ``text`` has the shape of a public id; other text (NUL …) never reaches a query."""
-    return isinstance(text, str) and _PUBLIC_ID.fullmatch(text) is not None
 
 
 ROLE_TYPE = Enum(

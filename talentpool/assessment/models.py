@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentpool.accounts.models import User, new_public_id
+from talentpool.accounts.models import User
 from talentpool.organisations.models import Organisation
-from talentpool.database import JSONType, utcnow
+from talentpool.database import JSONType, new_public_id, utcnow
 from talentpool.extensions import db
 
 ACTIVE = "active"  # live: practice, exams, calibration and field tests draw on it

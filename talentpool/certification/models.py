@@ -12,9 +12,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentpool.accounts.models import new_public_id
 from talentpool import field_crypto
-from talentpool.database import JSONType, utcnow
+from talentpool.database import JSONType, new_public_id, utcnow
 from talentpool.extensions import db
 from talentpool.organisations.models import Organisation
 

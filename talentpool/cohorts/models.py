@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentpool.accounts.models import User, new_public_id
-from talentpool.database import JSONType, utcnow
+from talentpool.accounts.models import User
+from talentpool.database import JSONType, new_public_id, utcnow
 from talentpool.extensions import db
 
 INSTITUTION_ADMIN = "admin"

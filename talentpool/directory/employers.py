@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from talentpool.accounts.models import User, is_public_id
-from talentpool.database import utcnow, will_write
+from talentpool.accounts.models import User
+from talentpool.database import is_public_id, utcnow, will_write
 from talentpool.directory.models import (
     ContactRequest, EmployerMember, EmployerOrganisation, ProfileView, SavedSearch, Shortlist,
     ShortlistEntry, TalentProfile,

@@ -14,8 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentpool.accounts.models import new_public_id
-from talentpool.database import JSONType, utcnow
+from talentpool.database import JSONType, new_public_id, utcnow
 from talentpool.extensions import db
 
 NO_LEVEL = 6  # best_level of a person without a valid certificate (levels run 5 → 1)

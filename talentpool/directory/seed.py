@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy import func, insert, select
 
-from talentpool.accounts.models import User, new_public_id
+from talentpool.accounts.models import User
 from talentpool.accounts.passwords import hash_password
 from talentpool.assessment.tracks import TRACKS
 from talentpool.auth import Role
@@ -22,7 +22,7 @@ from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.certification.serials import new_serial
 from talentpool.certification.service import signed_credential
 from talentpool.certification.status_list import free_indexes
-from talentpool.database import utcnow
+from talentpool.database import new_public_id, utcnow
 from talentpool.directory.models import (
     NO_LEVEL, ListingConsent, ProfileSkill, TalentProfile, TalentTier,
 )

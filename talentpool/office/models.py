@@ -19,8 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool import field_crypto
-from talentpool.accounts.models import new_public_id
-from talentpool.database import utcnow
+from talentpool.database import new_public_id, utcnow
 from talentpool.extensions import db
 
 # Registration states (stored, never renamed)

@@ -24,7 +24,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from talentpool.accounts.models import new_public_id
 from talentpool.assessment import pools
 from talentpool.assessment.models import ExamSession
 from talentpool.assessment.scheme import EligibilityRoute, LevelRule
@@ -32,7 +31,7 @@ from talentpool.certification.holders import identity_of
 from talentpool.certification.models import PhotoState
 from talentpool.certification.photos import photos_of
 from talentpool import field_crypto
-from talentpool.database import utcnow
+from talentpool.database import new_public_id, utcnow
 from talentpool.extensions import db
 from talentpool.input_guard import clean_filename
 from talentpool.office.models import (

@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import DateTime, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentpool.accounts.models import new_public_id
 from talentpool.assessment.models import Item
-from talentpool.database import JSONType, utcnow
+from talentpool.database import JSONType, new_public_id, utcnow
 from talentpool.extensions import db
 
 

@@ -13,8 +13,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentpool.accounts.models import new_public_id
-from talentpool.database import JSONType, utcnow
+from talentpool.database import JSONType, new_public_id, utcnow
 from talentpool.extensions import db
 
 # Rating-task states (stored, never renamed)

@@ -15,8 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentpool.accounts.models import User, new_public_id
-from talentpool.database import JSONType, utcnow
+from talentpool.accounts.models import User
+from talentpool.database import JSONType, new_public_id, utcnow
 from talentpool.extensions import db
 
 # Hearing states (stored, never renamed)

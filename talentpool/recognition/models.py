@@ -12,8 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from talentpool.accounts.models import new_public_id
-from talentpool.database import utcnow
+from talentpool.database import new_public_id, utcnow
 from talentpool.extensions import db
 
 
