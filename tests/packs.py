@@ -86,3 +86,17 @@ def import_live(path: Path, by=None):
         if waiting:
             drafts.approve_many(waiting, content_reviewer())
     return results, problems
+
+
+def make_practice_bank(root: Path, counts: dict[str, int]) -> None:
+    """Live practice items: ``counts[track]`` of the track's first task type, one pack per
+    track (inside an app context). Training plans may ask for at most this many per track."""
+    from talentpool.assessment.tracks import TRACKS_BY_ID
+
+    for track, count in counts.items():
+        type_id = TRACKS_BY_ID[track].task_types[0]
+        folder = make_pack(root / "practice-bank", f"practice-{track.replace('_', '-')}",
+                           items=[make_item(type_id, f"pb-{n}") for n in range(count)],
+                           track=track)
+        _results, problems = import_live(folder)
+        assert problems == [], problems

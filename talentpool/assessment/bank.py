@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from talentpool.assessment.calibration import active_run, build_bank, calibrated_entries
 from talentpool.assessment import exposure
 from talentpool.assessment.models import (
-    ACTIVE, DRAFT, RETIRED, CalibrationRun, Item, ItemParameter,
+    ACTIVE, DRAFT, PRACTICE, RETIRED, CalibrationRun, Item, ItemParameter,
 )
 from talentpool.database import utcnow
 from talentpool.extensions import db
@@ -195,3 +195,9 @@ def search(words: str, track: str, use: str, status: str, element: str
 
 def item_by_public_id(public_id: str) -> Item | None:
     return db.session.scalar(select(Item).where(Item.public_id == public_id))
+
+
+def practice_item_counts() -> dict[str, int]:
+    """Active practice items per track: the most a training plan can ask a trainee to answer."""
+    return dict(db.session.execute(select(Item.track, func.count()).where(
+        Item.status == ACTIVE, Item.use == PRACTICE).group_by(Item.track)).all())

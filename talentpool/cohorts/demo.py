@@ -29,8 +29,13 @@ def seed_institution(staff_email: str, admin_email: str, trainee_emails: list[st
     cohort = db.session.scalar(select(Cohort).where(Cohort.institution_id == institution.id,
                                                     Cohort.name == DEMO_COHORT))
     if cohort is None:
+        available = service.practice_items_available()
+        quotas = {track: min(quota, available.get(track, 0))
+                  for track, quota in DEMO_QUOTAS.items() if available.get(track)}
+        if not quotas:
+            return f"institution {DEMO_INSTITUTION}; no demo cohort: no practice items yet"
         today = utcnow().date()
-        cohort = service.create_cohort(institution.id, DEMO_COHORT, 5, DEMO_QUOTAS,
+        cohort = service.create_cohort(institution.id, DEMO_COHORT, 5, quotas,
                                        today - timedelta(days=14), today + timedelta(days=46),
                                        staff)
     for email in trainee_emails:

@@ -9,7 +9,7 @@ from wtforms import (
     DateField, DateTimeLocalField, EmailField, IntegerField, PasswordField, SelectChoice,
     SelectField, StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from talentpool.accounts.forms import StrongPasswordMixin, valid_email
 from talentpool.assessment.tracks import TRACKS
@@ -40,13 +40,24 @@ class CohortForm(FlaskForm):
     starts_on = DateField(_l("Start date"), validators=[_required()])
     deadline = DateField(_l("Deadline"), validators=[_required()])
 
-    def quotas(self) -> dict[str, int]:
-        return {t.id: getattr(self, f"quota_{t.id}").data or 0 for t in TRACKS}
+    def quotas(self) -> dict[str, int | None]:
+        """Quota per track as typed; the service says what is wrong with a value."""
+        return {t.id: getattr(self, f"quota_{t.id}").data for t in TRACKS}
+
+    def show_error(self, message: str, field: str | None) -> None:
+        """Put a refused plan's message beside the field it is about."""
+        target = getattr(self, field, None) if field else None
+        (target.errors if target is not None else self.plan_errors).append(message)
+
+    @property
+    def plan_errors(self) -> list[str]:
+        return self.__dict__.setdefault("_plan_errors", [])
 
 
 for _track in TRACKS:
+    # The label is the track id: the page shows each track's name in the reader's language.
     setattr(CohortForm, f"quota_{_track.id}", IntegerField(
-        _track.zh, validators=[Optional(), NumberRange(min=0, max=10_000)]))
+        _track.id, validators=[Optional()]))
 
 
 class RosterForm(FlaskForm):

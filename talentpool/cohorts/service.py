@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from talentpool.accounts import tokens
 from talentpool.accounts.models import User
 from talentpool.accounts.service import email_problem, find_user_by_email, normalise_email
+from talentpool.assessment import bank
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.auth import Role
 from talentpool.cohorts.models import (
@@ -23,12 +24,18 @@ from talentpool.cohorts.models import (
 )
 from talentpool.database import utcnow, will_write
 from talentpool.extensions import db
+from talentpool.i18n import current_locale
 
 MAX_QUOTA = 10_000
 
 
 class CohortError(Exception):
-    """A refused institution action; ``str(error)`` is a translated message."""
+    """A refused institution action; ``str(error)`` is a translated message and ``field``
+    the form field it is about (None: the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # Institutions and staff ---------------------------------------------------------------
@@ -127,20 +134,39 @@ def cohort_trainee(cohort: Cohort, user_public_id: str) -> Enrolment | None:
         Enrolment.cohort_id == cohort.id, User.public_id == user_public_id))
 
 
-def check_plan(name: str, target_level: int, quotas: dict[str, int], starts_on: date,
+def practice_items_available() -> dict[str, int]:
+    """Practice items per track: the largest quota a plan may set."""
+    return bank.practice_item_counts()
+
+
+def check_plan(name: str, target_level: int, quotas: dict[str, int | None], starts_on: date,
                deadline: date) -> dict[str, int]:
-    """The cleaned quotas, or CohortError saying what is wrong with the plan."""
+    """The cleaned quotas (tracks left empty or at 0 dropped), or CohortError naming the field
+    that is wrong: a quota is a whole number of distinct practice items, so it cannot be
+    negative or exceed the items the track's practice bank holds."""
     if not name.strip() or len(name.strip()) > 120:
-        raise CohortError(_("Enter a name of 1 to 120 characters."))
+        raise CohortError(_("Enter a name of 1 to 120 characters."), "name")
     if target_level not in (1, 2, 3, 4, 5):
-        raise CohortError(_("The level must be 1, 2, 3, 4 or 5."))
-    cleaned = {track: int(n) for track, n in quotas.items() if track in TRACKS_BY_ID and n}
+        raise CohortError(_("The level must be 1, 2, 3, 4 or 5."), "target_level")
+    available = practice_items_available()
+    cleaned = {}
+    for track_id, n in quotas.items():
+        track = TRACKS_BY_ID.get(track_id)
+        if track is None or not n:
+            continue
+        field = f"quota_{track_id}"
+        if n < 0:
+            raise CohortError(_("A quota cannot be negative: enter the number of items each "
+                                "trainee should answer, or leave it empty."), field)
+        if n > min(MAX_QUOTA, available.get(track_id, 0)):
+            raise CohortError(_("The practice bank of %(track)s holds %(n)d items; a quota can "
+                                "ask for at most that many.", track=track.name(current_locale()),
+                                n=available.get(track_id, 0)), field)
+        cleaned[track_id] = int(n)
     if not cleaned:
-        raise CohortError(_("Choose at least one track with a practice quota."))
-    if any(not 0 < n <= MAX_QUOTA for n in cleaned.values()):
-        raise CohortError(_("A quota is a number of items between 1 and %(max)d.", max=MAX_QUOTA))
+        raise CohortError(_("Choose at least one track with a practice quota."), "quotas")
     if deadline <= starts_on:
-        raise CohortError(_("The deadline must come after the start date."))
+        raise CohortError(_("The deadline must come after the start date."), "deadline")
     return cleaned
 
 

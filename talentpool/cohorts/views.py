@@ -103,10 +103,11 @@ def new_cohort():
                                            form.target_level.data, form.quotas(),
                                            form.starts_on.data, form.deadline.data, current_user)
         except service.CohortError as error:
-            form.name.errors.append(str(error))
+            form.show_error(str(error), error.field)
         else:
             return redirect(url_for("cohorts.enrol", public_id=cohort.public_id))
-    return render_template("cohorts/plan_form.html", form=form, cohort=None, tracks=TRACKS)
+    return render_template("cohorts/plan_form.html", form=form, cohort=None, tracks=TRACKS,
+                           available=service.practice_items_available())
 
 
 @bp.route("/cohorts/<public_id>/plan", methods=["GET", "POST"])
@@ -123,11 +124,12 @@ def plan(public_id: str):
             service.update_plan(cohort, form.name.data, form.target_level.data, form.quotas(),
                                 form.starts_on.data, form.deadline.data)
         except service.CohortError as error:
-            form.name.errors.append(str(error))
+            form.show_error(str(error), error.field)
         else:
             flash(_("Training plan saved."), "success")
             return redirect(url_for("cohorts.dashboard", public_id=cohort.public_id))
-    return render_template("cohorts/plan_form.html", form=form, cohort=cohort, tracks=TRACKS)
+    return render_template("cohorts/plan_form.html", form=form, cohort=cohort, tracks=TRACKS,
+                           available=service.practice_items_available())
 
 
 @bp.post("/cohorts/<public_id>/archive")

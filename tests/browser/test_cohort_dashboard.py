@@ -27,7 +27,7 @@ def test_cohort_dashboard_shows_charts(live_app, live_server, page, tmp_path):
         admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)
         trainee = create_user("t@example.org", "王小明", PASSWORD, Role.TRAINEE)
         institution, _link = service.create_institution("甲培训基地", staff.email, admin)
-        cohort = service.create_cohort(institution.id, "春季班", 5, {"text_classification": 8},
+        cohort = service.create_cohort(institution.id, "春季班", 5, {"text_classification": 4},
                                        (now - timedelta(days=5)).date(),
                                        (now + timedelta(days=25)).date(), staff)
         enrolment.join(cohort.join_code, trainee)

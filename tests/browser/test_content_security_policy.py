@@ -21,7 +21,7 @@ from tests.browser.test_task_uis import drag_image
 from tests.conftest import PASSWORD
 from tests.directory.conftest import Pool
 from tests.exam_bank import make_ready_bank
-from tests.packs import import_live, make_item, make_pack
+from tests.packs import import_live, make_item, make_pack, make_practice_bank
 
 # Reports each violation to Python at once, so none is lost when the page navigates away.
 REPORT_VIOLATIONS = """
@@ -97,6 +97,7 @@ def build_site(app, tmp_path) -> dict:
         staff = create_user("staff@example.org", "李老师", PASSWORD, Role.INSTITUTION_STAFF)
         admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)
         institution, _link = service.create_institution("甲培训基地", staff.email, admin)
+        make_practice_bank(tmp_path, {"object_detection": 2, "speech_transcription": 2})
         cohort = service.create_cohort(
             institution.id, "春季班", 5, {"object_detection": 2, "speech_transcription": 2},
             (now - timedelta(days=5)).date(), (now + timedelta(days=25)).date(), staff)

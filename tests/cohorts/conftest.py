@@ -12,6 +12,7 @@ from talentpool.auth import Role
 from talentpool.assessment.models import Item
 from talentpool.cohorts import enrolment, service
 from talentpool.practice.models import Response, SkillEstimate
+from tests.packs import make_practice_bank
 
 
 def answer(user_id: int, item: Item, score: float, when: datetime) -> Response:
@@ -51,7 +52,15 @@ def make_institution(app, make_user, name: str, trainee_name: str) -> Side:
 
 
 @pytest.fixture
-def two_institutions(app, make_user):
+def practice_bank(app, tmp_path):
+    """Enough practice items for the plans these tests set."""
+    with app.app_context():
+        make_practice_bank(tmp_path, {"text_classification": 12, "theory": 12,
+                                      "object_detection": 4})
+
+
+@pytest.fixture
+def two_institutions(app, make_user, practice_bank):
     return (make_institution(app, make_user, "甲培训基地", "张三"),
             make_institution(app, make_user, "Beta Academy", "Li Si"))
 

@@ -52,9 +52,10 @@ def small_cohort(app, tmp_path, make_user, two_institutions):
         a, b = find_user_by_email(ann), find_user_by_email(bob)
         enrolment.join(cohort.join_code, a)
         enrolment.join(cohort.join_code, b)
-        text_items = list(db.session.scalars(
-            select(Item).where(Item.track == "text_classification")))
-        theory_items = list(db.session.scalars(select(Item).where(Item.track == "theory")))
+        text_items = list(db.session.scalars(select(Item).where(
+            Item.track == "text_classification", Item.key.startswith("q")).order_by(Item.id)))
+        theory_items = list(db.session.scalars(select(Item).where(
+            Item.track == "theory", Item.key.startswith("t")).order_by(Item.id)))
         march = lambda day: datetime(2026, 3, day, 10)  # noqa: E731
         # Ann: 6 text answers on 2 March (scores 1 1 0 1 0 1), 3 theory on 5 March (1 0 1)
         rows = [answer(a.id, i, s, march(2)) for i, s in zip(text_items, [1, 1, 0, 1, 0, 1])]

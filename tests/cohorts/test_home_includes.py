@@ -37,7 +37,7 @@ def test_institution_home_include(app, make_user, two_institutions):
         assert 'class="empty"' in html
 
 
-def test_demo_seed_is_idempotent(app, make_user):
+def test_demo_seed_is_idempotent(app, make_user, practice_bank):
     staff, admin = make_user(Role.INSTITUTION_STAFF), make_user(Role.ADMIN)
     trainee = make_user(Role.TRAINEE)
     with app.app_context():

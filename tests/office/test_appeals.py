@@ -5,6 +5,7 @@ certificate) or a pass into a fail; the certificate waits while an appeal is ope
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from tests.assessment.test_exam import gold_for
 from tests.conftest import csrf_from, make_organisation
 from tests.exam_bank import make_ready_bank
 from tests.office.helpers import make_sitting, publish_now, seat
+from tests.packs import make_practice_bank
 from tests.rating.panel_helpers import WEAK, hold_hearing
 
 @pytest.fixture
@@ -231,6 +233,7 @@ def test_the_panel_part_goes_to_neither_its_members_nor_the_candidates_teacher(
         boss = find_user_by_email(admin)
         school, _link = cohorts.create_institution("Institution A", teacher, boss)
         db.session.commit()
+        make_practice_bank(Path(app.instance_path) / "packs", {"theory": 10})
         cohort = cohorts.create_cohort(school.id, "Spring", 2, {"theory": 10}, date.today(),
                                        date.today() + timedelta(days=60), boss)
         enrolment.join(cohort.join_code, find_user_by_email(candidate))

@@ -10,6 +10,7 @@ before the sitting opens, and the panel reads it.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from tests.assessment.test_exam import gold_for
 from tests.conftest import csrf_from
 from tests.exam_bank import make_ready_bank
 from tests.office.helpers import make_sitting, publish_now, seat
+from tests.packs import make_practice_bank
 from tests.rating.panel_helpers import FULL, WEAK, plan_id_of
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -59,6 +61,7 @@ def waiting(app, tmp_path, make_user):
         home, _link = cohorts.create_institution("Institution A", people["home_admin"], admin)
         cohorts.add_instructor(home, people["teacher"], admin)
         db.session.commit()
+        make_practice_bank(Path(app.instance_path) / "packs", {"theory": 10})
         cohort = cohorts.create_cohort(home.id, "Spring", 2, {"theory": 10}, date.today(),
                                        date.today() + timedelta(days=60), admin)
         candidate = find_user_by_email(people["candidate"])
