@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects to ``app``."""
     from talentpool import rate_limits
     from talentpool.i18n import current_locale
+    from talentpool.timezones import current_timezone_name
 
     db.init_app(app)
     app.before_request(mark_read_only_request)  # first, before anything reads
@@ -82,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # the server-side session token does this job
     csrf.init_app(app)
     babel.init_app(app, locale_selector=current_locale,
+                   timezone_selector=current_timezone_name,
                    default_translation_directories="translations")
     rate_limits.init_app(app)
 
@@ -130,10 +132,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_context(app: Flask) -> None:
     """Values every template can use."""
+    from flask_babel import format_datetime, gettext
+
     from talentpool.assessment.tracks import task_type_name, track_name
     from talentpool.auth import Role
     from talentpool.i18n import LOCALES, current_locale, localized
     from talentpool.rich_text import to_html
+    from talentpool.timezones import zone_label
 
     app.add_template_global(localized, "text")
     app.add_template_filter(to_html, "markdown")
@@ -141,6 +146,15 @@ def register_template_context(app: Flask) -> None:
                             "task_type")
     app.add_template_filter(lambda track_id: track_name(track_id, current_locale()),
                             "track_name")
+    # Stored times (naive UTC) in the reader's time zone (talentpool.timezones).
+    for name, pattern in (("when", "yyyy-MM-dd HH:mm"), ("when_s", "yyyy-MM-dd HH:mm:ss"),
+                          ("day", "yyyy-MM-dd"), ("clock", "HH:mm")):
+        app.add_template_filter(
+            lambda moment, pattern=pattern: format_datetime(moment, pattern) if moment else "",
+            name)
+    app.add_template_global(lambda: zone_label(current_locale()), "zone_label")
+    app.add_template_global(lambda: gettext("In your time zone, %(zone)s (change it in Settings).",
+                                            zone=zone_label(current_locale())), "zone_hint")
 
     @app.context_processor
     def inject() -> dict:

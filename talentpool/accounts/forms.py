@@ -85,3 +85,17 @@ class AcceptInvitationForm(StrongPasswordMixin, FlaskForm):
     display_name = StringField(_l("Your name"), validators=[_required(), Length(max=80)])
     password = PasswordField(_l("Password"), validators=[_required()])
     confirm = PasswordField(_l("Repeat the password"), validators=_confirm())
+
+
+class SettingsForm(FlaskForm):
+    """The interface language and the time zone pages use for this account."""
+
+    locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"),
+                                                   SelectChoice("en", "English")])
+    timezone = SelectField(_l("Time zone"), validate_choice=False)
+
+    def validate_timezone(self, field) -> None:
+        from talentpool.timezones import is_timezone
+
+        if not is_timezone(field.data):
+            raise ValidationError(_l("Choose a time zone from the list."))

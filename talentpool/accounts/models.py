@@ -28,6 +28,9 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(ROLE_TYPE, index=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # IANA zone in which the user's pages show and take times (talentpool.timezones).
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai",
+                                          server_default="Asia/Shanghai")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

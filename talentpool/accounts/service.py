@@ -208,6 +208,12 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
+def save_settings(user: User, locale: str, timezone: str) -> None:
+    """The account's language and time zone (the form checked both)."""
+    user.locale, user.timezone = locale, timezone
+    db.session.commit()
+
+
 def purge_expired(now: datetime | None = None) -> str:
     """Delete expired or used reset tokens, dead sessions and old failures; one commit."""
     now = now or utcnow()

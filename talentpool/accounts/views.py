@@ -7,15 +7,18 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms import SelectChoice
 
 from talentpool.accounts import bp, service, signups, tokens
 from talentpool.accounts.forms import (
     AcceptInvitationForm, ChangePasswordForm, ConfirmSignupForm, InvitationForm, LoginForm,
-    ResetPasswordForm, ResetRequestForm, SignupForm,
+    ResetPasswordForm, ResetRequestForm, SettingsForm, SignupForm,
 )
 from talentpool.auth import Role, role_required
 from talentpool.extensions import login_manager
+from talentpool.i18n import current_locale
 from talentpool.security_headers import no_referrer
+from talentpool.timezones import timezone_choices
 from talentpool.urls import local_path
 
 SESSION_KEY = "sid"
@@ -125,6 +128,21 @@ def change_password():
             flash(_("Password changed. You were logged out on every other device."), "success")
             return redirect(url_for("home.home"))
     return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """The account's language and time zone."""
+    form = SettingsForm(locale=current_locale(), timezone=current_user.timezone)
+    form.timezone.choices = [SelectChoice(name, label)
+                             for name, label in timezone_choices(current_locale())]
+    if form.validate_on_submit():
+        service.save_settings(current_user, form.locale.data, form.timezone.data)
+        session["lang"] = form.locale.data
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form)
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -29,6 +29,7 @@ from talentpool.office.models import APPROVED, PRESENT, Registration
 from talentpool.organisations import service as organisations
 from talentpool.organisations.models import Organisation
 from talentpool.scoring import ScoringError, categorize, get_scorer
+from talentpool.timezones import local_text
 
 
 class ExamError(Exception):
@@ -107,8 +108,9 @@ def eligibility_problem(user_id: int, level: int, now: datetime,
         ExamAttempt.user_id == user_id, ExamAttempt.level == level,
         ExamAttempt.passed.is_(False), kind))
     if last_failed and now < last_failed + timedelta(days=rule.retake_wait_days):
+        retake_from = last_failed + timedelta(days=rule.retake_wait_days)
         return _("You can retake level %(level)d from %(date)s.", level=level,
-                 date=(last_failed + timedelta(days=rule.retake_wait_days)).strftime("%Y-%m-%d"))
+                 date=local_text(retake_from, pattern="yyyy-MM-dd"))
     return None
 
 

@@ -15,6 +15,7 @@ from talentpool.database import utcnow
 from talentpool.i18n import current_locale
 from talentpool.office import results
 from talentpool.practice.service import AnswerError, parse_answer_body
+from talentpool.timezones import from_local
 
 exams_bp = Blueprint("exams", __name__, url_prefix="/exams")
 
@@ -129,10 +130,11 @@ def sessions_admin():
 
 
 def _when(raw: str | None) -> datetime:
+    """A time entered in the administrator's time zone, as stored (naive UTC)."""
     try:
-        return datetime.fromisoformat((raw or "").strip())
+        return from_local(datetime.fromisoformat((raw or "").strip()))
     except ValueError:
-        raise exam.ExamError(_("Give dates as YYYY-MM-DD HH:MM (UTC).")) from None
+        raise exam.ExamError(_("Give dates as YYYY-MM-DD HH:MM.")) from None
 
 
 from talentpool.assessment import standards_views  # noqa: E402,F401  (its routes join exams_bp)

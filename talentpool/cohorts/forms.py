@@ -69,8 +69,8 @@ class RosterForm(FlaskForm):
 class SessionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[_required(), Length(max=120)])
     level = SelectField(_l("Level"), coerce=int, choices=LEVEL_CHOICES)
-    opens_at = DateTimeLocalField(_l("Opens (UTC)"), validators=[_required()])
-    closes_at = DateTimeLocalField(_l("Closes (UTC)"), validators=[_required()])
+    opens_at = DateTimeLocalField(_l("Opens"), validators=[_required()])  # the user's zone
+    closes_at = DateTimeLocalField(_l("Closes"), validators=[_required()])
 
 
 class AcceptEnrolmentForm(StrongPasswordMixin, FlaskForm):

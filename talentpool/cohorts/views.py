@@ -20,6 +20,7 @@ from talentpool.cohorts.forms import (
 from talentpool.cohorts.models import INSTITUTION_ADMIN
 from talentpool.database import utcnow
 from talentpool.security_headers import no_referrer
+from talentpool.timezones import from_local
 
 staff_only = role_required(Role.INSTITUTION_STAFF)
 
@@ -196,8 +197,9 @@ def schedule_session(public_id: str):
     form = SessionForm()
     if form.validate_on_submit():
         try:
-            exam.create_session(form.level.data, form.title.data, form.opens_at.data,
-                                form.closes_at.data, current_user.id, cohort_id=cohort.id)
+            exam.create_session(form.level.data, form.title.data, from_local(form.opens_at.data),
+                                from_local(form.closes_at.data), current_user.id,
+                                cohort_id=cohort.id)
         except exam.ExamError as error:
             flash(str(error), "error")
         else:

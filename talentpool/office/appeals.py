@@ -35,6 +35,7 @@ from talentpool.office.models import APPEAL_DECIDED, APPEAL_OPEN, APPEAL_PARTS, 
 from talentpool.organisations.audit import record
 from talentpool.organisations.models import OfficeRole, Organisation, OrganisationMember
 from talentpool.scoring import ScoringError, categorize
+from talentpool.timezones import local_text
 
 UPHELD, CHANGED = "upheld", "changed"
 MAX_REASON = 4000
@@ -45,7 +46,7 @@ class AppealError(Exception):
 
 
 def _stamp(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}"
+    return local_text(moment)
 
 
 def appealable_parts(attempt: ExamAttempt) -> list[str]:
@@ -72,7 +73,7 @@ def file_appeal(user, attempt_public_id: str, part: str, reason: str,
         raise AppealError(_("The results of this sitting are not published yet; you can ask "
                             "for a re-check once they are."))
     if now >= session.appeal_closes_at:
-        raise AppealError(_("The appeal window of this sitting closed on %(date)s (UTC); "
+        raise AppealError(_("The appeal window of this sitting closed on %(date)s; "
                             "appeals are no longer accepted.",
                             date=_stamp(session.appeal_closes_at)))
     if part not in APPEAL_PARTS or part not in appealable_parts(attempt):

@@ -24,6 +24,7 @@ from talentpool.extensions import db
 from talentpool.office.models import APPEAL_OPEN, SIGN_OFF, Appeal, ProctorLogEntry
 from talentpool.organisations.audit import record
 from talentpool.organisations.models import Organisation
+from talentpool.timezones import local_text
 
 
 class PublicationError(Exception):
@@ -55,11 +56,11 @@ def publish(organisation: Organisation, session_public_id: str, actor,
         raise PublicationError(_("No such sitting of this organisation."))
     if session.results_published_at is not None:
         raise PublicationError(_("These results were already published on %(date)s.",
-                                 date=f"{session.results_published_at:%Y-%m-%d %H:%M}"))
+                                 date=local_text(session.results_published_at)))
     if now < session.closes_at and not signed_off(session):
         raise PublicationError(_("The sitting is open until %(date)s and its supervisor has not "
                                  "signed it off; publish its results after either.",
-                                 date=f"{session.closes_at:%Y-%m-%d %H:%M}"))
+                                 date=local_text(session.closes_at)))
     pending = db.session.scalar(select(db.func.count()).select_from(ExamAttempt).where(
         ExamAttempt.session_id == session.id,
         ExamAttempt.state.in_((*OPEN_STATES, "awaiting_rating", "awaiting_panel"))))
@@ -85,8 +86,9 @@ def _tell_candidates(session: ExamSession) -> None:
     for person in people:
         send_mail(person.email, _("Your results of %(title)s are published", title=session.title),
                   _("The results of %(title)s are published on your exam page. You may ask "
-                    "for a part to be re-scored until %(date)s (UTC).", title=session.title,
-                    date=f"{session.appeal_closes_at:%Y-%m-%d %H:%M}"))
+                    "for a part to be re-scored until %(date)s (%(zone)s).", title=session.title,
+                    date=local_text(session.appeal_closes_at, person.timezone),
+                    zone=person.timezone))
 
 
 def may_issue(attempt: ExamAttempt, now: datetime) -> bool:

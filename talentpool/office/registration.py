@@ -39,6 +39,7 @@ from talentpool.office.models import (
 )
 from talentpool.organisations.audit import record
 from talentpool.organisations.models import Organisation
+from talentpool.timezones import local_text
 
 MAX_FILES, MAX_FILES_IN_ALL = 5, 15
 DEFAULT_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -173,9 +174,9 @@ def window_open(plan: Plan, now: datetime | None = None) -> bool:
 def _refuse_ineligible(user, plan: Plan, now: datetime) -> None:
     if not window_open(plan, now):
         raise RegistrationError(_("Registration for this plan is open from %(opens)s to "
-                                  "%(closes)s (UTC); it is not open now.",
-                                  opens=f"{plan.registration_opens_at:%Y-%m-%d %H:%M}",
-                                  closes=f"{plan.registration_closes_at:%Y-%m-%d %H:%M}"))
+                                  "%(closes)s; it is not open now.",
+                                  opens=local_text(plan.registration_opens_at),
+                                  closes=local_text(plan.registration_closes_at)))
     missing = missing_prerequisites(user.id)
     if IDENTITY in missing:
         raise RegistrationError(_("Enter your identity document (ID type and number) on the "

@@ -1,5 +1,5 @@
 """Forms of the office's plans, sittings, staff, check-in and proctor log. Times are entered in
-Beijing time; the services take UTC (``plans.from_local_time``)."""
+the user's time zone; the services take UTC (``timezones.from_local``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from talentpool.organisations.forms import LEVEL_CHOICES
 
 def _when(label):
     return DateTimeLocalField(label, validators=[
-        InputRequired(message=_l("Enter the date and time (Beijing time)."))])
+        InputRequired(message=_l("Enter the date and time."))])
 
 
 class PlanForm(FlaskForm):
@@ -28,16 +28,16 @@ class PlanForm(FlaskForm):
     level = SelectField(_l("Level"), choices=LEVEL_CHOICES, coerce=int)
     batch = StringField(_l("Batch (e.g. 2026-04)"), validators=[
         DataRequired(message=_l("Give the batch.")), Length(max=40)])
-    registration_opens_at = _when(_l("Registration opens (Beijing time)"))
-    registration_closes_at = _when(_l("Registration closes (Beijing time)"))
+    registration_opens_at = _when(_l("Registration opens"))
+    registration_closes_at = _when(_l("Registration closes"))
 
 
 class SittingForm(FlaskForm):
     """A sitting of a plan."""
 
     title = StringField(_l("Title"), validators=[Optional(), Length(max=120)])
-    opens_at = _when(_l("Starts (Beijing time)"))
-    closes_at = _when(_l("Ends (Beijing time)"))
+    opens_at = _when(_l("Starts"))
+    closes_at = _when(_l("Ends"))
     room = StringField(_l("Room"), validators=[Optional(), Length(max=120)])
     online = BooleanField(_l("Online sitting (proctored remotely)"))
     capacity = IntegerField(_l("Capacity (seats)"), validators=[

@@ -21,6 +21,7 @@ from talentpool.organisations.guards import organisation_admin_required, organis
 from talentpool.organisations.models import OfficeRole
 from talentpool.organisations.office import may_manage
 from talentpool.organisations.service import by_slug
+from talentpool.timezones import from_local
 
 ADMIN = "/admin/organisations/<slug>"
 SITTING = ADMIN + "/sittings/<sitting_public_id>"
@@ -61,15 +62,15 @@ def plans_page(slug: str):
         try:
             plan = plans.create_plan(
                 organisation, form.level.data, form.title.data, form.batch.data,
-                plans.from_local_time(form.registration_opens_at.data),
-                plans.from_local_time(form.registration_closes_at.data), current_user)
+                from_local(form.registration_opens_at.data),
+                from_local(form.registration_closes_at.data), current_user)
         except plans.PlanError as error:
             form.batch.errors.append(str(error))
         else:
             flash(_("Plan created; add its sittings."), "success")
             return redirect(url_for("office.plan", slug=slug, plan_public_id=plan.public_id))
     return render_template("office/plans.html", organisation=organisation, form=form,
-                           plans=plans.plans_of(organisation), local_time=plans.local_time)
+                           plans=plans.plans_of(organisation))
 
 
 @bp.get(ADMIN + "/plans/<plan_public_id>")
@@ -85,7 +86,7 @@ def _plan_page(organisation, found, form, status: int = 200):
     return render_template(
         "office/plan.html", organisation=organisation, plan=found, form=form, sittings=sittings,
         seated={s.id: plans.seated_count(s) for s in sittings},
-        problems=plans.plan_problems(found), local_time=plans.local_time,
+        problems=plans.plan_problems(found),
         has_panel=plans.has_panel_review(found),
         has_registrations="office.registrations" in current_app.view_functions), status
 
@@ -99,8 +100,8 @@ def add_sitting(slug: str, plan_public_id: str):
     if form.validate_on_submit():
         try:
             plans.add_sitting(organisation, plan_public_id, form.title.data,
-                              plans.from_local_time(form.opens_at.data),
-                              plans.from_local_time(form.closes_at.data), form.room.data,
+                              from_local(form.opens_at.data),
+                              from_local(form.closes_at.data), form.room.data,
                               form.online.data, form.capacity.data, current_user)
         except plans.PlanError as error:
             form.title.errors.append(str(error))
@@ -145,8 +146,7 @@ def sitting_staff(slug: str, sitting_public_id: str):
     return render_template("office/sitting_staff.html", organisation=organisation,
                            sitting=sitting, form=form, staff=plans.staff_of(sitting),
                            problems=plans.staffing_problems(sitting),
-                           plan=plans.plan_of(sitting),
-                           local_time=plans.local_time)
+                           plan=plans.plan_of(sitting))
 
 
 @bp.post(SITTING + "/staff/<int:appointment_id>/dismiss")
@@ -203,7 +203,7 @@ def checkin(slug: str, sitting_public_id: str):
     return render_template("office/checkin.html", organisation=organisation, sitting=sitting,
                            scan=TicketForm(formdata=None) if card else scan, mark=mark,
                            card=card, roll=candidates, tally=check_ins.tally(candidates),
-                           closed=proctor_log.is_closed(sitting), local_time=plans.local_time,
+                           closed=proctor_log.is_closed(sitting),
                            labels=_mark_labels()), status
 
 
@@ -262,7 +262,7 @@ def proctor_log_page(slug: str, sitting_public_id: str):
         status = 400
     return render_template("office/proctor_log.html", organisation=organisation,
                            sitting=sitting, forms=forms, entries=proctor_log.entries(sitting),
-                           closed=proctor_log.is_closed(sitting), local_time=plans.local_time,
+                           closed=proctor_log.is_closed(sitting),
                            may_sign_off=proctor_log.may_sign_off(current_user, organisation,
                                                                  sitting)), status
 

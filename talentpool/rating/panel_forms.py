@@ -32,7 +32,7 @@ class QuestionForm(Form):
 class DefenceForm(FlaskForm):
     """The chair's record of the defence (答辩)."""
 
-    held_at = DateTimeLocalField(_l("Held at (local time)"), format="%Y-%m-%dT%H:%M",
+    held_at = DateTimeLocalField(_l("Held at"), format="%Y-%m-%dT%H:%M",
                                  validators=[InputRequired(message=_l(
                                      "Give the date and time of the defence."))])
     questions = FieldList(FormField(QuestionForm), min_entries=BLANK_QUESTIONS)

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 
 from talentpool.assessment.models import ExamAttempt, ExamSession
 from talentpool.extensions import db
-from talentpool.office.plans import from_local_time, local_time
 from talentpool.office.registration import RegistrationError, own_registration
 from talentpool.organisations.guards import organisation_admin_required
 from talentpool.organisations.service import by_slug
@@ -20,6 +19,7 @@ from talentpool.rating.forms import comments_of, points_of, scoring_form
 from talentpool.rating.panel_forms import (
     AppointForm, RecuseForm, SummaryFileForm, SummaryForm, defence_form,
 )
+from talentpool.timezones import from_local, to_local
 
 STAFF_ONLY = {"Cache-Control": "private, no-store"}
 
@@ -54,7 +54,7 @@ def hearing(public_id: str):
             questions = [{"question": entry.question.data, "answer": entry.answer.data}
                          for entry in defence.questions.entries]
             hearings.record_defence(current_user.id, public_id, questions, defence.notes.data,
-                                    from_local_time(defence.held_at.data))
+                                    from_local(defence.held_at.data))
             flash(_("The defence record is saved."), "success")
             return redirect(url_for("rating.hearing", public_id=public_id))
         if action == "scores" and scores.validate():
@@ -65,14 +65,14 @@ def hearing(public_id: str):
     except panels.PanelError as error:
         flash(str(error), "error")
     if found.defence_held_at and action != "defence":
-        defence.held_at.data = local_time(found.defence_held_at)
+        defence.held_at.data = to_local(found.defence_held_at)
     attempt = db.session.get(ExamAttempt, found.attempt_id)
     return render_template(
         "rating/hearing.html", seat=seat, hearing=found, attempt=attempt, criteria=criteria,
         session=db.session.get(ExamSession, attempt.session_id),
         registration=hearings.registration_of(found), summary=hearings.summary_of(found),
         chair=hearings.chair(found), scores=scores, defence=defence, recuse=RecuseForm(),
-        seats=panels.active_seats(found), local_time=local_time), status, STAFF_ONLY
+        seats=panels.active_seats(found)), status, STAFF_ONLY
 
 
 @bp.post("/panel/hearings/<public_id>/recuse")
@@ -168,7 +168,7 @@ def work_summary(public_id: str):
     return render_template(
         "rating/work_summary.html", registration=registration, summary=summary, form=form,
         upload=upload, rule=summaries.rule_for(registration), due=summaries.due_at(registration),
-        open=summaries.may_change(registration), local_time=local_time), \
+        open=summaries.may_change(registration)), \
         400 if request.method == "POST" else 200, STAFF_ONLY
 
 

@@ -193,7 +193,9 @@ def test_a_pass_changed_to_a_fail_prevents_the_certificate(app, bank, make_user)
         assert publication.release_due(published.appeal_closes_at + timedelta(days=1)) \
             == "issued 0 certificates"
         assert db.session.get(ExamAttempt, attempt.id).certificate_serial is None
-        decided_on = f"{db.session.get(Appeal, appeal.id).decided_at:%Y-%m-%d %H:%M}"
+        # shown in the candidate's time zone, Asia/Shanghai by default (UTC+8)
+        decided_at = db.session.get(Appeal, appeal.id).decided_at + timedelta(hours=8)
+        decided_on = f"{decided_at:%Y-%m-%d %H:%M}"
         with pytest.raises(appeals.AppealError, match=decided_on):  # decided once only
             appeals.decide(by_slug("north"), appeal.public_id, staff, "again", {})
 
