@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from talentpool.assessment.calibration import active_run, build_bank, calibrated_entries
@@ -116,6 +117,22 @@ def information_curve(track: str) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     bank, _order = build_bank(entries)
     return THETA_GRID, np.asarray(test_information(THETA_GRID, bank)).ravel()
+
+
+def information_chart(track: str, label: str):
+    """The test information curve of the track as a ``charts.Chart`` named ``label`` (its table
+    at every half θ), or None without an active calibration."""
+    from talentpool import charts
+
+    curve = information_curve(track)
+    if curve is None:
+        return None
+    theta, information = curve
+    svg = charts.line_chart(theta, {_("Test information"): information}, label=label,
+                            x_label=_("Ability θ"), y_label=_("Information"))
+    rows = tuple((f"{round(t, 1) + 0.0:.1f}", f"{i:.2f}") for t, i in zip(theta, information)
+                 if abs(2 * t - round(2 * t)) < 1e-9)
+    return charts.Chart(svg, label, (_("Ability θ"), _("Information")), rows)
 
 
 def set_item_status(public_id: str, status: str) -> Item:

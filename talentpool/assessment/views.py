@@ -9,7 +9,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from talentpool import charts
 from talentpool.assessment import bank, bp, calibration, drafts, item_reports
 from talentpool.assessment.calibration_wording import problem_text
 from talentpool.assessment.models import ACTIVE, DRAFT, RETIRED
@@ -33,12 +32,7 @@ def track(track_id: str):
     """Items of a scale with statistics and flags, the test information curve and the runs."""
     if track_id not in SCALES_BY_ID:
         abort(404)
-    curve = bank.information_curve(track_id)
-    chart = None
-    if curve is not None:
-        theta, information = curve
-        chart = charts.line_chart(theta, {_("Test information"): information},
-                                  x_label=_("Ability θ"), y_label=_("Information"))
+    chart = bank.information_chart(track_id, _("Test information over ability θ"))
     runs = bank.runs(track_id)
     comparison = None
     if len(runs) >= 2:

@@ -7,8 +7,10 @@
 * Pass probability: ``Φ((θ̂ − θ_cut) / SE)`` per part. The theory part uses the theory
   track; the practical part a composite of the plan's practical tracks, ``θ̄ = mean θ̂_k``
   with ``SE = √(Σ SE_k²) / K`` (a track without an estimate counts with the prior θ 0, SE 1).
-  θ_cut is the part's cut score of the target level on the θ scale; the probability of
-  passing the level is the product of the parts (independent errors).
+  θ_cut is the part's cut score of the level on the θ scale; the probability of passing the
+  level is the product of the parts (independent errors). The level is the plan's target,
+  or for a trainee who already holds it (or a higher level) the next level up
+  (``outlook``): a certified trainee is never given a chance for a level they hold.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import func, select
 from talentpool.assessment import pools
 from talentpool.assessment.models import AssessmentElement, ExamAttempt, ExamSession, Item
 from talentpool.assessment.tracks import TRACKS_BY_ID
+from talentpool.cohorts import outlook
 from talentpool.cohorts.models import Cohort, Enrolment
 from talentpool.extensions import db
 from talentpool.practice import skills
@@ -61,15 +64,16 @@ class TrackProgress:
     quota: int
     score: float | None
     score_se: float | None
-    pass_probability: float | None
+    pass_probability: float | None  # of the track's part of ``TraineeProgress.level``
+    n_items: int | None = None  # items the skill estimate is measured from
 
     @property
     def low(self) -> float | None:
-        return None if self.score is None else max(0.0, self.score - 1.96 * self.score_se)
+        return None if self.score is None else skills.interval(self.score, self.score_se)[0]
 
     @property
     def high(self) -> float | None:
-        return None if self.score is None else min(100.0, self.score + 1.96 * self.score_se)
+        return None if self.score is None else skills.interval(self.score, self.score_se)[1]
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,9 @@ class TraineeProgress:
     done: int
     quota: int
     expected: float
-    pass_probability: float | None
+    pass_probability: float | None  # of passing ``level``
+    level: int | None = None  # the level predicted: the target, or the next above ``held``
+    held: outlook.Held | None = None  # a valid certificate of the target level or higher
 
     @property
     def behind(self) -> bool:
@@ -106,13 +112,15 @@ def practice_counts(cohort: Cohort, user_ids: list[int]) -> Counter:
     return Counter({(user_id, track): n for user_id, track, n in rows})
 
 
-def level_pass_probability(cohort: Cohort, current: dict) -> float | None:
-    """Probability of passing the target level from the latest skill estimates (see above)."""
+def level_pass_probability(cohort: Cohort, current: dict,
+                           level: int | None = None) -> float | None:
+    """Probability of passing ``level`` (default: the target level) from the latest skill
+    estimates in the plan's tracks (see above)."""
     plan = [t for t in cohort.tracks if t in TRACKS_BY_ID]
     if not any(t in current for t in plan):
         return None
-    cuts = {part: pools.cut_theta(cohort.target_level, part)
-            for part in ("theory", "practical")}
+    level = cohort.target_level if level is None else level
+    cuts = {part: pools.cut_theta(level, part) for part in ("theory", "practical")}
     if any(cut is None for cut in cuts.values()):
         return None  # no standard set for the level yet: nothing honest to predict
     probability = 1.0
@@ -128,10 +136,12 @@ def level_pass_probability(cohort: Cohort, current: dict) -> float | None:
     return probability
 
 
-def _cut_theta(cohort: Cohort, track: str) -> float | None:
+def _cut_theta(level: int | None, track: str) -> float | None:
     """The level's cut for the track's part, or None while the level has no standard."""
+    if level is None or track not in TRACKS_BY_ID:
+        return None
     part = "practical" if TRACKS_BY_ID[track].practical else "theory"
-    return pools.cut_theta(cohort.target_level, part)
+    return pools.cut_theta(level, part)
 
 
 def joined(cohort: Cohort) -> list[Enrolment]:
@@ -140,8 +150,11 @@ def joined(cohort: Cohort) -> list[Enrolment]:
 
 def trainee_progress(cohort: Cohort, enrolment: Enrolment, counts: Counter,
                      today: date) -> TraineeProgress:
-    """Quota, skill and pass probability of one joined trainee."""
+    """Quota, skill and pass outlook of one joined trainee: a certificate held at the target
+    level or above, and the chance of passing the level predicted."""
     current = skills.current(enrolment.user_id)
+    held = outlook.held_at_or_above(enrolment.user_id, cohort.target_level)
+    level = outlook.level_to_predict(cohort.target_level, held)
     rows = []
     for track, quota in cohort.quotas.items():
         est = current.get(track)
@@ -149,11 +162,14 @@ def trainee_progress(cohort: Cohort, enrolment: Enrolment, counts: Counter,
             track, counts[(enrolment.user_id, track)], quota,
             est.score if est else None, est.score_se if est else None,
             pass_probability(est.theta, est.se, cut)
-            if est and (cut := _cut_theta(cohort, track)) is not None else None))
+            if est and (cut := _cut_theta(level, track)) is not None else None,
+            est.n_items if est else None))
     quota = sum(cohort.quotas.values())
     return TraineeProgress(enrolment, rows, sum(min(r.done, r.quota) for r in rows), quota,
                            quota * elapsed_share(cohort, today),
-                           level_pass_probability(cohort, current))
+                           None if level is None else level_pass_probability(cohort, current,
+                                                                             level),
+                           level, held)
 
 
 def cohort_progress(cohort: Cohort, today: date) -> list[TraineeProgress]:

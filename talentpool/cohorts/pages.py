@@ -7,12 +7,12 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from talentpool import charts
+from talentpool import chart_time, charts
 from talentpool.accounts.models import User
 from talentpool.assessment import pools
 from talentpool.assessment.models import ExamSession
 from talentpool.assessment.tracks import TRACKS_BY_ID
-from talentpool.cohorts import dashboards, service
+from talentpool.cohorts import dashboards, outlook, service
 from talentpool.cohorts.models import Cohort, Enrolment
 from talentpool.database import utcnow
 from talentpool.extensions import db
@@ -30,11 +30,27 @@ def _cut(cohort: Cohort) -> float:
     return 60.0 if cut is None else skills.report_score(cut)
 
 
-def volume_chart(volume: list[tuple[date, int]]) -> str | None:
+def volume_chart(volume: list[tuple[date, int]], label: str) -> charts.Chart | None:
+    """Practice answers per day as bars, and the same days and counts as a table."""
     if not any(n for _day, n in volume):
         return None
-    return charts.daily_bar_chart([d for d, _n in volume], [n for _d, n in volume],
-                                  y_label=_("Practice answers per day"))
+    svg = charts.daily_bar_chart([d for d, _n in volume], [n for _d, n in volume],
+                                 y_label=_("Practice answers per day"), label=label)
+    return charts.Chart(svg, label, (_("Day"), _("Practice answers")),
+                        tuple((chart_time.format_day(d, "day_year"), str(n)) for d, n in volume))
+
+
+def skill_chart(rows: list[tuple[str, float, float, int]], cut: float, *, label: str,
+                x_label: str, count_column: str) -> charts.Chart:
+    """Skill per track with its 95 % interval; ``rows`` are (track, score, SE, count)."""
+    ranges = [skills.interval(score, se) for _t, score, se, _n in rows]
+    svg = charts.interval_chart(
+        [_track_name(t) for t, *_rest in rows], [score for _t, score, _s, _n in rows],
+        [low for low, _high in ranges], [high for _low, high in ranges], x_label=x_label,
+        label=label, reference=cut, reference_label=_("cut score"))
+    return charts.Chart(svg, label, (_("Track"), _("Skill"), _("95% interval"), count_column),
+                        tuple((_track_name(t), f"{score:.0f}", f"{low:.0f}–{high:.0f}", str(n))
+                              for (t, score, _s, n), (low, high) in zip(rows, ranges)))
 
 
 def cohort_sessions(cohort: Cohort) -> list[ExamSession]:
@@ -47,23 +63,19 @@ def cohort_dashboard(cohort: Cohort, today: date) -> dict:
     progress = dashboards.cohort_progress(cohort, today)
     user_ids = [p.enrolment.user_id for p in progress]
     summary = dashboards.track_summary(progress)
-    skill_chart = None
-    if summary:
-        skill_chart = charts.interval_chart(
-            [_track_name(t) for t, *_rest in summary], [m for _t, m, _s, _n in summary],
-            [max(0.0, m - 1.96 * s) for _t, m, s, _n in summary],
-            [min(100.0, m + 1.96 * s) for _t, m, s, _n in summary],
-            x_label=_("Mean skill (0–100) with its 95% interval"), reference=_cut(cohort),
-            reference_label=_("cut score"))
-    return {"progress": progress, "summary": summary, "skill_chart": skill_chart,
-            "volume_chart": volume_chart(dashboards.daily_volume(cohort, user_ids, today)),
+    chart = skill_chart(summary, _cut(cohort), label=_("Mean skill per track"),
+                        x_label=_("Mean skill (0–100) with its 95% interval"),
+                        count_column=_("Trainees with an estimate")) if summary else None
+    return {"progress": progress, "summary": summary, "skill_chart": chart,
+            "volume_chart": volume_chart(dashboards.daily_volume(cohort, user_ids, today),
+                                         _("Practice answers of the cohort per day")),
             "weakest": dashboards.weakest_elements(cohort, user_ids),
             "elapsed": dashboards.elapsed_share(cohort, today),
             "behind": sum(1 for p in progress if p.behind),
             "pending": [e for e in cohort.enrolments if e.user_id is None],
             "sessions": cohort_sessions(cohort), "results": dashboards.cohort_results(cohort),
             "trainee_names": {p.enrolment.user_id: p.enrolment.name for p in progress},
-            "track_name": _track_name}
+            "track_name": _track_name, **_outlook_helpers()}
 
 
 def trainee_dashboard(cohort: Cohort, enrolment: Enrolment, today: date) -> dict:
@@ -71,24 +83,28 @@ def trainee_dashboard(cohort: Cohort, enrolment: Enrolment, today: date) -> dict
     counts = dashboards.practice_counts(cohort, [enrolment.user_id])
     progress = dashboards.trainee_progress(cohort, enrolment, counts, today)
     rated = [t for t in progress.tracks if t.score is not None]
-    skill_chart = charts.interval_chart(
-        [_track_name(t.track) for t in rated], [t.score for t in rated], [t.low for t in rated],
-        [t.high for t in rated], x_label=_("Skill (0–100) with its 95% interval"),
-        reference=_cut(cohort), reference_label=_("cut score")) if rated else None
+    chart = skill_chart([(t.track, t.score, t.score_se, t.n_items) for t in rated], _cut(cohort),
+                        label=_("Latest skill per track"),
+                        x_label=_("Skill (0–100) with its 95% interval"),
+                        count_column=_("Items answered")) if rated else None
     histories = []
     for t in rated:
-        rows = skills.history(enrolment.user_id, t.track)
-        histories.append((_track_name(t.track), charts.band_chart(
-            [r.computed_at for r in rows], [r.score for r in rows],
-            [max(0.0, r.score - 1.96 * r.score_se) for r in rows],
-            [min(100.0, r.score + 1.96 * r.score_se) for r in rows],
-            y_label=_("Skill (0–100)"), band_label=_("95% interval"), line_label=_("estimate"),
-            reference=_cut(cohort), reference_label=_("cut score"))))
-    return {"progress": progress, "skill_chart": skill_chart, "histories": histories,
+        name = _track_name(t.track)
+        histories.append((name, skills.history_chart(
+            skills.history(enrolment.user_id, t.track), cut=_cut(cohort),
+            cut_label=_("cut score"), label=_("Skill over time: %(track)s", track=name))))
+    return {"progress": progress, "skill_chart": chart, "histories": histories,
             "volume_chart": volume_chart(dashboards.daily_volume(cohort, [enrolment.user_id],
-                                                                 today)),
+                                                                 today),
+                                         _("Practice answers of the trainee per day")),
             "weakest": dashboards.weakest_elements(cohort, [enrolment.user_id]),
-            "elapsed": dashboards.elapsed_share(cohort, today), "track_name": _track_name}
+            "elapsed": dashboards.elapsed_share(cohort, today), "track_name": _track_name,
+            **_outlook_helpers()}
+
+
+def _outlook_helpers() -> dict:
+    """What the templates need to say a chance in words."""
+    return {"chance_words": outlook.chance_words, "chance_number": outlook.chance_number}
 
 
 def trainee_plans(user_id: int) -> dict:
@@ -99,7 +115,7 @@ def trainee_plans(user_id: int) -> dict:
         row = next(e for e in cohort.enrolments if e.user_id == user_id)
         counts = dashboards.practice_counts(cohort, [user_id])
         plans.append((cohort, dashboards.trainee_progress(cohort, row, counts, today)))
-    return {"training_plans": plans, "track_name": _track_name}
+    return {"training_plans": plans, "track_name": _track_name, **_outlook_helpers()}
 
 
 def institution_home(user: User) -> dict:

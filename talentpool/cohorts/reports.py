@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+from flask_babel import force_locale
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -19,6 +20,7 @@ from talentpool import charts, pdfs
 from talentpool.assessment import pools
 from talentpool.practice import skills
 from talentpool.assessment.tracks import TRACKS_BY_ID
+from talentpool.certification.levels import level
 from talentpool.cohorts import dashboards
 from talentpool.cohorts.models import Cohort
 from talentpool.spreadsheets import to_csv
@@ -37,15 +39,26 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
+def _outlook(p: dashboards.TraineeProgress) -> str:
+    """The chance of passing, or the level held and the chance of the next one."""
+    if p.held is None:
+        return _percent(p.pass_probability)
+    text = f"已获{level(p.held.level).short_zh}证书 Certified level {p.held.level}"
+    if p.level is not None and p.pass_probability is not None:
+        text += f" · {p.level}: {_percent(p.pass_probability)}"
+    return text
+
+
 def _track(track: str) -> str:
     info = TRACKS_BY_ID.get(track)
     return f"{info.zh} {info.en}" if info else track
 
 
 def progress_csv(cohort: Cohort, today: date) -> bytes:
-    """One row per trainee and plan track: items done, quota, skill, pass probability."""
+    """One row per trainee and plan track: items done, quota, skill, pass probability (of the
+    level in ``p_pass_for_level``: the target, or the one above ``certified_level``)."""
     header = ["name", "email", "region", "track", "done", "quota", "skill", "skill_se",
-              "p_pass_track", "p_pass_level", "behind"]
+              "p_pass_track", "p_pass_level", "behind", "p_pass_for_level", "certified_level"]
     rows = []
     for p in dashboards.cohort_progress(cohort, today):
         for t in p.tracks:
@@ -54,7 +67,8 @@ def progress_csv(cohort: Cohort, today: date) -> bytes:
                          "" if t.score_se is None else f"{t.score_se:.1f}",
                          "" if t.pass_probability is None else f"{t.pass_probability:.3f}",
                          "" if p.pass_probability is None else f"{p.pass_probability:.3f}",
-                         "yes" if p.behind else "no"])
+                         "yes" if p.behind else "no", "" if p.level is None else p.level,
+                         "" if p.held is None else p.held.level])
     return to_csv(header, rows)
 
 
@@ -121,15 +135,16 @@ def cohort_pdf(cohort: Cohort, now: datetime) -> bytes:
         story.append(_table(
             [["学员 Trainee", "完成 Done", "应完成 Expected", "通过概率 P(pass)", "状态 Status"]]
             + [[p.enrolment.name, f"{p.done}/{p.quota}", f"{p.expected:.0f}",
-                _percent(p.pass_probability), "落后 Behind" if p.behind else "正常 On track"]
+                _outlook(p), "落后 Behind" if p.behind else "正常 On track"]
                for p in progress], [.32, .15, .15, .18, .2]))
     else:
         story.append(_text("尚无学员加入。No trainee has joined yet."))
     volume = dashboards.daily_volume(cohort, user_ids, today)
     if any(n for _d, n in volume):
-        story += [_text("每日练习量 Practice answers per day", HEADING),
-                  _image(charts.daily_bar_chart([d for d, _n in volume], [n for _d, n in volume],
-                                                y_label="answers", png=True), width)]
+        with force_locale("en"):  # the PNG's dates, like its other labels, are in English
+            bars = charts.daily_bar_chart([d for d, _n in volume], [n for _d, n in volume],
+                                          y_label="answers", png=True)
+        story += [_text("每日练习量 Practice answers per day", HEADING), _image(bars, width)]
     summary = dashboards.track_summary(progress)
     cut_theta = pools.cut_theta(cohort.target_level, "practical")
     cut = 60.0 if cut_theta is None else skills.report_score(cut_theta)

@@ -4,23 +4,30 @@
 ``50 + 12.5·θ`` clipped to [0, 100], so ±1 SD is ±12.5 points and the default cut of 60
 lies at θ = 0.8. EAP with the posterior SD uses the active calibration of the track;
 before a track is calibrated, prior item parameters are used and the estimate is marked
-provisional.
+provisional. The skills page and the cohort pages draw the history with ``history_chart``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from talentpool.assessment.calibration import (
     active_run, build_bank, calibrated_entries, provisional_entry,
 )
 from talentpool.assessment.models import Item
+from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.extensions import db
 from talentpool.practice.models import Response, SkillEstimate
 from talentpool.psychometrics import eap
+
+if TYPE_CHECKING:
+    from talentpool.charts import Chart
 
 REPORT_CENTER = 50.0
 REPORT_SLOPE = 12.5
@@ -29,6 +36,11 @@ REPORT_SLOPE = 12.5
 def report_score(theta: float) -> float:
     """θ on the 0–100 reporting scale."""
     return float(np.clip(REPORT_CENTER + REPORT_SLOPE * theta, 0.0, 100.0))
+
+
+def interval(score: float, score_se: float) -> tuple[float, float]:
+    """The 95 % range of a report score, ``score ± 1.96 SE`` within [0, 100]."""
+    return max(0.0, score - 1.96 * score_se), min(100.0, score + 1.96 * score_se)
 
 
 def theta_for_score(score: float) -> float:
@@ -108,3 +120,38 @@ def history(user_id: int, track: str, limit: int = 200) -> list[SkillEstimate]:
                               .where(SkillEstimate.user_id == user_id, SkillEstimate.track == track)
                               .order_by(SkillEstimate.id.desc()).limit(limit))
     return list(reversed(list(rows)))
+
+
+def history_chart(rows: list[SkillEstimate], *, cut: float, cut_label: str,
+                  label: str) -> Chart:
+    """The skill history as a chart named ``label``, with a line per estimate in its table:
+    when (in the reader's time zone), skill, 95 % range and the items it is measured from."""
+    from talentpool import charts
+
+    ranges = [interval(r.score, r.score_se) for r in rows]
+    svg = charts.band_chart(
+        [r.computed_at for r in rows], [r.score for r in rows], [low for low, _ in ranges],
+        [high for _, high in ranges], label=label, y_label=_("Skill (0–100)"),
+        band_label=_("95% interval"), line_label=_("Estimate"), reference=cut,
+        reference_label=cut_label)
+    return charts.Chart(svg, label, (_("Time"), _("Skill"), _("95% interval"), _("Items answered")),
+                        tuple((format_datetime(r.computed_at, "short"), f"{r.score:.0f}",
+                               f"{low:.0f}–{high:.0f}", str(r.n_items))
+                              for r, (low, high) in zip(rows, ranges)))
+
+
+def skill_cards(user_id: int) -> list[dict]:
+    """Per track with an estimate: the latest estimate, its 95 % range and the history chart
+    against the default cut score of 60."""
+    from talentpool.i18n import current_locale
+
+    cards = []
+    for track_id, latest in sorted(current(user_id).items()):
+        track = TRACKS_BY_ID[track_id]
+        low, high = interval(latest.score, latest.score_se)
+        chart = history_chart(history(user_id, track_id), cut=60,
+                              cut_label=_("Default cut score 60"),
+                              label=_("Skill over time: %(track)s",
+                                      track=track.name(current_locale())))
+        cards.append({"track": track, "latest": latest, "chart": chart, "low": low, "high": high})
+    return cards

@@ -138,19 +138,6 @@ def asset(pack: str, version: str, path: str):
 @role_required(Role.TRAINEE)
 def skills_page():
     """Skill per track on the 0–100 scale with its uncertainty, and how it moved."""
-    from talentpool import charts
     from talentpool.practice import skills
 
-    cards = []
-    for track_id, latest in sorted(skills.current(current_user.id).items()):
-        past = skills.history(current_user.id, track_id)
-        chart = charts.band_chart(
-            [p.computed_at for p in past], [p.score for p in past],
-            [max(0.0, p.score - 1.96 * p.score_se) for p in past],
-            [min(100.0, p.score + 1.96 * p.score_se) for p in past],
-            y_label=_("Skill (0–100)"), band_label=_("95% interval"), line_label=_("Estimate"),
-            reference=60, reference_label=_("Default cut score 60"))
-        cards.append({"track": TRACKS_BY_ID[track_id], "latest": latest, "chart": chart,
-                      "low": max(0.0, latest.score - 1.96 * latest.score_se),
-                      "high": min(100.0, latest.score + 1.96 * latest.score_se)})
-    return render_template("practice/skills.html", cards=cards)
+    return render_template("practice/skills.html", cards=skills.skill_cards(current_user.id))

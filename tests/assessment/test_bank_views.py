@@ -7,6 +7,7 @@ from talentpool.assessment.models import Item
 from talentpool.auth import Role
 from talentpool.extensions import db
 from tests.assessment.test_calibration import make_answers
+from tests.chart_markup import assert_accessible_charts
 from tests.conftest import csrf_from
 
 
@@ -25,6 +26,8 @@ def test_bank_pages_show_stages_statistics_and_information(app, client, admin, t
                 data={"csrf_token": csrf_from(track)})
     track = client.get("/admin/bank/tracks/text_classification").get_data(as_text=True)
     assert "tag-operational" in track and "<svg" in track
+    [information] = assert_accessible_charts(track, 1)
+    assert information.rows == 1 + 17  # header + θ from −4 to 4 in steps of 0.5
     # Stricter than "calibrated": an item must also fit, discriminate and have enough answers.
     assert track.count("tag-operational") >= 10
 
@@ -91,6 +94,8 @@ def test_skills_page_shows_estimate_range_and_chart(app, client, auth, make_user
         post_answer(client, public_id, {"answer": {"choice": "neg"}})
     html = client.get("/practice/skills").get_data(as_text=True)
     assert "<svg" in html and "tag-pretest" in html
+    [history] = assert_accessible_charts(html, 1)
+    assert "文本分类" in history.label and history.rows == 1 + 3  # an estimate per answer
     home = client.get("/home").get_data(as_text=True)
     assert "skill-list" in home
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -56,3 +57,51 @@ def test_cohort_dashboard_shows_charts(live_app, live_server, page, tmp_path):
     # the click starts a navigation: wait for the trainee's page before looking at its chart
     expect(page.locator("h1", has_text="王小明")).to_be_visible()
     expect(page.locator("figure.chart svg").first).to_be_visible()
+
+
+def test_charts_are_named_images_with_tables_and_the_method_opens(live_app, live_server, page,
+                                                                  tmp_path):
+    """The charts are images with names; their numbers unfold as a table; the method link
+    opens the folded method note; the time axis of one day of estimates shows times."""
+    now = utcnow()
+    with live_app.app_context():
+        import_live(make_pack(tmp_path / "packs", "tc-pack",
+                              items=[make_item("single_choice", f"q{n}") for n in range(4)]))
+        staff = create_user("staff@example.org", "Teacher", PASSWORD, Role.INSTITUTION_STAFF)
+        admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)
+        trainee = create_user("t@example.org", "王小明", PASSWORD, Role.TRAINEE)
+        institution, _link = service.create_institution("甲培训基地", staff.email, admin)
+        cohort = service.create_cohort(institution.id, "春季班", 5, {"text_classification": 8},
+                                       now.date(), (now + timedelta(days=30)).date(), staff)
+        enrolment.join(cohort.join_code, trainee)
+        db.session.add_all([answer(trainee.id, item, 1, now)
+                            for item in db.session.scalars(select(Item))])
+        rows = [estimate(trainee.id, "text_classification", theta, 0.5) for theta in (0.2, 0.6)]
+        rows[0].computed_at = now - timedelta(minutes=20)
+        db.session.add_all(rows)
+        db.session.commit()
+        cohort_id, trainee_id = cohort.public_id, trainee.public_id
+    page.goto(f"{live_server}/accounts/login")
+    page.get_by_role("button", name="English").click()
+    page.get_by_label("E-mail address").fill("staff@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/home")
+    page.goto(f"{live_server}/cohorts/{cohort_id}")
+    volume = page.get_by_role("img", name="Practice answers of the cohort per day")
+    expect(volume).to_be_visible()
+    table = page.get_by_role("table", name="Practice answers of the cohort per day")
+    expect(table).to_be_hidden()
+    page.locator("details.chart-data summary").first.click()
+    expect(table).to_be_visible()
+    assert table.locator("tbody tr").count() == 1
+    method = page.locator("#method")
+    expect(method).to_be_hidden()
+    page.get_by_role("link", name="How these numbers are worked out").click()
+    expect(method).to_be_visible()
+    expect(method).to_contain_text("normal approximation")
+    page.goto(f"{live_server}/cohorts/{cohort_id}/trainees/{trainee_id}")
+    history = page.get_by_role("img", name="Skill over time: Text classification")
+    expect(history).to_be_visible()
+    ticks = history.locator("text").all_text_contents()
+    assert any(re.fullmatch(r"\d\d:\d\d", tick.strip()) for tick in ticks), ticks
