@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-FORM = re.compile(r"<form\b(?P<tag>[^>]*)>(?P<body>.*?)</form>", re.S)
+FORM = re.compile(r"<form\b(?P<tag>[^>]*)>(?P<body>.*?)</form>", re.DOTALL)
 
 # The endpoint a form posts to, or (template, the form's hidden "action" value) for forms that
 # post to their own page.

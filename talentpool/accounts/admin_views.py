@@ -16,7 +16,6 @@ from talentpool.accounts.admin_forms import AccountStatusForm, RoleForm
 from talentpool.auth import Role, role_required
 from talentpool.pagination import page_number
 
-
 users_bp = Blueprint("users", __name__, url_prefix="/accounts")
 
 

@@ -21,9 +21,9 @@ def english(monkeypatch):
 
 
 def part_row(html: str, level: int, part: str) -> str:
-    section = re.search(rf'<section [^>]*data-level="{level}">(.*?)</section>', html, re.S)
+    section = re.search(rf'<section [^>]*data-level="{level}">(.*?)</section>', html, re.DOTALL)
     assert section, f"level {level} missing"
-    row = re.search(rf'<tr data-part="{part}"[^>]*>(.*?)</tr>', section.group(1), re.S)
+    row = re.search(rf'<tr data-part="{part}"[^>]*>(.*?)</tr>', section.group(1), re.DOTALL)
     assert row, f"level {level} {part} missing"
     return row.group(0)
 
