@@ -98,6 +98,7 @@ def register_input_checks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach each domain's blueprint and the error pages."""
     from talentpool.accounts import bp as accounts_bp
+    from talentpool.accounts.admin_views import users_bp
     from talentpool.assessment import bp as bank_bp
     from talentpool.assessment.exam_views import exams_bp
     from talentpool.certification import bp as certification_bp
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(users_bp)
     app.register_blueprint(practice_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(bank_bp)

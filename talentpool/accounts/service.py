@@ -175,13 +175,14 @@ def close_session(token: str | None) -> None:
         db.session.commit()
 
 
-def revoke_sessions(user: User, keep_token: str | None = None) -> None:
-    """Revoke every live session of ``user`` except ``keep_token`` (the caller commits)."""
+def revoke_sessions(user: User, keep_token: str | None = None) -> int:
+    """Revoke every live session of ``user`` except ``keep_token`` (the caller commits); how
+    many were revoked."""
     query = update(LoginSession).where(LoginSession.user_id == user.id,
                                        LoginSession.revoked_at.is_(None))
     if keep_token:
         query = query.where(LoginSession.token_hash != token_digest(keep_token))
-    db.session.execute(query.values(revoked_at=utcnow()))
+    return db.session.execute(query.values(revoked_at=utcnow())).rowcount
 
 
 def change_password(user: User, current: str, new: str, keep_token: str | None) -> None:

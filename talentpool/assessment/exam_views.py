@@ -139,3 +139,4 @@ def _when(raw: str | None) -> datetime:
 
 from talentpool.assessment import standards_views  # noqa: E402,F401  (its routes join exams_bp)
 from talentpool.assessment import integrity_views  # noqa: E402,F401  (its routes join exams_bp)
+from talentpool.assessment import scheme_views  # noqa: E402,F401  (its routes join exams_bp)

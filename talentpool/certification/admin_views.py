@@ -3,28 +3,37 @@ suspension and the national certificate numbers (one at a time or a CSV list).""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from talentpool.auth import Role, role_required
+from talentpool.certification import admin_list as admin_list_service
 from talentpool.certification import bp, holders, national, service, status_changes
+from talentpool.certification.admin_list import CertificateFilter
 from talentpool.certification.forms import (
     NationalImportForm, NationalNumberForm, RevokeForm, SuspendForm,
 )
-from talentpool.database import utcnow
 
 
 @bp.get("/admin/certificates")
 @role_required(Role.ADMIN)
 def admin_list():
-    """Certificates, newest first, searchable by serial or holder name."""
-    search = (request.args.get("q") or "").strip()[:80]
-    now = utcnow()
-    rows = [(certificate, service.certificate_status(certificate, now))
-            for certificate in service.list_certificates(search)]
-    return render_template("certification/admin.html", rows=rows, search=search,
-                           form=RevokeForm())
+    """Certificates, newest first, searchable by serial or holder name, a page at a time."""
+    chosen = CertificateFilter.from_args(request.args)
+    return render_template("certification/admin.html", chosen=chosen,
+                           page=admin_list_service.certificate_page(chosen),
+                           levels=admin_list_service.LEVELS, form=RevokeForm())
+
+
+@bp.get("/admin/certificates.csv")
+@role_required(Role.ADMIN)
+def admin_list_csv():
+    """The filtered certificates as CSV (all of them, not one page)."""
+    body = admin_list_service.certificates_csv(CertificateFilter.from_args(request.args))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="certificates.csv"',
+        "Cache-Control": "no-store"})
 
 
 @bp.get("/admin/certificates/<serial>")
@@ -80,7 +89,9 @@ def admin_import_national_numbers():
 def admin_revoke(serial: str):
     """Revoke a certificate with a reason shown on the public verification page."""
     form = RevokeForm()
-    back = url_for("certification.admin_list", q=request.form.get("q") or None)
+    shown = CertificateFilter.from_args(request.form)  # the list page the form was on
+    back = url_for("certification.admin_list", **shown.as_args(),
+                   **({"page": shown.page} if shown.page > 1 else {}))
     if not form.validate_on_submit():
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return redirect(back)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from talentpool.certification import keys, status_list
@@ -226,17 +226,21 @@ def valid_certificates_of(user_id: int, now: datetime | None = None) -> list[Cer
     return [c for c in certificates_of(user_id) if certificate_status(c, now) == VALID]
 
 
-def list_certificates(search: str | None = None, limit: int = 200) -> list[Certificate]:
-    """Newest certificates, optionally those whose serial or holder name contains ``search``."""
+def certificates_query(search: str | None = None, level: int | None = None) -> Select:
+    """Certificates newest first; those whose serial or holder name contains ``search`` (a
+    serial typed in any case, with or without dashes, too) and of ``level`` when given."""
     query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     search = (search or "").strip()[:80]
     if search:
-        serial = normalise_serial(search)
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(Certificate.serial == serial,
-                                Certificate.serial.ilike(pattern, escape="\\"),
-                                Certificate.holder_name.ilike(pattern, escape="\\")))
-    return list(db.session.scalars(query.limit(limit)))
+        query = query.where(or_(Certificate.serial == normalise_serial(search),
+                                Certificate.serial.icontains(search, autoescape=True),
+                                Certificate.holder_name.icontains(search, autoescape=True)))
+    return query.where(Certificate.level == level) if level else query
+
+
+def list_certificates(search: str | None = None, limit: int = 200) -> list[Certificate]:
+    """The newest ``limit`` certificates matching ``search`` (the command line's list)."""
+    return list(db.session.scalars(certificates_query(search).limit(limit)))
 
 
 def credential_document(certificate: Certificate) -> dict:

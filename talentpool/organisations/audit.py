@@ -1,5 +1,6 @@
-"""The office audit log's one writer: every office action adds its entry here, in the action's
-own transaction, so the entry and the change are committed together or not at all."""
+"""The audit log's one writer: every office action (and every site-wide administrator action,
+without an organisation) adds its entry here, in the action's own transaction, so the entry and
+the change are committed together or not at all."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ def _actor_label(actor) -> str:
     return f"{actor.display_name} <{actor.email}>"[:120]
 
 
-def record(organisation_id: int, actor, action: str, subject: str,
+def record(organisation_id: int | None, actor, action: str, subject: str,
            before: dict | None = None, after: dict | None = None,
            now: datetime | None = None) -> AuditEntry:
-    """Add an audit entry to the current transaction (the action's use case commits it)."""
+    """Add an audit entry to the current transaction (the action's use case commits it).
+    ``organisation_id`` is None for site-wide actions (user management)."""
     will_write()
     entry = AuditEntry(organisation_id=organisation_id, actor_id=getattr(actor, "id", None),
                        actor=_actor_label(actor), at=(now or utcnow()).replace(microsecond=0),

@@ -81,13 +81,16 @@ class OrganisationMember(db.Model):
 
 
 class AuditEntry(db.Model):
-    """One office action: who (a name snapshot survives the account), when, what, on which
-    record, and the values before and after. Written in the action's own transaction."""
+    """One office action, or with no organisation a site-wide one (an administrator disabling an
+    account): who (a name snapshot survives the account), when, what, on which record, and the
+    values before and after. Written in the action's own transaction."""
 
-    __table_args__ = (Index("ix_audit_entry_organisation_at", "organisation_id", "at"),)
+    __table_args__ = (Index("ix_audit_entry_organisation_at", "organisation_id", "at"),
+                      Index("ix_audit_entry_subject_at", "subject", "at"),
+                      Index("ix_audit_entry_actor_id_at", "actor_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
+    organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("evaluation_organisation.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(120))  # "name <e-mail>", or "shell"
