@@ -67,6 +67,16 @@
     return PALETTE[index % PALETTE.length];
   }
 
+  // An answer that says nothing: every value null, blank text, or a list of such values.
+  // The same rule as the scorers' is_empty (talentpool/scoring/base.py).
+  function isEmptyAnswer(value) {
+    if (value == null) return true;
+    if (typeof value === "string") return value.trim() === "";
+    if (Array.isArray(value)) return value.every(isEmptyAnswer);
+    if (typeof value === "object") return Object.values(value).every(isEmptyAnswer);
+    return false;
+  }
+
   function number(value, digits = 2) {
     return value == null ? "–" : Number(value).toFixed(digits);
   }
@@ -208,7 +218,7 @@
   }
 
   tp.taskkit = {
-    el, svgEl, readStrings, fill, localText, isTyping, digitKey, labelColor, number, percent,
+    el, svgEl, readStrings, fill, localText, isTyping, digitKey, labelColor, isEmptyAnswer, number, percent,
     renderChars, paintSpans, createImageStage, bindZoomControls, drawBox,
   };
 })();
