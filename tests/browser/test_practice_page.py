@@ -1,5 +1,6 @@
 """In Chromium, the practice page around the task: an empty submit warns and grades nothing, skip
-and retry, explanations in the labels the task shows."""
+and retry, explanations in the labels the task shows, and the box feedback's view buttons and
+tags that never overlap on a busy image."""
 
 import pytest
 from sqlalchemy import select
@@ -145,3 +146,54 @@ def test_explanations_use_card_letters_and_element_numbers(live_server, trainee_
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#task-result:not([hidden])")
     assert page.locator("#task-explanation").inner_text() == "span 2 and span 4 are wrong."
+
+
+def caption_rects(page) -> list[dict]:
+    return page.evaluate("""[...document.querySelectorAll('#task .tp-box-caption-bg')]
+        .map((r) => { const b = r.getBBox(); return {x: b.x, y: b.y, w: b.width, h: b.height}; })""")
+
+
+def overlapping(rects: list[dict]) -> list[tuple[int, int]]:
+    return [(i, j) for i, a in enumerate(rects) for j, b in enumerate(rects) if i < j
+            and a["x"] < b["x"] + b["w"] - 0.01 and b["x"] < a["x"] + a["w"] - 0.01
+            and a["y"] < b["y"] + b["h"] - 0.01 and b["y"] < a["y"] + a["h"] - 0.01]
+
+
+def test_box_feedback_toggles_mine_gold_and_both_without_overlapping_tags(live_server,
+                                                                         trainee_page):
+    page = trainee_page
+    open_track(page, live_server, "object_detection")
+    page.locator("#task .tp-label-btn[data-label='person']").click()
+    for n in range(4):  # my boxes over the crowd: three match a gold box, the last does not
+        x, y = 100 + 32 * n, 100
+        drag_image(page, (x, y), (x + 14, y + 20))
+        page.keyboard.press("Escape")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#task-result:not([hidden])")
+    view = page.get_by_role("group", name="Boxes to show")
+    buttons = {name: view.get_by_role("button", name=name) for name in ("My boxes", "Gold boxes",
+                                                                       "Both")}
+    assert [b.get_attribute("aria-pressed") for b in buttons.values()] == ["false", "false", "true"]
+    both = caption_rects(page)
+    assert len(both) >= 12 and overlapping(both) == []
+
+    buttons["My boxes"].focus()
+    page.keyboard.press("Enter")
+    assert buttons["My boxes"].get_attribute("aria-pressed") == "true"
+    assert buttons["Both"].get_attribute("aria-pressed") == "false"
+    assert page.locator("#task .tp-box.fb-gold, #task .tp-box.fb-missed").count() == 0
+    assert page.locator("#task .tp-box.fb-match, #task .tp-box.fb-fp").count() == 4
+
+    page.keyboard.press("Tab")  # on to "Gold boxes", switched with the space bar
+    page.keyboard.press(" ")
+    assert buttons["Gold boxes"].get_attribute("aria-pressed") == "true"
+    assert page.locator("#task .tp-box.fb-match, #task .tp-box.fb-fp").count() == 0
+    tags = page.locator("#task .tp-box-caption").all_text_contents()
+    assert sorted(tags) == sorted(f"G{n}" for n in range(1, 13))
+    assert overlapping(caption_rects(page)) == []
+
+    buttons["Both"].click()
+    assert page.locator("#task .tp-box.fb-match, #task .tp-box.fb-fp").count() == 4
+    rows = page.locator("#task .tp-box-list li").all_inner_texts()
+    assert len(rows) == 4 + 12 - 3 and sum("matches G" in row for row in rows) == 3
+    assert sum(row.startswith("G") and "missed person" in row for row in rows) == 9
