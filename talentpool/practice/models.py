@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, String
+from sqlalchemy import DateTime, Float, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentpool.assessment.models import Item
@@ -14,7 +14,12 @@ from talentpool.extensions import db
 
 
 class Response(db.Model):
-    """One scored answer to one item (practice now; exams reuse the shape)."""
+    """One scored answer to one item (practice now; exams reuse the shape).
+
+    ``retry`` marks an answer given again right after the feedback on the same item (see
+    ``service.is_retry``): it is kept and shown with its feedback, but it is not an
+    independent response, so it never counts for the skill estimate, mastery or progress.
+    """
 
     __table_args__ = (Index("ix_response_user_item", "user_id", "item_id"),
                       Index("ix_response_user_track_at", "user_id", "track", "created_at"))
@@ -32,6 +37,7 @@ class Response(db.Model):
     max_category: Mapped[int]
     feedback: Mapped[dict] = mapped_column(JSONType)
     duration_ms: Mapped[int | None]
+    retry: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     item: Mapped[Item] = relationship()

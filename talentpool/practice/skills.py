@@ -66,11 +66,15 @@ class Skill:
 
 
 def estimate(user_id: int, track: str) -> Skill | None:
-    """EAP of the user's first answers in ``track``; None before any answer."""
+    """EAP of the user's first answers in ``track``; None before any answer.
+
+    The first answer to an item is the measurement: later answers, and retries above all
+    (given right after seeing the gold), are practice and never enter the estimate."""
     firsts: dict[int, int] = {}
     for item_id, category in db.session.execute(
             select(Response.item_id, Response.category)
-            .where(Response.user_id == user_id, Response.track == track)
+            .where(Response.user_id == user_id, Response.track == track,
+                   Response.retry.is_(False))
             .order_by(Response.created_at, Response.id)):
         firsts.setdefault(item_id, category)
     if not firsts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, \
-    send_from_directory, url_for
+    send_from_directory, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,10 +14,12 @@ from talentpool.assessment.packs import PACK_ID
 from talentpool.assessment.service import asset_root, asset_urls
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.auth import Role, role_required
-from talentpool.i18n import current_locale, localized
-from talentpool.practice import bp, service
+from talentpool.i18n import current_locale
+from talentpool.practice import bp, service, wording
+from talentpool.scoring import get_scorer
 
 ASSET_VERSION = re.compile(r"^[0-9a-f]{12}$")
+SKIPPED = "practice_skipped"  # session: public ids of items skipped, oldest first
 OPEN_DURING_EXAMS = {"practice.asset", "practice.skills_page"}
 
 
@@ -34,7 +36,7 @@ def closed_during_an_exam():
     message = _("Practice is closed while your level %(level)d exam is in progress. Finish "
                 "the exam first.", level=attempt.level)
     link = url_for("exams.attempt", public_id=attempt.public_id)
-    if request.method != "GET":
+    if request.is_json:  # the answer endpoint; a form (skip, report) gets the page
         return jsonify(error=message, attempt_url=link), 409
     return render_template("practice/closed_during_exam.html", message=message,
                            attempt_url=link), 409
@@ -53,7 +55,8 @@ def track(track_id: str):
     """Open the next item of a track."""
     if track_id not in TRACKS_BY_ID:
         abort(404)
-    item = service.next_item(current_user.id, track_id, exclude=request.args.get("after"))
+    item = service.next_item(current_user.id, track_id, exclude=request.args.get("after"),
+                             skipped=session.get(SKIPPED, []))
     if item is None:
         return render_template("practice/empty_track.html", track=TRACKS_BY_ID[track_id])
     return redirect(url_for("practice.item", public_id=item.public_id))
@@ -64,9 +67,12 @@ def track(track_id: str):
 def item(public_id: str):
     """An item with its labeling UI (the gold answer is not on this page)."""
     found = service.practice_item(public_id) or abort(404)
+    empty_can_be_right = get_scorer(found.type_id).empty_can_be_right
     return render_template("practice/item.html", item=found, spec=found.spec,
                            assets=asset_urls(found), track=TRACKS_BY_ID[found.track],
-                           locale=current_locale(), reasons=item_reports.REASONS)
+                           locale=current_locale(), reasons=item_reports.REASONS,
+                           empty_can_be_right=empty_can_be_right,
+                           empty_message=service.empty_answer_message(empty_can_be_right))
 
 
 @bp.post("/items/<public_id>/answer")
@@ -77,15 +83,28 @@ def answer(public_id: str):
     if found is None:
         return jsonify(error=_("This item does not exist or was retired.")), 404
     try:
-        given, duration = service.parse_answer_body(request.get_data(cache=False))
-        response = service.submit(current_user.id, found, given, duration)
+        given, duration, nothing = service.parse_practice_body(request.get_data(cache=False))
+        response = service.submit(current_user.id, found, given, duration, nothing)
+    except service.EmptyAnswer as error:
+        return jsonify(error=str(error), empty=True), 400
     except service.AnswerError as error:
         return jsonify(error=str(error)), 400
+    if public_id in session.get(SKIPPED, []):
+        session[SKIPPED] = service.forget_skip(session[SKIPPED], public_id)
     return jsonify(score=response.score, category=response.category,
                    max_category=response.max_category, feedback=response.feedback,
-                   explanation=localized(found.explanation),
+                   explanation=wording.explanation(found), retry=response.retry,
                    response_id=response.public_id,
                    next_url=url_for("practice.track", track_id=found.track, after=public_id))
+
+
+@bp.post("/items/<public_id>/skip")
+@role_required(Role.TRAINEE)
+def skip(public_id: str):
+    """Leave an item unanswered for the next one; it comes back after the others."""
+    found = service.practice_item(public_id) or abort(404)
+    session[SKIPPED] = service.remember_skip(session.get(SKIPPED, []), found.public_id)
+    return redirect(url_for("practice.track", track_id=found.track, after=found.public_id))
 
 
 @bp.post("/items/<public_id>/report")
@@ -120,7 +139,7 @@ def response(public_id: str):
     return render_template("practice/item.html", item=found.item, spec=found.item.spec,
                            assets=asset_urls(found.item), track=TRACKS_BY_ID[found.track],
                            locale=current_locale(), past=found, reasons=item_reports.REASONS,
-                           past_explanation=localized(found.item.explanation))
+                           past_explanation=wording.explanation(found.item))
 
 
 @bp.get("/assets/<pack>/<version>/<path:path>")

@@ -40,6 +40,9 @@ class TaskScorer(ABC):
     # Human-scored types (``rubric``) score only the empty answer themselves; raters score
     # the rest, and ``score_points`` turns their points into a value.
     human_scored: ClassVar[bool] = False
+    # Types whose gold may be empty (an image without objects, an annotation without errors):
+    # for them "nothing marked" can be the right answer, so it cannot simply be refused.
+    empty_can_be_right: ClassVar[bool] = False
 
     @abstractmethod
     def validate_spec(self, spec: Any) -> None:
@@ -57,6 +60,13 @@ class TaskScorer(ABC):
     def empty_answer(self, spec: Any) -> dict[str, Any]:
         """The answer a trainee gives by submitting nothing."""
 
+    def is_empty(self, answer: Any) -> bool:
+        """True for a valid answer that says nothing: nothing chosen, marked, judged or typed.
+
+        An answer is empty when every value in it is ``None``, blank text, or a list of such
+        values (so ``{"choices": []}`` and ``{"steps": [None, None]}`` are empty)."""
+        return _says_nothing(answer)
+
     def gold_answer(self, spec: Any, gold: Any) -> Any:
         """The answer a trainee gives who reproduces the gold exactly (scores 1.0)."""
         return copy.deepcopy(gold)
@@ -69,6 +79,18 @@ class TaskScorer(ABC):
         """Validate ``answer`` against ``spec``, then score it against ``gold``."""
         self.validate_answer(spec, answer)
         return self.compute(spec, gold, answer)
+
+
+def _says_nothing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return all(_says_nothing(item) for item in value)
+    if isinstance(value, dict):
+        return all(_says_nothing(item) for item in value.values())
+    return False
 
 
 def f1_from_counts(true_positive: float, answer_count: int, gold_count: int) -> float:

@@ -113,6 +113,7 @@ class BoundingBoxScorer(TaskScorer):
     """value = F1 × mean IoU of matches = 2·Σ IoU(TP) / (|answer| + |gold|), matched at IoU ≥ t."""
 
     type_id = "bbox"
+    empty_can_be_right = True
     default_thresholds = (0.4, 0.75)
 
     def validate_spec(self, spec: Any) -> None:

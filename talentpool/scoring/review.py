@@ -68,6 +68,7 @@ class ReviewScorer(TaskScorer):
     """value = F1 = 2·|flags ∩ errors| / (|flags| + |errors|); no errors: 1 if no flags else 0."""
 
     type_id = "review"
+    empty_can_be_right = True
     default_thresholds = (0.5, 0.9)
 
     def validate_spec(self, spec: Any) -> None:

@@ -114,6 +114,7 @@ class TextSpansScorer(TaskScorer):
     (0 with ``"matching": "strict"``, the CoNLL entity F1)."""
 
     type_id = "text_spans"
+    empty_can_be_right = True
     default_thresholds = (0.5, 0.9)
 
     def validate_spec(self, spec: Any) -> None:

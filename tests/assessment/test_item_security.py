@@ -97,6 +97,9 @@ def test_practice_is_closed_while_an_exam_is_in_progress(app, client, auth, make
     reply = client.post(f"{practice_url}/answer", json={"answer": {"choice": "pos"}},
                         headers={"X-CSRFToken": csrf_from(page)})
     assert reply.status_code == 409 and reply.json["attempt_url"] == link
+    reply = client.post(f"{practice_url}/skip", data={"csrf_token": csrf_from(page)})
+    assert reply.status_code == 409 and reply.mimetype == "text/html"  # a page, not JSON
+    assert f'href="{link}"' in reply.get_data(as_text=True)
 
 
 def test_an_item_shown_in_practice_cannot_become_secure(app, tmp_path, client, auth,

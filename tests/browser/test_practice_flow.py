@@ -44,8 +44,9 @@ def test_draw_a_box_submit_and_see_ious(live_app, live_server, trainee_page):
     open_track(page, live_server, "object_detection")
     drag_image(page, (42, 222), (222, 330))  # the first gold car, default label "car"
     submit_and_wait(page)
-    assert "IoU" in " ".join(page.locator(".tp-box-caption").all_text_contents())
-    assert "missed" in " ".join(page.locator(".tp-box-caption").all_text_contents())
+    assert "IoU" in page.locator(".tp-box-list").inner_text()
+    assert "missed" in page.locator(".tp-box-list").inner_text()
+    assert "G2" in page.locator(".tp-box-caption").all_text_contents()  # a missed gold box
     assert page.locator("#task-explanation").inner_text() == "Explanation b1"
     assert page.locator("#task-next").is_visible()
     with live_app.app_context():

@@ -297,11 +297,14 @@ def test_bbox_draw_label_move_resize_and_see_ious(harness):
     assert all(isinstance(b[k], int) for b in boxes for k in "xywh")
     answer, result = harness.submit()
     assert len(result.feedback["matches"]) == 3 and 0.5 < result.value < 0.8
-    captions = ui.locator(".tp-box-caption").all_text_contents()
+    # the image carries short tags (mine 1–4, the missed gold box G4); the list says what they are
+    assert sorted(ui.locator(".tp-box-caption").all_text_contents()) == ["1", "2", "3", "4", "G4"]
+    rows = ui.locator(".tp-box-list li").all_inner_texts()
     for match in result.feedback["matches"]:
-        assert f"{match['answer']['label']} · IoU {match['iou']:.2f}" in captions
-    assert "missed car" in captions
-    assert any("no object here" in caption for caption in captions)
+        row = rows[match["answer_index"]]
+        assert f"IoU {match['iou']:.2f}" in row and f"matches G{match['gold_index'] + 1}" in row
+    assert "G4" in rows[-1] and "missed car" in rows[-1]
+    assert "no object here" in rows[3]
     assert ui.locator(".tp-box.fb-gold").count() == 3
     assert ui.locator(".tp-box-list li.fb-fp").count() == 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import os
@@ -71,6 +72,40 @@ def test_empty_answer_scores_exactly_zero(type_id: str, make) -> None:
     result = scorer.score(spec, gold, empty)
     assert result.value == 0.0
     json.dumps(result.feedback, allow_nan=False)
+
+
+@pytest.mark.parametrize(("type_id", "make"), ITEMS, ids=ITEM_IDS)
+def test_the_empty_answer_is_empty_and_the_gold_is_not(type_id: str, make) -> None:
+    scorer = get_scorer(type_id)
+    spec, gold = make()
+    assert scorer.is_empty(scorer.empty_answer(spec)) is True
+    if not scorer.human_scored:
+        assert scorer.is_empty(scorer.gold_answer(spec, gold)) is False
+
+
+@pytest.mark.parametrize(("type_id", "make"), AUTO, ids=AUTO_IDS)
+def test_empty_can_be_right_exactly_when_a_gold_may_be_empty(type_id: str, make) -> None:
+    """Practice refuses an empty answer unless the type's gold may itself be empty."""
+    scorer = get_scorer(type_id)
+    spec, _gold = make()
+    empty = scorer.empty_answer(spec)
+    empty_gold = {"errors": []} if type_id == "review" else copy.deepcopy(empty)
+    if scorer.empty_can_be_right:
+        scorer.validate_gold(spec, empty_gold)
+        assert scorer.score(spec, empty_gold, empty).value == 1.0
+    else:
+        with pytest.raises(ScoringError):
+            scorer.validate_gold(spec, empty_gold)
+
+
+@pytest.mark.parametrize(("answer", "empty"), [
+    ({"choice": None}, True), ({"choice": "neg"}, False), ({"choices": []}, True),
+    ({"steps": [None, None]}, True), ({"steps": [None, False]}, False), ({"text": " \n\t"}, True),
+    ({"text": "。"}, False), ({"order": None}, True), ({"order": ["r1"]}, False),
+    ({"boxes": [{"x": 0, "y": 0, "w": 1, "h": 1, "label": "car"}]}, False),
+])
+def test_is_empty_reads_nothing_chosen_marked_judged_or_typed(answer, empty) -> None:
+    assert get_scorer("single_choice").is_empty(answer) is empty
 
 
 @pytest.mark.parametrize(("type_id", "make"), HUMAN)

@@ -22,6 +22,8 @@
     let action = null;
     let spaceHeld = false;
     let feedback = null;
+    let showing = "both"; // feedback view: "mine", "gold" or "both"
+    const viewButtons = Array.from(root.querySelectorAll(".tp-fb-view [data-show]"));
 
     const colorOf = (name) => kit.labelColor(spec.labels, name);
     const clamp = (value, low, high) => Math.min(Math.max(value, low), high);
@@ -64,13 +66,15 @@
       zoomLevel.textContent = `${Math.round(stage.zoom() * 100)}%`;
       if (feedback) return renderFeedback();
       const unit = stage.unit();
-      boxes.forEach((box, index) => {
+      const groups = boxes.map((box, index) => {
         const group = kit.drawBox(stage.boxLayer, box, {
           unit, color: colorOf(box.label), caption: `${index + 1} ${box.label}`,
           className: index === selected ? "is-selected" : "",
         });
         group.dataset.index = index;
+        return group;
       });
+      kit.placeCaptions(groups, stage);
       if (selected != null) drawHandles(boxes[selected], unit);
       renderList();
     }
@@ -224,25 +228,35 @@
     });
     root.addEventListener("keyup", (event) => { if (event.key === " ") spaceHeld = false; });
 
-    // ---- feedback: gold boxes over the trainee's, each match with its IoU
+    // ---- feedback: my boxes (tagged 1, 2 … as in the list) and the gold boxes (G1, G2 …);
+    // the list below says what each tag is. The view buttons show mine, the gold or both.
     function renderFeedback() {
       const unit = stage.unit();
-      const threshold = kit.number(feedback.iou_threshold);
-      for (const match of feedback.matches) {
-        kit.drawBox(stage.boxLayer, match.gold, { unit, className: "fb-gold" });
-        kit.drawBox(stage.overlayLayer, match.answer, {
-          unit, className: "fb-match", caption: `${match.answer.label} · ${kit.fill(strings.iou, { iou: kit.number(match.iou) })}`,
-        });
-      }
+      const mine = showing !== "gold";
+      const gold = showing !== "mine";
+      const groups = [];
+      const draw = (layer, box, className, caption) => groups.push(kit.drawBox(layer, box, { unit, className, caption }));
       for (const item of feedback.unmatched_gold) {
-        kit.drawBox(stage.boxLayer, item.gold, { unit, className: "fb-missed", caption: kit.fill(strings.missed, item.gold) });
+        if (gold) draw(stage.boxLayer, item.gold, "fb-missed", goldTag(item.gold_index));
       }
       for (const item of feedback.false_positives) {
-        kit.drawBox(stage.overlayLayer, item.answer, {
-          unit, className: "fb-fp", caption: `${item.answer.label} · ${whyUnmatched(item, threshold)}`,
-        });
+        if (mine) draw(stage.overlayLayer, item.answer, "fb-fp", String(item.answer_index + 1));
       }
+      for (const match of feedback.matches) {
+        if (gold) draw(stage.boxLayer, match.gold, "fb-gold", mine ? null : goldTag(match.gold_index));
+        if (mine) draw(stage.overlayLayer, match.answer, "fb-match", String(match.answer_index + 1));
+      }
+      kit.placeCaptions(groups, stage);
     }
+
+    function show(view) {
+      showing = view;
+      viewButtons.forEach((button) => button.setAttribute("aria-pressed", String(button.dataset.show === view)));
+      render();
+    }
+    viewButtons.forEach((button) => button.addEventListener("click", () => show(button.dataset.show)));
+
+    const goldTag = (index) => kit.fill(strings.gold_tag, { n: index + 1 });
 
     function goldBox(index) {
       const found = [...feedback.matches, ...feedback.unmatched_gold].find((item) => item.gold_index === index);
@@ -260,15 +274,18 @@
 
     function annotateList() {
       const threshold = kit.number(feedback.iou_threshold);
-      const addBadge = (index, className, text) => {
+      const addBadge = (index, className, text, note) => {
         list.children[index].classList.add(className);
         list.children[index].append(kit.el("span", { class: `tp-badge ${className}`, text }));
+        if (note) list.children[index].append(kit.el("span", { class: "muted small", text: note }));
       };
-      feedback.matches.forEach((m) => addBadge(m.answer_index, "fb-match", kit.fill(strings.iou, { iou: kit.number(m.iou) })));
+      feedback.matches.forEach((m) => addBadge(m.answer_index, "fb-match", kit.fill(strings.iou, { iou: kit.number(m.iou) }),
+        kit.fill(strings.matches, { tag: goldTag(m.gold_index) })));
       feedback.false_positives.forEach((item) => addBadge(item.answer_index, "fb-fp", whyUnmatched(item, threshold)));
       for (const item of feedback.unmatched_gold) {
         const { x, y, w, h } = item.gold;
         list.append(kit.el("li", { class: "fb-missed" },
+          kit.el("span", { class: "tp-box-name tp-gold-tag", text: goldTag(item.gold_index) }),
           kit.el("span", { class: "tp-badge fb-missed", text: kit.fill(strings.missed, item.gold) }),
           kit.el("span", { class: "muted small tp-coords", text: `x ${x} · y ${y} · ${w} × ${h}` })));
       }
@@ -284,6 +301,7 @@
       render();
       annotateList();
       root.querySelector(".tp-legend").hidden = false;
+      root.querySelector(".tp-fb-view").hidden = false;
       const summary = root.querySelector(".tp-summary");
       summary.hidden = false;
       summary.textContent = kit.fill(strings.summary, {
@@ -299,8 +317,11 @@
       root.classList.remove("is-locked");
       labelButtons.forEach((button) => { button.disabled = false; });
       root.querySelector(".tp-legend").hidden = true;
+      root.querySelector(".tp-fb-view").hidden = true;
       root.querySelector(".tp-summary").hidden = true;
+      root.querySelector(".tp-summary").textContent = "";
       status.textContent = "";
+      show("both");
       stage.resetView();
     }
 

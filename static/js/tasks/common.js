@@ -67,6 +67,16 @@
     return PALETTE[index % PALETTE.length];
   }
 
+  // An answer that says nothing: every value null, blank text, or a list of such values.
+  // The same rule as the scorers' is_empty (talentpool/scoring/base.py).
+  function isEmptyAnswer(value) {
+    if (value == null) return true;
+    if (typeof value === "string") return value.trim() === "";
+    if (Array.isArray(value)) return value.every(isEmptyAnswer);
+    if (typeof value === "object") return Object.values(value).every(isEmptyAnswer);
+    return false;
+  }
+
   function number(value, digits = 2) {
     return value == null ? "–" : Number(value).toFixed(digits);
   }
@@ -121,7 +131,8 @@
     svg.append(svgEl("image", { href: src, x: 0, y: 0, width, height, preserveAspectRatio: "none" }));
     const boxLayer = svgEl("g", { class: "tp-box-layer" });
     const overlayLayer = svgEl("g", { class: "tp-overlay-layer" });
-    svg.append(boxLayer, overlayLayer);
+    const captionLayer = svgEl("g", { class: "tp-caption-layer" }); // over every box (placeCaptions)
+    svg.append(boxLayer, overlayLayer, captionLayer);
     container.replaceChildren(svg);
     const view = { x: 0, y: 0, w: width, h: height };
     const listeners = [];
@@ -164,7 +175,7 @@
       return rect.width ? Math.max(view.w / rect.width, view.h / rect.height) : 1;
     }
     return {
-      svg, boxLayer, overlayLayer, view, zoomBy, panBy, toImagePoint, unit,
+      svg, boxLayer, overlayLayer, captionLayer, width, height, view, zoomBy, panBy, toImagePoint, unit,
       zoom: () => width / view.w,
       resetView() { Object.assign(view, { x: 0, y: 0, w: width, h: height }); applyView(); },
       onViewChange(listener) { listeners.push(listener); },
@@ -187,7 +198,8 @@
     return zoom;
   }
 
-  // drawBox(layer, box, {className, color, caption, unit, dashed}) -> <g>
+  // drawBox(layer, box, {className, color, caption, unit}) -> <g>; the caption sits above the
+  // top-left corner (inside it at the image's top edge) until placeCaptions moves it.
   function drawBox(layer, box, options = {}) {
     const unit = options.unit || 1;
     const group = svgEl("g", { class: `tp-box ${options.className || ""}`.trim() });
@@ -195,20 +207,91 @@
     group.append(svgEl("rect", { class: "tp-box-rect", x: box.x, y: box.y, width: box.w, height: box.h }));
     if (options.caption) {
       const size = 12 * unit;
-      const above = box.y - size * 1.5 >= 0;
-      const y = above ? box.y - size * 1.5 : box.y;
-      const width = Math.max(size * 0.62 * options.caption.length + size, size * 2);
-      group.append(svgEl("rect", { class: "tp-box-caption-bg", x: box.x, y, width, height: size * 1.5 }));
-      const text = svgEl("text", { class: "tp-box-caption", x: box.x + size / 2, y: y + size * 1.1, "font-size": size });
+      const width = Math.max(textWidth(options.caption, size) + size, size * 2);
+      group.append(svgEl("rect", { class: "tp-box-caption-bg", width, height: size * 1.5 }));
+      const text = svgEl("text", { class: "tp-box-caption", "font-size": size });
       text.textContent = options.caption;
       group.append(text);
+      moveCaption(group, { x: box.x, y: box.y - size * 1.5 >= 0 ? box.y - size * 1.5 : box.y });
     }
     layer.append(group);
     return group;
   }
 
+  // Wide (CJK) characters take about 1 em, others about 0.62 em.
+  function textWidth(text, size) {
+    return Array.from(String(text)).reduce((sum, char) => sum + size * (char.codePointAt(0) >= 0x2e80 ? 1 : 0.62), 0);
+  }
+
+  function moveCaption(group, spot) {
+    const bg = group.querySelector(".tp-box-caption-bg");
+    const text = group.querySelector(".tp-box-caption");
+    const size = Number(text.getAttribute("font-size"));
+    bg.setAttribute("x", spot.x);
+    bg.setAttribute("y", spot.y);
+    text.setAttribute("x", spot.x + size / 2);
+    text.setAttribute("y", spot.y + size * 1.1);
+  }
+
+  // Puts the captions of the boxes drawn on ``stage`` in its caption layer, over every box, so
+  // that no two overlap on a busy image. A caption takes the first free place that covers no
+  // box: above or below one of its box's corners, else the nearest such place around (with a
+  // thin leader line to its box); only where there is none does it cover a box (inside its own
+  // corner first). Call it once per drawing, with every box drawn.
+  function placeCaptions(groups, stage) {
+    stage.captionLayer.replaceChildren();
+    const placed = [];
+    const rectOf = (group) => {
+      const [x, y, w, h] = ["x", "y", "width", "height"].map((name) => Number(group.querySelector(".tp-box-rect").getAttribute(name)));
+      return { x, y, w, h };
+    };
+    const boxes = groups.map(rectOf);
+    const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    const free = (spot) => !placed.some((other) => overlaps(spot, other));
+    const clear = (spot) => free(spot) && !boxes.some((box) => overlaps(spot, box));
+    groups.forEach((group, index) => {
+      const bg = group.querySelector(".tp-box-caption-bg");
+      if (!bg) return;
+      const { x, y, w, h } = boxes[index];
+      const cw = Number(bg.getAttribute("width"));
+      const ch = Number(bg.getAttribute("height"));
+      const at = (cx, cy) => ({
+        x: Math.min(Math.max(cx, 0), Math.max(stage.width - cw, 0)), y: Math.min(Math.max(cy, 0), Math.max(stage.height - ch, 0)), w: cw, h: ch,
+      });
+      const corners = [[x, y - ch], [x + w - cw, y - ch], [x, y + h], [x + w - cw, y + h], [x, y], [x + w - cw, y], [x, y + h - ch], [x + w - cw, y + h - ch]]
+        .map(([cx, cy]) => at(cx, cy));
+      const around = (rings, test) => {
+        for (let ring = 1; ring <= rings; ring += 1) {
+          for (let dy = -ring; dy <= ring; dy += 1) {
+            for (let dx = -ring; dx <= ring; dx += 1) {
+              const candidate = at(x + dx * cw, y - ch + dy * ch);
+              if ((Math.abs(dx) === ring || Math.abs(dy) === ring) && test(candidate)) return candidate;
+            }
+          }
+        }
+        return null;
+      };
+      let spot = corners.find(clear) || around(4, clear) || corners.find(free) || around(12, free);
+      spot = spot || corners[0];
+      placed.push(spot);
+      moveCaption(group, spot);
+      // The caption leaves its box's group: it keeps the box's classes (tp-box-tag for tp-box)
+      // and colour, so the feedback and review styles still apply.
+      const tag = svgEl("g", { class: group.getAttribute("class").replace(/\btp-box\b/, "tp-box-tag") });
+      tag.style.setProperty("--box-color", getComputedStyle(group).getPropertyValue("--box-color"));
+      if (spot.x > x + w || spot.x + cw < x || spot.y > y + h || spot.y + ch < y) {
+        tag.append(svgEl("line", {
+          class: "tp-box-leader", x1: spot.x + cw / 2, y1: spot.y + ch / 2,
+          x2: Math.min(Math.max(spot.x + cw / 2, x), x + w), y2: Math.min(Math.max(spot.y + ch / 2, y), y + h),
+        }));
+      }
+      tag.append(bg, group.querySelector(".tp-box-caption"));
+      stage.captionLayer.append(tag);
+    });
+  }
+
   tp.taskkit = {
-    el, svgEl, readStrings, fill, localText, isTyping, digitKey, labelColor, number, percent,
-    renderChars, paintSpans, createImageStage, bindZoomControls, drawBox,
+    el, svgEl, readStrings, fill, localText, isTyping, digitKey, labelColor, isEmptyAnswer, number, percent,
+    renderChars, paintSpans, createImageStage, bindZoomControls, drawBox, placeCaptions,
   };
 })();

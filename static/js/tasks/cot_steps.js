@@ -90,7 +90,7 @@
         step.querySelectorAll(".tp-judge").forEach((button) => { button.disabled = false; });
       });
       summary.hidden = true;
-      status.textContent = "";
+      summary.textContent = status.textContent = "";
       render();
     }
 

@@ -57,6 +57,7 @@
           label.querySelector(".tp-mark").textContent = "";
         });
         summary.hidden = true;
+        summary.textContent = "";
       },
     };
   }

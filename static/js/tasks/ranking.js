@@ -116,6 +116,9 @@
         card.setAttribute("tabindex", "0");
       });
       renumber();
+      root.querySelector(".tp-gold-order").replaceChildren();
+      root.querySelector(".tp-pair-list").replaceChildren();
+      root.querySelector(".tp-summary").textContent = "";
       root.querySelector(".tp-gold-column").hidden = true;
       root.querySelector(".tp-ranking-feedback").hidden = true;
       status.textContent = "";

@@ -26,13 +26,15 @@
     const paint = (classOf) => {
       lastClassOf = classOf;
       stage.boxLayer.replaceChildren();
-      spec.annotation.boxes.forEach((box, index) => {
+      const groups = spec.annotation.boxes.map((box, index) => {
         const group = kit.drawBox(stage.boxLayer, box, {
           unit: stage.unit(), color: kit.labelColor(base.labels, box.label), caption: `${index + 1} ${box.label}`,
           className: `tp-review-box ${classOf(box.id)}`,
         });
         group.dataset.id = box.id;
+        return group;
       });
+      kit.placeCaptions(groups, stage);
     };
     stage.svg.addEventListener("click", (event) => {
       const group = event.target.closest(".tp-box");
@@ -115,7 +117,7 @@
       });
       root.querySelector(".tp-legend").hidden = true;
       summary.hidden = true;
-      status.textContent = "";
+      summary.textContent = status.textContent = "";
       render();
     }
 

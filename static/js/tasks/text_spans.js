@@ -194,7 +194,7 @@
       spans = [];
       anchor = focus = 0;
       legend.hidden = summary.hidden = true;
-      status.textContent = "";
+      summary.textContent = status.textContent = "";
       render();
     }
 

@@ -90,6 +90,7 @@
         transcript.value = "";
         root.classList.remove("is-locked");
         diff.hidden = true;
+        ["tp-diff-text", "tp-gold-text", "tp-summary"].forEach((name) => { root.querySelector(`.${name}`).textContent = ""; });
       },
     };
   }
