@@ -56,6 +56,7 @@ def register_models() -> None:
     import talentpool.certification.models  # noqa: F401
     import talentpool.cohorts.models  # noqa: F401
     import talentpool.directory.models  # noqa: F401
+    import talentpool.notifications.models  # noqa: F401
     import talentpool.office.models  # noqa: F401
     import talentpool.rating.models  # noqa: F401
     import talentpool.rating.panel_models  # noqa: F401
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from talentpool.cohorts import bp as cohorts_bp
     from talentpool.directory import bp as directory_bp
     from talentpool.home import bp as home_bp
+    from talentpool.notifications import bp as notifications_bp
     from talentpool.office import bp as office_bp
     from talentpool.rating import bp as rating_bp
     from talentpool.organisations import bp as organisations_bp
@@ -127,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(office_bp)
     app.register_blueprint(rating_bp)
     app.register_blueprint(recognition_bp)
+    app.register_blueprint(notifications_bp)
     register_openapi(app)
     register_error_handlers(app)
     register_overload_handlers(app)

@@ -16,6 +16,7 @@ from flask import Flask
 from talentpool.accounts import service as accounts
 from talentpool.assessment import calibration, exam
 from talentpool.directory.placement import recompute_all_tiers
+from talentpool.directory.search_alerts import send_alerts as send_search_alerts
 from talentpool.office import archives, publication
 from talentpool.rating import office as rating_office
 from talentpool.recognition.service import recheck_imported
@@ -57,6 +58,8 @@ JOBS: tuple[Job, ...] = (
     Job("issue-published-certificates", publication.release_due, every_minute, {"minute": "*"}),
     Job("purge-expired-archives", archives.purge_expired, daily, {"hour": 4, "minute": 5}),
     Job("remind-overdue-raters", rating_office.remind_overdue, daily, {"hour": 1, "minute": 30}),
+    # After the daily tier recomputation has refreshed the searchable copies (11:40 in China).
+    Job("alert-saved-searches", send_search_alerts, daily, {"hour": 3, "minute": 40}),
 )
 
 

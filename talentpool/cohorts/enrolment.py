@@ -30,6 +30,7 @@ from talentpool.cohorts.models import Cohort, Enrolment, new_join_code
 from talentpool.cohorts.service import CohortError
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.notifications.service import notify, site_path
 
 
 @dataclass
@@ -69,6 +70,7 @@ def enrol_roster(cohort: Cohort, data: bytes) -> EnrolmentReport:
         report.invited.append((row.name, row.email, link))
         mails.append((row.email, link))
         present.add(row.email)
+    _notify_account_holders(cohort, [email for email, _link in mails])
     db.session.commit()
     for email, link in mails:
         send_mail(email, _("Your training cohort on talentpool"),
@@ -76,6 +78,18 @@ def enrol_roster(cohort: Cohort, data: bytes) -> EnrolmentReport:
                     "accept or decline; without an account you set a password there:\n%(link)s",
                     institution=cohort.institution.name, cohort=cohort.name, link=link))
     return report
+
+
+def _notify_account_holders(cohort: Cohort, emails: list[str]) -> None:
+    """An in-app notice for invitees who already have a trainee account (everyone invited gets
+    the mail with the personal link, so the notice adds no second mail)."""
+    if not emails:
+        return
+    for user_id in db.session.scalars(select(User.id).where(
+            User.email.in_(emails), User.role == Role.TRAINEE, User.active.is_(True))):
+        notify(user_id, "cohort_invitation",
+               {"institution": cohort.institution.name, "cohort": cohort.name},
+               site_path("cohorts.my_cohorts"), mail=False)
 
 
 def live_enrolment(raw: str) -> Enrolment:

@@ -14,9 +14,9 @@ from wtforms import SelectChoice
 
 from talentpool.assessment.tracks import TRACKS
 from talentpool.auth import Role, role_required
-from talentpool.directory import api_tokens, bp, employers
+from talentpool.directory import api_tokens, bp, employers, search_alerts
 from talentpool.directory.forms import (
-    ContactForm, NameForm, OrganisationForm, ShortlistAddForm, TokenForm,
+    AlertForm, ContactForm, NameForm, OrganisationForm, ShortlistAddForm, TokenForm,
 )
 from talentpool.directory.privacy import (
     AVAILABILITY, LANGUAGES, employer_card, employer_cards, recognised_certificates,
@@ -87,6 +87,22 @@ def delete_search(search_id: str):
     """Forget a saved search."""
     employers.delete_saved_search(current_user, search_id)
     return redirect(url_for("directory.search_page"))
+
+
+@bp.post("/talent/searches/<search_id>/alert")
+@verified_employer
+def search_alert(search_id: str):
+    """Turn a saved search's alert about new matches on or off."""
+    form = AlertForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        saved = search_alerts.set_alert(current_user, search_id, form.alert.data)
+    except DirectoryError:
+        abort(404)
+    flash(_("You will be told once a day when new people match %(name)s.", name=saved.name)
+          if saved.alert else _("No more alerts for %(name)s.", name=saved.name), "success")
+    return redirect(url_for("directory.search_page", **saved.query))
 
 
 @bp.get("/talent/p/<profile_id>")

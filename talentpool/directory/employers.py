@@ -22,6 +22,7 @@ from talentpool.directory.models import (
 from talentpool.directory.profiles import DirectoryError
 from talentpool.directory.search import SearchQuery
 from talentpool.extensions import db
+from talentpool.notifications.service import notify, site_path
 
 MAX_MESSAGE = 1000
 DECLINE_PAUSE = timedelta(days=30)  # no re-asking right after a "no"
@@ -167,6 +168,8 @@ def request_contact(employer: User, profile_id: str, message: str) -> ContactReq
     request = ContactRequest(employer_id=employer.id, organisation_name=organisation.name,
                              profile_id=profile.id, message=message, created_at=utcnow())
     db.session.add(request)
+    notify(profile.user_id, "contact_request", {"organisation": organisation.name},
+           site_path("directory.requests_page"))
     try:
         db.session.commit()
     except IntegrityError:
@@ -201,6 +204,15 @@ def answer_request(trainee: User, request_id: str, accept: bool) -> ContactReque
     if request.status != "pending":
         raise DirectoryError(_("You already answered this request."))
     request.status, request.answered_at = ("accepted" if accept else "declined"), utcnow()
+    profile = request.profile
+    if accept:  # the contact goes in the e-mail copy only; the page shows it while it is shared
+        notify(request.employer_id, "contact_accepted", {"name": profile.pool_name},
+               site_path("directory.profile_view", profile_id=profile.public_id),
+               private={"email": trainee.email, "phone": profile.phone})
+    else:
+        notify(request.employer_id, "contact_declined",
+               {"name": profile.pool_name, "days": DECLINE_PAUSE.days},
+               site_path("directory.shortlists_page"))
     db.session.commit()
     return request
 

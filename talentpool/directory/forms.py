@@ -67,6 +67,12 @@ class NameForm(FlaskForm):
     name = StringField(_l("Name"), validators=[_required(), Length(1, 80)])
 
 
+class AlertForm(FlaskForm):
+    """The alert switch of a saved search: ``alert`` sent means on, left out means off."""
+
+    alert = BooleanField(_l("Alert me about new matches"))
+
+
 class ContactForm(FlaskForm):
     message = TextAreaField(_l("Message to the trainee"),
                             validators=[_required(), Length(10, 1000)])

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+    Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -204,7 +205,12 @@ class ContactRequest(db.Model):
 
 
 class SavedSearch(db.Model):
-    """A named set of search filters an employer can run again."""
+    """A named set of search filters an employer can run again.
+
+    With ``alert`` on, a daily job tells the employer how many profiles newly match it
+    (directory/search_alerts.py): ``alert_seen`` holds the ids of the profiles that matched at
+    its last run, ``alert_checked_at`` when that was.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -212,6 +218,9 @@ class SavedSearch(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     query: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    alert: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    alert_seen: Mapped[list | None] = mapped_column(JSONType)
+    alert_checked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ApiToken(db.Model):

@@ -30,6 +30,7 @@ from talentpool.assessment.models import ExamAttempt, ExamResponse, ExamSession
 from talentpool.cohorts.service import teaches
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.notifications.service import notify, site_path
 from talentpool.office import publication
 from talentpool.office.models import APPEAL_DECIDED, APPEAL_OPEN, APPEAL_PARTS, Appeal
 from talentpool.organisations.audit import record
@@ -95,6 +96,8 @@ def file_appeal(user, attempt_public_id: str, part: str, reason: str,
     record(session.organisation_id, user, "appeal.file", appeal.public_id,
            after={"attempt": attempt.public_id, "part": part,
                   "rater": rater.email if rater else None}, now=now)
+    if rater is not None:
+        _notify_rater(rater, appeal, session)
     try:
         db.session.commit()
     except IntegrityError:  # the same part appealed at the same moment in another tab
@@ -128,6 +131,13 @@ def _least_busy(people: list[User]) -> User | None:
         Appeal.state == APPEAL_OPEN, Appeal.rater_id.in_([p.id for p in people]))
         .group_by(Appeal.rater_id)).all())
     return min(people, key=lambda person: (load.get(person.id, 0), person.id))
+
+
+def _notify_rater(rater: User, appeal: Appeal, session: ExamSession) -> None:
+    """The in-app notice of an assignment (the mail of ``_tell_rater`` stays the e-mail)."""
+    notify(rater.id, "appeal_assigned", {"title": session.title},
+           site_path("office.appeal", slug=session.organisation.slug, public_id=appeal.public_id),
+           mail=False)
 
 
 def _tell_rater(rater: User, session: ExamSession) -> None:
@@ -166,6 +176,7 @@ def assign(organisation: Organisation, appeal_public_id: str, rater_public_id: s
     record(organisation.id, actor, "appeal.assign", appeal.public_id,
            before={"rater": before.email if before else None}, after={"rater": rater.email},
            now=now)
+    _notify_rater(rater, appeal, attempt.session)
     db.session.commit()
     _tell_rater(rater, attempt.session)
     return appeal
@@ -209,6 +220,10 @@ def decide(organisation: Organisation, appeal_public_id: str, actor, reason: str
     record(organisation.id, actor, "appeal.decide", appeal.public_id,
            before=before, after={**after, "outcome": outcome(appeal), "changes": changes,
                                  "attempt": attempt.public_id}, now=now)
+    notify(attempt.user_id, "appeal_decided",
+           {"part": appeal.part, "title": attempt.session.title, "outcome": outcome(appeal),
+            "score": appeal.score_after},
+           site_path("exams.attempt", public_id=attempt.public_id), mail=False)
     db.session.commit()
     _tell_candidate(attempt, appeal)
     publication.release_attempt(attempt, now)

@@ -21,6 +21,7 @@ from talentpool.assessment import exam
 from talentpool.assessment.models import OPEN_STATES, ExamAttempt, ExamSession
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.notifications.service import notify, site_path
 from talentpool.office.models import APPEAL_OPEN, SIGN_OFF, Appeal, ProctorLogEntry
 from talentpool.organisations.audit import record
 from talentpool.organisations.models import Organisation
@@ -73,11 +74,24 @@ def publish(organisation: Organisation, session_public_id: str, actor,
     record(organisation.id, actor, "results.publish", session.public_id,
            after={"published_at": f"{now:%Y-%m-%dT%H:%M:%SZ}",
                   "appeal_closes_at": f"{session.appeal_closes_at:%Y-%m-%dT%H:%M:%SZ}"})
+    _notify_candidates(session)
     db.session.commit()
     _tell_candidates(session)
     if session.appeal_closes_at <= now:
         release_sitting(session, now)
     return session
+
+
+def _notify_candidates(session: ExamSession) -> None:
+    """One in-app notice per candidate, leading to their latest attempt of the sitting (the
+    mail of ``_tell_candidates`` stays the e-mail)."""
+    latest = dict(db.session.execute(select(ExamAttempt.user_id, ExamAttempt.public_id).where(
+        ExamAttempt.session_id == session.id).order_by(ExamAttempt.started_at, ExamAttempt.id)
+    ).all())
+    for user_id, attempt_public_id in latest.items():
+        notify(user_id, "results_published",
+               {"title": session.title, "appeal_closes_at": session.appeal_closes_at.isoformat()},
+               site_path("exams.attempt", public_id=attempt_public_id), mail=False)
 
 
 def _tell_candidates(session: ExamSession) -> None:
