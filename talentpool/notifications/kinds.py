@@ -16,6 +16,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from talentpool.timezones import local_text
+
 Params = Mapping[str, object]
 
 
@@ -29,8 +31,8 @@ class Kind:
 
 
 def _minute(iso: object) -> str:
-    """A stored ISO time (UTC) as ``YYYY-MM-DD HH:MM``."""
-    return f"{datetime.fromisoformat(str(iso)):%Y-%m-%d %H:%M}"
+    """A stored ISO time (UTC) as ``YYYY-MM-DD HH:MM`` in the reader's time zone."""
+    return local_text(datetime.fromisoformat(str(iso)))  # stored UTC, in the reader's zone
 
 
 def _part(part: object) -> str:
@@ -82,7 +84,7 @@ KINDS: dict[str, Kind] = {
     "results_published": Kind(
         lambda p: _("Your results of %(title)s are published", title=p["title"]),
         lambda p: _("The results of %(title)s are published on your exam page. You may ask "
-                    "for a part to be re-scored until %(date)s (UTC).", title=p["title"],
+                    "for a part to be re-scored until %(date)s.", title=p["title"],
                     date=_minute(p["appeal_closes_at"]))),
     # To the rater an appeal is assigned to, and to the candidate once decided (office.appeals).
     "appeal_assigned": Kind(

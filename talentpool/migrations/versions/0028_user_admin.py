@@ -2,7 +2,7 @@
 entries about a record and those of one person are found by index
 
 Revision ID: 0028_user_admin
-Revises: 0025_rate_limits
+Revises: 0027_practice_retry
 Create Date: 2026-12-02 11:26:04.082308
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0028_user_admin'
-down_revision = '0025_rate_limits'
+down_revision = '0027_practice_retry'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Notifications (站内信) with each person's e-mail choice, and saved-search alerts
 
 Revision ID: 0030_notifications
-Revises: 0025_rate_limits
+Revises: 0028_user_admin
 Create Date: 2026-12-02 11:38:21.136277
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0030_notifications'
-down_revision = '0025_rate_limits'
+down_revision = '0028_user_admin'
 branch_labels = None
 depends_on = None
 

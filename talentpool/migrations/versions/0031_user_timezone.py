@@ -1,7 +1,7 @@
 """Each user's time zone
 
 Revision ID: 0031_user_timezone
-Revises: 0025_rate_limits
+Revises: 0030_notifications
 Create Date: 2026-12-02 11:45:58.565044
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0031_user_timezone'
-down_revision = '0025_rate_limits'
+down_revision = '0030_notifications'
 branch_labels = None
 depends_on = None
 
