@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, or_, select, update
 
-from talentpool.accounts.models import PasswordResetToken, User, is_public_id
+from talentpool.accounts.models import PasswordResetToken, User
 from talentpool.accounts.service import revoke_sessions
 from talentpool.auth import Role
-from talentpool.database import utcnow
+from talentpool.database import is_public_id, utcnow
 from talentpool.directory.models import ApiToken
 from talentpool.extensions import db
 from talentpool.organisations.audit import record
