@@ -9,7 +9,8 @@ from flask_login import current_user
 from talentpool.auth import Role, role_required
 from talentpool.cohorts import bp, enrolment
 from talentpool.cohorts.forms import AcceptEnrolmentForm, ConfirmForm, JoinSignupForm
-from talentpool.cohorts.service import CohortError, cohorts_of_trainee
+from talentpool.cohorts.service import CohortError, cohorts_of_trainee, upcoming_sessions
+from talentpool.database import utcnow
 from talentpool.security_headers import no_referrer
 
 
@@ -96,7 +97,8 @@ def my_cohorts():
     """Invitations to answer, and the institutions that can see one's training data."""
     return render_template("cohorts/mine.html", form=ConfirmForm(),
                            invitations=enrolment.open_invitations(current_user),
-                           cohorts=cohorts_of_trainee(current_user.id))
+                           cohorts=cohorts_of_trainee(current_user.id),
+                           sessions=upcoming_sessions(current_user.id), now=utcnow())
 
 
 @bp.post("/my/cohorts/<public_id>/answer")

@@ -7,7 +7,7 @@ answer "not found". Each public function that writes is one use case with one co
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from talentpool.accounts import tokens
 from talentpool.accounts.models import User
 from talentpool.accounts.service import email_problem, find_user_by_email, normalise_email
 from talentpool.assessment import bank
+from talentpool.assessment.models import ExamSession
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.auth import Role
 from talentpool.cohorts.models import (
@@ -215,6 +216,18 @@ def cohort_ids_of(user_id: int) -> list[int]:
 def cohorts_of_trainee(user_id: int) -> list[Cohort]:
     return list(db.session.scalars(select(Cohort).join(Enrolment).where(
         Enrolment.user_id == user_id, Cohort.archived_at.is_(None)).order_by(Cohort.deadline)))
+
+
+def upcoming_sessions(user_id: int, now: datetime | None = None) -> list[tuple[ExamSession,
+                                                                             Cohort]]:
+    """Exam sessions the person's cohorts scheduled that have not closed yet, soonest first."""
+    now = now or utcnow()
+    return list(db.session.execute(
+        select(ExamSession, Cohort).join(Cohort, Cohort.id == ExamSession.cohort_id)
+        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(Enrolment.user_id == user_id, Cohort.archived_at.is_(None),
+               ExamSession.closes_at > now)
+        .order_by(ExamSession.opens_at, ExamSession.id)).all())
 
 
 def teaches(staff_id: int, candidate_id: int) -> bool:
