@@ -51,6 +51,11 @@ def issuing_organisations() -> list[Organisation]:
     return organisations.organisations()
 
 
+def all_sessions() -> list[ExamSession]:
+    """Every session, the latest opening first (exam administration)."""
+    return list(db.session.scalars(select(ExamSession).order_by(ExamSession.opens_at.desc())))
+
+
 def create_session(level: int, title: str, opens_at: datetime, closes_at: datetime,
                    creator_id: int | None, cohort_id: int | None = None,
                    organisation: str | None = None, plan_id: int | None = None,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
-from talentpool.assessment import exam, pools
+from talentpool.assessment import exam
+from talentpool.assessment.forms import MockExamForm
 from talentpool.assessment.service import asset_urls
 from talentpool.auth import Role, role_required
 from talentpool.database import utcnow
@@ -106,35 +107,23 @@ def finish(public_id: str):
 @exams_bp.route("/admin", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def sessions_admin():
-    """Schedule exam sessions."""
-    if request.method == "POST":
+    """Schedule self-paced mock exams; the list of every session."""
+    organisations = exam.issuing_organisations()
+    form = MockExamForm()
+    form.organisation.choices = [SelectChoice(o.slug, o.name) for o in organisations]
+    if form.validate_on_submit():
         try:
             session = exam.create_session(
-                request.form.get("level", type=int, default=0), request.form.get("title", ""),
-                _when(request.form.get("opens_at")), _when(request.form.get("closes_at")),
-                current_user.id, organisation=request.form.get("organisation"))
+                form.level.data, form.title.data, from_local(form.opens_at.data),
+                from_local(form.closes_at.data), current_user.id,
+                organisation=form.organisation.data or None)
         except exam.ExamError as error:
-            flash(str(error), "error")
+            form.level.errors.append(str(error))
         else:
             flash(_("Session “%(title)s” scheduled.", title=session.title), "success")
             return redirect(url_for("exams.sessions_admin"))
-    from sqlalchemy import select
-
-    from talentpool.assessment.models import ExamSession
-    from talentpool.extensions import db
-
-    sessions = list(db.session.scalars(select(ExamSession)
-                                       .order_by(ExamSession.opens_at.desc())))
-    return render_template("exams/admin.html", sessions=sessions,
-                           now=utcnow(), organisations=exam.issuing_organisations())
-
-
-def _when(raw: str | None) -> datetime:
-    """A time entered in the administrator's time zone, as stored (naive UTC)."""
-    try:
-        return from_local(datetime.fromisoformat((raw or "").strip()))
-    except ValueError:
-        raise exam.ExamError(_("Give dates as YYYY-MM-DD HH:MM.")) from None
+    return render_template("exams/admin.html", form=form, sessions=exam.all_sessions(),
+                           now=utcnow(), organisations=organisations)
 
 
 from talentpool.assessment import standards_views  # noqa: E402,F401  (its routes join exams_bp)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
-    DateField, DateTimeLocalField, EmailField, IntegerField, PasswordField, SelectChoice,
+    DateField, EmailField, IntegerField, PasswordField, SelectChoice,
     SelectField, StringField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
@@ -64,13 +64,6 @@ class RosterForm(FlaskForm):
     roster = FileField(_l("Roster (CSV)"), validators=[
         FileRequired(message=_l("Choose a CSV file.")),
         FileSize(ROSTER_MAX_BYTES, message=_l("The file is larger than 512 KB."))])
-
-
-class SessionForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[_required(), Length(max=120)])
-    level = SelectField(_l("Level"), coerce=int, choices=LEVEL_CHOICES)
-    opens_at = DateTimeLocalField(_l("Opens"), validators=[_required()])  # the user's zone
-    closes_at = DateTimeLocalField(_l("Closes"), validators=[_required()])
 
 
 class AcceptEnrolmentForm(StrongPasswordMixin, FlaskForm):

@@ -12,10 +12,11 @@ from flask_login import current_user
 
 from talentpool.assessment import exam
 from talentpool.assessment.tracks import TRACKS
+from talentpool.assessment.forms import ExamSessionForm
 from talentpool.auth import Role, role_required
 from talentpool.cohorts import bp, enrolment, pages, reports, service
 from talentpool.cohorts.forms import (
-    CohortForm, InstitutionForm, InstructorForm, RosterForm, SessionForm,
+    CohortForm, InstitutionForm, InstructorForm, RosterForm,
 )
 from talentpool.cohorts.models import INSTITUTION_ADMIN
 from talentpool.database import utcnow
@@ -175,7 +176,7 @@ def dashboard(public_id: str):
     """The cohort dashboard: progress, skills, pass probability, weak elements, exams."""
     cohort = _cohort(public_id)
     return render_template("cohorts/dashboard.html", cohort=cohort,
-                           session_form=SessionForm(level=cohort.target_level),
+                           session_form=ExamSessionForm(level=cohort.target_level),
                            **pages.cohort_dashboard(cohort, utcnow().date()))
 
 
@@ -194,7 +195,7 @@ def trainee(public_id: str, user_id: str):
 def schedule_session(public_id: str):
     """Schedule an exam session open only to this cohort."""
     cohort = _cohort(public_id)
-    form = SessionForm()
+    form = ExamSessionForm()
     if form.validate_on_submit():
         try:
             exam.create_session(form.level.data, form.title.data, from_local(form.opens_at.data),
