@@ -11,6 +11,7 @@ from talentpool.auth import Role
 from talentpool.extensions import db
 from talentpool.notifications.models import Notification
 from tests.cohorts.conftest import make_institution
+from tests.packs import make_practice_bank
 from tests.cohorts.test_enrolment import upload
 from tests.conftest import AuthActions
 from tests.directory.conftest import Pool, form_post
@@ -98,7 +99,9 @@ def test_declining_tells_the_employer_once(app, pool):
 
 
 def test_a_roster_invitation_notifies_trainees_with_an_account_and_mails_everyone_once(
-        app, client, make_user):
+        app, client, make_user, tmp_path):
+    with app.app_context():
+        make_practice_bank(tmp_path, {"text_classification": 10, "theory": 10})
     side = make_institution(app, make_user, "甲培训基地", "张三")
     holder = make_user(Role.TRAINEE, email="holder@example.org")
     staff = make_user(Role.INSTITUTION_STAFF, email="teacher@example.org")
