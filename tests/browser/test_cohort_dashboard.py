@@ -71,7 +71,7 @@ def test_charts_are_named_images_with_tables_and_the_method_opens(live_app, live
         admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)
         trainee = create_user("t@example.org", "王小明", PASSWORD, Role.TRAINEE)
         institution, _link = service.create_institution("甲培训基地", staff.email, admin)
-        cohort = service.create_cohort(institution.id, "春季班", 5, {"text_classification": 8},
+        cohort = service.create_cohort(institution.id, "春季班", 5, {"text_classification": 4},
                                        now.date(), (now + timedelta(days=30)).date(), staff)
         enrolment.join(cohort.join_code, trainee)
         db.session.add_all([answer(trainee.id, item, 1, now)

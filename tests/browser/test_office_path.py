@@ -152,8 +152,11 @@ def test_the_office_path_in_the_browser(live_app, live_server, browser, tmp_path
 
     # The supervisor signs off; the office publishes.
     staff.goto(f"{base}/sittings/{sitting}/log")
-    staff.get_by_role("button", name="Sign off").click()
+    staff.once("dialog", lambda dialog: dialog.accept())  # signing off asks first
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Sign off").click()
     staff.goto(f"{base}/sittings/{sitting}/results")
+    staff.once("dialog", lambda dialog: dialog.accept())  # publishing asks first
     staff.get_by_role("button", name="Publish the results").click()
     staff.locator("[data-published]").wait_for()
 
@@ -165,7 +168,9 @@ def test_the_office_path_in_the_browser(live_app, live_server, browser, tmp_path
     rater.goto(f"{base}/appeals")
     rater.locator("main a[href*='/appeals/']").first.click()
     rater.get_by_label("Reason for the decision").fill("逐题核对，自动评分无误，维持原成绩。")
-    rater.get_by_role("button", name="Decide the appeal").click()
+    rater.once("dialog", lambda dialog: dialog.accept())  # a decision asks first
+    with rater.expect_navigation():
+        rater.get_by_role("button", name="Decide the appeal").click()
     with live_app.app_context():
         row = db.session.scalar(select(ExamAttempt).where(ExamAttempt.session_id == sitting_id))
         assert row.certificate_serial is None  # the window is still open
