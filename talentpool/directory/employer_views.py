@@ -26,6 +26,7 @@ from talentpool.directory.search import ACTIVE_WITHIN, SORTS, SearchQuery, searc
 from talentpool.directory.shortlist_export import shortlist_csv
 from talentpool.directory.tiers import load_rules
 from talentpool.security_headers import no_referrer
+from talentpool.urls import local_path
 
 
 def verified_employer(view):
@@ -67,7 +68,17 @@ def search_page():
     return render_template("directory/search.html", query=query, results=results, cards=cards,
                            tracks=TRACKS, tiers=load_rules(), languages=LANGUAGES,
                            availability=AVAILABILITY, sorts=SORTS, active_within=ACTIVE_WITHIN,
-                           saved=employers.saved_searches(current_user.id), save_form=NameForm())
+                           saved=employers.saved_searches(current_user.id), save_form=NameForm(),
+                           add_form=_shortlist_form(),
+                           held=employers.shortlists_holding(current_user.id,
+                                                             [card["id"] for card in cards]))
+
+
+def _shortlist_form() -> ShortlistAddForm:
+    form = ShortlistAddForm()
+    form.shortlist.choices = [SelectChoice(s.public_id, s.name)
+                              for s in employers.shortlists_of(current_user.id)]
+    return form
 
 
 @bp.post("/talent/searches")
@@ -111,12 +122,12 @@ def profile_view(profile_id: str):
     """One listed profile; the view is logged for the trainee."""
     profile = employers.listed_profile(profile_id) or abort(404)
     employers.record_view(profile, current_user)
-    add_form = ShortlistAddForm()
-    add_form.shortlist.choices = [SelectChoice(s.public_id, s.name)
-                                  for s in employers.shortlists_of(current_user.id)]
     sent = [r for r in employers.sent_requests(current_user.id) if r.profile_id == profile.id]
     return render_template("directory/profile_view.html", card=employer_card(profile,
-                           current_user.id), add_form=add_form, contact_form=ContactForm(),
+                           current_user.id), add_form=_shortlist_form(),
+                           held=employers.shortlists_holding(current_user.id,
+                                                             [profile.public_id]),
+                           contact_form=ContactForm(),
                            sent=sent, tiers={t.id: t for t in load_rules()},
                            recognitions=recognised_certificates(profile.user_id))
 
@@ -141,15 +152,21 @@ def request_contact(profile_id: str):
 @bp.post("/talent/p/<profile_id>/shortlist")
 @verified_employer
 def shortlist_add(profile_id: str):
-    """Put the profile on one of the employer's shortlists."""
+    """Put the profile on one of the employer's shortlists, or on a new one named here; back
+    to the page it was added from (a search's results or the profile)."""
+    form = ShortlistAddForm()
+    back = local_path(form.next.data) or url_for("directory.profile_view", profile_id=profile_id)
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+        return redirect(back)
     try:
-        employers.add_to_shortlist(current_user, request.form.get("shortlist", ""), profile_id,
-                                   request.form.get("note", ""))
+        entry = employers.add_to_shortlist(current_user, form.shortlist.data or "", profile_id,
+                                           form.note.data or "", new_name=form.new_name.data or "")
     except DirectoryError as error:
         flash(str(error), "error")
     else:
-        flash(_("Added to the shortlist."), "success")
-    return redirect(url_for("directory.profile_view", profile_id=profile_id))
+        flash(_("Added to the shortlist %(name)s.", name=entry.shortlist.name), "success")
+    return redirect(back)
 
 
 @bp.route("/talent/shortlists", methods=["GET", "POST"])

@@ -117,10 +117,21 @@ def create_shortlist(owner: User, name: str) -> Shortlist:
 
 
 def add_to_shortlist(owner: User, shortlist_id: str, profile_id: str,
-                     note: str = "") -> ShortlistEntry:
-    """Put a listed profile on one of the employer's shortlists; commits."""
-    shortlist, profile = find_shortlist(owner.id, shortlist_id), listed_profile(profile_id)
+                     note: str = "", new_name: str = "") -> ShortlistEntry:
+    """Put a listed profile on one of the employer's shortlists — or, with ``new_name``, on a
+    new shortlist of that name made in the same transaction; commits once."""
+    profile = listed_profile(profile_id)
+    if new_name.strip():
+        name = new_name.strip()
+        if len(name) > 80:
+            raise DirectoryError(_("Name the shortlist (1 to 80 characters)."))
+        shortlist = Shortlist(owner_id=owner.id, name=name)
+        db.session.add(shortlist)
+        db.session.flush()
+    else:
+        shortlist = find_shortlist(owner.id, shortlist_id)
     if shortlist is None or profile is None:
+        db.session.rollback()
         raise DirectoryError(_("That shortlist or profile does not exist."))
     entry = ShortlistEntry(shortlist_id=shortlist.id, profile_id=profile.id,
                            note=(note or "").strip()[:300])
@@ -131,6 +142,22 @@ def add_to_shortlist(owner: User, shortlist_id: str, profile_id: str,
         db.session.rollback()
         raise DirectoryError(_("This person is already on that shortlist.")) from None
     return entry
+
+
+def shortlists_holding(owner_id: int, profile_ids: list[str]) -> dict[str, list[str]]:
+    """For profiles (public ids) shown to an employer: the names of that employer's shortlists
+    each is already on (one query for a page of results)."""
+    if not profile_ids:
+        return {}
+    held: dict[str, list[str]] = {}
+    for profile_id, name in db.session.execute(
+            select(TalentProfile.public_id, Shortlist.name)
+            .join(ShortlistEntry, ShortlistEntry.profile_id == TalentProfile.id)
+            .join(Shortlist, Shortlist.id == ShortlistEntry.shortlist_id)
+            .where(Shortlist.owner_id == owner_id, TalentProfile.public_id.in_(profile_ids))
+            .order_by(Shortlist.name)):
+        held.setdefault(profile_id, []).append(name)
+    return held
 
 
 def remove_from_shortlist(owner: User, shortlist_id: str, profile_id: str) -> None:

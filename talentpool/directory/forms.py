@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField,
-    TextAreaField,
+    BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, SelectMultipleField,
+    StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -79,8 +79,22 @@ class ContactForm(FlaskForm):
 
 
 class ShortlistAddForm(FlaskForm):
-    shortlist = SelectField(_l("Shortlist"), choices=[])
+    """Add a profile to one of the employer's shortlists, or to a new one named here."""
+
+    shortlist = SelectField(_l("Shortlist"), choices=[], validate_choice=False)
+    new_name = StringField(_l("…or a new shortlist named"),
+                           validators=[Optional(), Length(max=80)])
     note = StringField(_l("Note (only you see it)"), validators=[Optional(), Length(max=300)])
+    next = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not (self.new_name.data or "").strip() and not self.shortlist.data:
+            self.new_name.errors = [*self.new_name.errors,
+                                    _l("Choose a shortlist or name a new one.")]
+            return False
+        return True
 
 
 class TokenForm(FlaskForm):
