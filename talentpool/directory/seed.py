@@ -34,7 +34,7 @@ from talentpool.certification.credential import CredentialFacts, sign, unsigned_
 from talentpool.certification.did import issuer_did
 from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.certification.serials import new_serial
-from talentpool.certification.status_list import free_indexes
+from talentpool.certification import status_list
 from talentpool.database import utcnow
 from talentpool.directory.models import (
     NO_LEVEL, ListingConsent, ProfileSkill, TalentProfile, TalentTier,
@@ -142,22 +142,54 @@ def _signer(workers: int) -> Iterator[Signer]:
         yield start
 
 
+def _seed_issuer(number: int) -> Organisation:
+    """The default organisation, then further seeded issuers ``seed-issuer-2``, … (created on
+    first use; that commits)."""
+    if number == 1:
+        return organisations.default_organisation()
+    slug = f"seed-issuer-{number}"
+    return organisations.by_slug(slug) or organisations.create_organisation(
+        slug, organisations.OrganisationFields(f"示例评价机构 {number}", f"Seed issuer {number}"))
+
+
+def _status_slots(n: int, full: set[int]) -> list[tuple[Organisation, int]]:
+    """``n`` (issuer, status index) pairs: free bits of the default organisation first, then
+    of further seeded issuers, since one organisation's lists hold ``LIST_SIZE`` certificates
+    and a million seeded profiles hold about 650,000. ``full`` remembers exhausted issuers."""
+    slots: list[tuple[Organisation, int]] = []
+    number = 0
+    while len(slots) < n:
+        number += 1
+        organisation = _seed_issuer(number)
+        if organisation.id in full:
+            continue
+        room = status_list.LIST_SIZE - (db.session.scalar(
+            select(func.count()).select_from(Certificate).where(
+                Certificate.organisation_id == organisation.id,
+                Certificate.status_index.is_not(None))) or 0)
+        take = min(room, n - len(slots))
+        slots += [(organisation, index)
+                  for index in status_list.free_indexes(take, organisation.id)]
+        if take == room:
+            full.add(organisation.id)
+    return slots
+
+
 def _insert_chunk(people: list[dict], password_hash: str, now: datetime,
-                  start_signing: Signer) -> None:
+                  start_signing: Signer, full: set[int]) -> None:
     rules = load_rules()
-    returning = insert(User).returning(User.id, sort_by_parameter_order=True)
-    user_ids = list(db.session.scalars(returning, [
+    slots = iter(_status_slots(sum(p["level"] is not None for p in people), full))
+    user_ids = _insert_returning_ids(User, [
         {"public_id": new_public_id(), "email": p["email"], "display_name": p["name"],
          "password_hash": password_hash, "role": Role.TRAINEE, "active": True,
          "created_at": p["issued"] - timedelta(days=90), "password_changed_at": now}
-        for p in people]))
+        for p in people])
     certificates, estimates, tiers, consents, profiles = [], [], [], [], []
-    organisation = organisations.default_organisation()
-    indexes = iter(free_indexes(sum(p["level"] is not None for p in people), organisation.id))
     for user_id, p in zip(user_ids, people, strict=True):
         if p["level"] is not None:
-            certificates.append((_certificate(user_id, p, next(indexes), organisation), p))
-    signed = _start_signing(certificates, organisation, start_signing)
+            organisation, index = next(slots)
+            certificates.append((_certificate(user_id, p, index, organisation), p, organisation))
+    signed = _start_signing(certificates, start_signing)
     for user_id, p in zip(user_ids, people, strict=True):
         for track, (score, score_se) in p["skills"].items():
             estimates.append({"user_id": user_id, "track": track, "theta": (score - 50) / 12.5,
@@ -189,41 +221,98 @@ def _insert_chunk(people: list[dict], password_hash: str, now: datetime,
             "last_active_at": p["active"], "created_at": now, "updated_at": now})
     for table, rows in ((SkillEstimate, estimates), (TalentTier, tiers),
                         (ListingConsent, consents)):
-        if rows:
-            db.session.execute(insert(table), rows)
-    profile_ids = list(db.session.scalars(
-        insert(TalentProfile).returning(TalentProfile.id, sort_by_parameter_order=True), profiles))
+        _insert(table, rows)
+    profile_ids = _insert_returning_ids(TalentProfile, profiles)
     skills = [{"profile_id": profile_id, "track": track, "score": round(score, 3),
                "score_se": round(score_se, 3), "provisional": False,
                "relevance": relevance(score, p["tier"].rank, p["level"] or NO_LEVEL),
                "last_active_at": p["active"]}
               for profile_id, p in zip(profile_ids, people, strict=True)
               for track, (score, score_se) in p["skills"].items()]
-    db.session.execute(insert(ProfileSkill), skills)
-    rows = [row for row, _p in certificates]
+    _insert(ProfileSkill, skills)
+    rows = [row for row, _p, _organisation in certificates]
     for row, text in zip(rows, signed(), strict=True):
         row["credential"] = text
-    if rows:
-        db.session.execute(insert(Certificate), rows)
+    _insert(Certificate, rows)
 
 
-def _start_signing(certificates: list[tuple[dict, dict]], organisation: Organisation,
+def _copying() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """Insert ``rows`` in bulk: PostgreSQL COPY (several times faster than multi-row INSERT
+    statements for a million profiles), else ``insert(model)``."""
+    if not rows:
+        return
+    if _copying():
+        _copy(model.__table__, rows)
+    else:
+        db.session.execute(insert(model), rows)
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` and return their new ids in order (on PostgreSQL the ids are taken from
+    the table's sequence first, then the rows are copied with them)."""
+    if not _copying():
+        return list(db.session.scalars(
+            insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+    table = model.__table__
+    ids = sorted(db.session.scalars(
+        select(func.nextval(func.pg_get_serial_sequence(
+            db.session.get_bind().dialect.identifier_preparer.format_table(table), "id")))
+        .select_from(func.generate_series(1, len(rows)))))
+    _copy(table, [{"id": id_, **row} for id_, row in zip(ids, rows, strict=True)])
+    return ids
+
+
+def _copy(table, rows: list[dict]) -> None:
+    """COPY ``rows`` into ``table`` with the values ``insert()`` would send: the columns' Python
+    defaults fill what a row leaves out, and each column's type converts the value."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    columns = [column for column in table.columns
+               if column.name in rows[0] or column.default is not None]
+    makers = []
+    for column in columns:
+        convert = column.type.dialect_impl(dialect).bind_processor(dialect)
+        default = column.default
+        if default is not None and not (default.is_scalar or default.is_callable):
+            raise ValueError(f"{column} has a default COPY cannot compute")
+        makers.append((column.name, convert, default))
+    quote = dialect.identifier_preparer
+    statement = (f"COPY {quote.format_table(table)} "
+                 f"({', '.join(quote.quote(column.name) for column in columns)}) FROM STDIN")
+    with connection.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(statement) as copy:
+        for row in rows:
+            values = []
+            for name, convert, default in makers:
+                if name in row:
+                    value = row[name]
+                else:
+                    value = default.arg if default.is_scalar else default.arg(None)
+                values.append(convert(value) if convert else value)
+            copy.write_row(values)
+
+
+def _start_signing(certificates: list[tuple[dict, dict, Organisation]],
                    start_signing: Signer) -> Callable[[], list[str]]:
-    """Begin signing the chunk's credentials with the organisation's key (looked up once);
-    each row gets its key id now, its credential text from the returned function."""
-    if not certificates:
-        return list
-    kid, private_key = keys.signing_key(certificates[0][0]["issued_at"], organisation.id)
-    raw_key = private_key.private_bytes(serialization.Encoding.Raw,
-                                        serialization.PrivateFormat.Raw,
-                                        serialization.NoEncryption())
-    issuer, base = issuer_did(organisation), public_base_url()
-    jobs = []
-    for row, p in certificates:
+    """Begin signing the chunk's credentials, each with its issuer's key (looked up once per
+    chunk); each row gets its key id now, its credential text from the returned function."""
+    issuers: dict[int, tuple[str, bytes, str]] = {}
+    base, jobs = public_base_url(), []
+    for row, p, organisation in certificates:
+        if organisation.id not in issuers:
+            kid, private_key = keys.signing_key(row["issued_at"], organisation.id)
+            issuers[organisation.id] = (kid, private_key.private_bytes(
+                serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                serialization.NoEncryption()), issuer_did(organisation))
+        kid, raw_key, issuer = issuers[organisation.id]
         row["signing_kid"] = kid
         jobs.append((raw_key, f"{issuer}#{kid}", row["issued_at"],
                      _unsigned(row, p["email"], organisation, issuer, base)))
-    return start_signing(jobs)
+    return start_signing(jobs) if jobs else list
 
 
 def seed_profiles(n: int, seed: int = 0, now: datetime | None = None,
@@ -240,11 +329,12 @@ def seed_profiles(n: int, seed: int = 0, now: datetime | None = None,
     password_hash = hash_password(secrets.token_urlsafe(24))
     if workers is None:
         workers = (os.cpu_count() or 1) if n >= SERIAL_BELOW else 0
+    full: set[int] = set()
     with _signer(workers) as start_signing:
         for offset in range(0, n, CHUNK):
             people = [_person(rng, now, start + offset + i, seed)
                       for i in range(min(CHUNK, n - offset))]
-            _insert_chunk(people, password_hash, now, start_signing)
+            _insert_chunk(people, password_hash, now, start_signing, full)
             db.session.commit()
     return n
 

@@ -64,3 +64,27 @@ def test_workers_and_a_single_process_seed_the_same_credential_content(app):
         db.session.commit()
         serial = [content(c.credential) for c, _email in seeded_certificates(workers=0)]
     assert parallel == serial
+
+
+def test_a_full_status_list_moves_seeding_on_to_further_issuers(app, monkeypatch):
+    """One organisation's status lists hold LIST_SIZE certificates; a million seeded profiles
+    hold more, so further seeded issuers take the rest, each signing with its own key."""
+    from sqlalchemy import func, select
+
+    from talentpool.certification import keys, status_list
+    from talentpool.certification.credential import check_signature
+    from talentpool.certification.models import Certificate
+    from talentpool.extensions import db
+
+    monkeypatch.setattr(status_list, "LIST_SIZE", 16)
+    with app.app_context():
+        rows = seeded_certificates(workers=0, n=60)
+        per_issuer = dict(db.session.execute(select(
+            Certificate.organisation_id, func.count()).group_by(Certificate.organisation_id)
+            .order_by(Certificate.organisation_id)).all())
+        assert len(per_issuer) >= 2 and all(count <= 16 for count in per_issuer.values())
+        assert len({(c.organisation_id, c.status_index) for c, _email in rows}) == len(rows)
+        for certificate, _email in rows:
+            key = keys.public_key(certificate.signing_kid, certificate.organisation_id)[0]
+            assert check_signature(json.loads(certificate.credential),
+                                   lambda method, key=key: key).signature == "valid"
