@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from talentpool.accounts.models import User, new_public_id
 from talentpool.accounts.passwords import hash_password
@@ -231,8 +231,8 @@ def _insert_chunk(people: list[dict], password_hash: str, now: datetime,
               for track, (score, score_se) in p["skills"].items()]
     _insert(ProfileSkill, skills)
     rows = [row for row, _p, _organisation in certificates]
-    for row, text in zip(rows, signed(), strict=True):
-        row["credential"] = text
+    for row, credential in zip(rows, signed(), strict=True):
+        row["credential"] = credential
     _insert(Certificate, rows)
 
 
@@ -336,6 +336,20 @@ def seed_profiles(n: int, seed: int = 0, now: datetime | None = None,
                       for i in range(min(CHUNK, n - offset))]
             _insert_chunk(people, password_hash, now, start_signing, full)
             db.session.commit()
+    if n >= SERIAL_BELOW and _copying():
+        _refresh_statistics()
     return n
+
+
+def _refresh_statistics() -> None:
+    """ANALYZE the seeded tables (PostgreSQL), committed: without statistics the planner took
+    a sequential scan over 650,000 certificates for the 20 holders of a result page (0.5 s
+    instead of 0.4 ms), and a server whose autovacuum is off never gathers them."""
+    quote = db.session.get_bind().dialect.identifier_preparer
+    tables = (User, Certificate, SkillEstimate, TalentTier, ListingConsent, TalentProfile,
+              ProfileSkill)
+    db.session.execute(text(
+        "ANALYZE " + ", ".join(quote.format_table(model.__table__) for model in tables)))
+    db.session.commit()
 
 
