@@ -122,8 +122,8 @@ class _CheckedProcessor(JsonLdProcessor):
         # an Open Badges credential processed its context again (about half of expansion). A
         # frozen active context never changes, so the result for the same scoped context
         # object and flags is the same; the entry keeps that object alive, so its id is unique.
-        if cycles is not None or not isinstance(active_ctx, _FROZEN) or not isinstance(
-                local_ctx, dict):
+        if (cycles is not None or not isinstance(active_ctx, _FROZEN)
+                or "_uuid" not in active_ctx or not isinstance(local_ctx, dict)):
             return super()._process_context(active_ctx, local_ctx, options, override_protected,
                                             propagate, validate_scoped, cycles)
         key = (active_ctx["_uuid"], id(local_ctx), override_protected, propagate,
