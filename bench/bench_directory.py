@@ -58,7 +58,8 @@ QUERIES = (
 
 def settings(url: str) -> dict:
     return {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret",
-            "INSTANCE_PATH": "/tmp/talentpool-bench-instance",
+            "INSTANCE_PATH": os.environ.get("TALENTPOOL_INSTANCE",
+                                            "/tmp/talentpool-bench-instance"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 
 
@@ -80,8 +81,11 @@ def prepare(url: str, profiles: int, seed: int) -> str:
             started = time.perf_counter()
             seed_profiles(profiles - have, seed)
             print(f"seeded {profiles - have} profiles in {time.perf_counter() - started:.0f} s")
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("ANALYZE")
+        # Also for a database seeded elsewhere (talentpool demo --profiles N): fresh statistics,
+        # committed (ANALYZE is transactional on PostgreSQL: rolled back, its statistics were
+        # lost, and the certificates of a page were read by a sequential scan).
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
         employer = find_user_by_email("bench-employer@example.com")
         if employer is None:
             employer = create_user("bench-employer@example.com", "Recruiter", PASSWORD,

@@ -32,7 +32,9 @@ def main() -> None:
 @click.option("--password", default=None,
               help="Password for every demo account (default: a fresh random one each run).")
 @click.option("--profiles", default=0, show_default=True, type=int,
-              help="Also create this many listed talent-pool profiles (for benchmarks).")
+              help="Add this many generated, listed talent-pool profiles (for benchmarks). "
+                   "The demo itself adds 300 once, while fewer than 50 are listed; these come "
+                   "on top.")
 @click.option("--seed", "random_seed", default=2026, show_default=True, type=int,
               help="Random seed of the generated profiles.")
 @click.option("--reset", is_flag=True,
