@@ -107,7 +107,8 @@ def practice_counts(cohort: Cohort, user_ids: list[int]) -> Counter:
     rows = db.session.execute(
         select(Response.user_id, Response.track, func.count(Response.id))
         .where(Response.user_id.in_(user_ids), Response.track.in_(cohort.tracks),
-               Response.mode == "practice", Response.created_at >= _start(cohort))
+               Response.mode == "practice", Response.retry.is_(False),
+               Response.created_at >= _start(cohort))
         .group_by(Response.user_id, Response.track))
     return Counter({(user_id, track): n for user_id, track, n in rows})
 
@@ -217,7 +218,8 @@ def weakest_elements(cohort: Cohort, user_ids: list[int], limit: int = 5) -> lis
         select(Item.element, mean, func.count(Response.id))
         .join(Item, Item.id == Response.item_id)
         .where(Response.user_id.in_(user_ids), Response.track.in_(cohort.tracks),
-               Response.mode == "practice", Response.created_at >= _start(cohort))
+               Response.mode == "practice", Response.retry.is_(False),
+               Response.created_at >= _start(cohort))
         .group_by(Item.element).order_by(mean, Item.element).limit(limit)))
     names = dict(db.session.execute(select(AssessmentElement.code, AssessmentElement.name).where(
         AssessmentElement.code.in_([code for code, _m, _n in rows]))).all())

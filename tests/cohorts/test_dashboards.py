@@ -173,3 +173,21 @@ def test_no_pass_prediction_before_the_level_has_a_standard(app, small_cohort):
         progress = {p.enrolment.user_id: p for p in dashboards.cohort_progress(cohort, TODAY)}
         assert progress[ann].pass_probability is None
         assert all(t.pass_probability is None for t in progress[ann].tracks)
+
+
+def test_retries_after_the_feedback_count_neither_for_the_quota_nor_the_elements(
+        app, small_cohort, monkeypatch):
+    cohort_id, ann, bob = small_cohort
+    monkeypatch.setattr(pools, "cut_theta", lambda level, part: 0.8)
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        before = ({p.enrolment.user_id: p.done for p in dashboards.cohort_progress(cohort, TODAY)},
+                  dashboards.weakest_elements(cohort, [ann, bob]))
+        item = db.session.scalar(select(Item).where(Item.key == "q2"))  # Ann's wrong answer
+        retry = answer(ann, item, 1, datetime(2026, 3, 2, 10, 5))
+        retry.retry = True  # right after seeing the gold: not a measurement
+        db.session.add(retry)
+        db.session.commit()
+        after = ({p.enrolment.user_id: p.done for p in dashboards.cohort_progress(cohort, TODAY)},
+                 dashboards.weakest_elements(cohort, [ann, bob]))
+    assert after == before
