@@ -89,3 +89,13 @@ def wait_until(page, expression: str, timeout_ms: int = 10_000) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
         page.wait_for_timeout(50)
+
+
+def sign_in_english(page, server: str, email: str, password: str) -> None:
+    """Switch the login page to English and sign in; waits for the home page."""
+    page.goto(f"{server}/accounts/login")
+    page.get_by_role("button", name="English").click()
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{server}/home")

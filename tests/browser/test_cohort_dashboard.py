@@ -14,20 +14,27 @@ from talentpool.auth import Role
 from talentpool.cohorts import enrolment, service
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from tests.browser.conftest import sign_in_english
 from tests.cohorts.conftest import answer, estimate
 from tests.conftest import PASSWORD
 from tests.packs import import_live, make_item, make_pack
 
 
+def staffed_institution(tmp_path):
+    """Four text-classification practice items, a teacher running 甲培训基地, and 王小明."""
+    import_live(make_pack(tmp_path / "packs", "tc-pack",
+                          items=[make_item("single_choice", f"q{n}") for n in range(4)]))
+    staff = create_user("staff@example.org", "Teacher", PASSWORD, Role.INSTITUTION_STAFF)
+    admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)
+    trainee = create_user("t@example.org", "王小明", PASSWORD, Role.TRAINEE)
+    institution, _link = service.create_institution("甲培训基地", staff.email, admin)
+    return staff, trainee, institution
+
+
 def test_cohort_dashboard_shows_charts(live_app, live_server, page, tmp_path):
     now = utcnow()
     with live_app.app_context():
-        import_live(make_pack(tmp_path / "packs", "tc-pack",
-                              items=[make_item("single_choice", f"q{n}") for n in range(4)]))
-        staff = create_user("staff@example.org", "Teacher", PASSWORD, Role.INSTITUTION_STAFF)
-        admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)
-        trainee = create_user("t@example.org", "王小明", PASSWORD, Role.TRAINEE)
-        institution, _link = service.create_institution("甲培训基地", staff.email, admin)
+        staff, trainee, institution = staffed_institution(tmp_path)
         cohort = service.create_cohort(institution.id, "春季班", 5, {"text_classification": 4},
                                        (now - timedelta(days=5)).date(),
                                        (now + timedelta(days=25)).date(), staff)
@@ -38,12 +45,7 @@ def test_cohort_dashboard_shows_charts(live_app, live_server, page, tmp_path):
         db.session.add(estimate(trainee.id, "text_classification", 0.6, 0.5))
         db.session.commit()
         cohort_id = cohort.public_id
-    page.goto(f"{live_server}/accounts/login")
-    page.get_by_role("button", name="English").click()
-    page.get_by_label("E-mail address").fill("staff@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server}/home")
+    sign_in_english(page, live_server, "staff@example.org", PASSWORD)
     page.goto(f"{live_server}/cohorts/{cohort_id}")
     charts = page.locator("figure.chart svg")
     assert charts.count() == 2
@@ -65,12 +67,7 @@ def test_charts_are_named_images_with_tables_and_the_method_opens(live_app, live
     opens the folded method note; the time axis of one day of estimates shows times."""
     now = utcnow()
     with live_app.app_context():
-        import_live(make_pack(tmp_path / "packs", "tc-pack",
-                              items=[make_item("single_choice", f"q{n}") for n in range(4)]))
-        staff = create_user("staff@example.org", "Teacher", PASSWORD, Role.INSTITUTION_STAFF)
-        admin = create_user("admin@example.org", "Admin", PASSWORD, Role.ADMIN)
-        trainee = create_user("t@example.org", "王小明", PASSWORD, Role.TRAINEE)
-        institution, _link = service.create_institution("甲培训基地", staff.email, admin)
+        staff, trainee, institution = staffed_institution(tmp_path)
         cohort = service.create_cohort(institution.id, "春季班", 5, {"text_classification": 4},
                                        now.date(), (now + timedelta(days=30)).date(), staff)
         enrolment.join(cohort.join_code, trainee)
@@ -81,12 +78,7 @@ def test_charts_are_named_images_with_tables_and_the_method_opens(live_app, live
         db.session.add_all(rows)
         db.session.commit()
         cohort_id, trainee_id = cohort.public_id, trainee.public_id
-    page.goto(f"{live_server}/accounts/login")
-    page.get_by_role("button", name="English").click()
-    page.get_by_label("E-mail address").fill("staff@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server}/home")
+    sign_in_english(page, live_server, "staff@example.org", PASSWORD)
     page.goto(f"{live_server}/cohorts/{cohort_id}")
     volume = page.get_by_role("img", name="Practice answers of the cohort per day")
     expect(volume).to_be_visible()

@@ -9,7 +9,7 @@ from talentpool.accounts.service import create_user
 from talentpool.auth import Role
 from talentpool.extensions import db
 from talentpool.practice.models import Response
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import sign_in_english, wait_until
 from tests.browser.test_task_uis import drag_image
 from tests.conftest import PASSWORD
 from tests.packs import import_live, make_item, make_pack
@@ -38,12 +38,7 @@ def trainee_page(live_app, live_server, page, tmp_path):
         create_user("trainee@example.org", "王小明", PASSWORD, Role.TRAINEE)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server}/accounts/login")
-    page.get_by_role("button", name="English").click()
-    page.get_by_label("E-mail address").fill("trainee@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server}/home")
+    sign_in_english(page, live_server, "trainee@example.org", PASSWORD)
     yield page
     assert errors == [], f"JavaScript errors: {errors}"
 
