@@ -30,6 +30,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     if app.config.get("PROXY_FIX"):
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if app.config.get("SERVER_TIMING"):
+        from talentpool.server_timing import ServerTiming
+
+        app.wsgi_app = ServerTiming(app.wsgi_app)
     register_models()
     register_extensions(app)
     register_input_checks(app)

@@ -71,6 +71,8 @@ def load_config() -> dict:
         # sliding), so the cookie is set when it changes, not re-signed on every response.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        # A Server-Timing header with the application's time per request (server_timing.py).
+        "SERVER_TIMING": _flag("SERVER_TIMING", False),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 587),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import current_app, g, has_request_context, request
@@ -127,6 +128,29 @@ def will_write() -> None:
 
         g.read_only_request = False
         db.session.commit()
+
+
+def done_writing() -> None:
+    """Say that this request's writes are committed: its remaining transactions only read, so
+    on SQLite they start with a plain ``BEGIN`` instead of queueing for the write lock (an
+    answer that goes on to render the next question). A later write is an error in tests."""
+    if has_request_context():
+        g.read_only_request = True
+
+
+@contextmanager
+def kept_loaded():
+    """Commit inside this block without expiring the session's objects: what the use case just
+    wrote is what they hold, so showing it afterwards costs no reload. Use it only where the
+    objects are read back for display, never where another writer may have changed them."""
+    from talentpool.extensions import db
+
+    session = db.session()
+    previous, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = previous
 
 
 def _read_only_transaction() -> bool:

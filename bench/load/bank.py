@@ -84,7 +84,8 @@ def settings(url: str, folder: Path, min_responses: int, redis_url: str, prefix:
             "EXAM_SCHEME": str(write_scheme(folder / "scheme")),
             "CALIBRATION_MIN_RESPONSES": str(min_responses),
             "PUBLIC_BASE_URL": "https://talentpool.example.org",
-            "REDIS_URL": redis_url, "RATELIMIT_KEY_PREFIX": prefix}
+            "REDIS_URL": redis_url, "RATELIMIT_KEY_PREFIX": prefix,
+            "SERVER_TIMING": "1"}  # the server's own time per request, next to the client's
 
 
 def build(app, env: dict, pool: int, practice_items: int, persons: int, exam_accounts: int,

@@ -6,13 +6,16 @@ it can also be run by hand against a server that holds such a database::
     locust -f bench/load/locustfile.py --headless --host http://127.0.0.1:8300 -u 20 -r 20 \\
         --run-time 20s --exam-session SESSION_ID ExamCandidate
 
-``PracticeTrainee`` signs in, then loops: the track's next item (a redirect), the item page,
-``--think`` seconds, the JSON answer. ``ExamCandidate`` signs in, starts the session's attempt
-and loads the first item page; then, every ``--pacing`` seconds (at once when 0), it posts the
-answer with the ``sequence`` the page carries (``data-answer-url``, as ``static/js/exam.js``
-sends it) and loads the next item page. With ``--pacing`` a candidate stops when its attempt
-ends, and the run quits when every candidate has finished; without it, the candidate moves on
-to the next unused account and starts again (saturation steps).
+``PracticeTrainee`` signs in, then loops: the item page, ``--think`` seconds, the JSON answer,
+whose reply names the next item (the page's "next" link); the track's next-item redirect is used
+for the first item and after a refused request. ``ExamCandidate`` signs in, starts the session's
+attempt and loads the first item page; then, every ``--pacing`` seconds (at once when 0), it
+posts the answer with the ``sequence`` the page carries (``data-answer-url``, as
+``static/js/exam.js`` sends it). Within a part the reply carries the next item's markup, which
+the exam page swaps in, and the candidate reads the next answer URL from it; at a new part it
+loads the item page. With ``--pacing`` a candidate stops when its attempt ends, and the run
+quits when every candidate has finished; without it, the candidate moves on to the next unused
+account and starts again (saturation steps).
 
 A refused answer (409 stale or replayed page, 410 deadline passed, 429, 503, any other status
 or no reply) is a failure named by its status, never retried as is: the candidate reloads the
@@ -56,10 +59,30 @@ TIMED: list[tuple[str, float, float]] = []
 STEADY_KINDS = ("exam: answer", "exam: item page", "exam: start")
 
 
+# The application's own time per request kind (the Server-Timing header, SERVER_TIMING=1).
+SERVER_MS: dict[str, list[float]] = defaultdict(list)
+SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
+
+
 @events.request.add_listener
-def time_exam_requests(name, start_time, response_time, **_kwargs) -> None:
+def time_exam_requests(name, start_time, response_time, response=None, **_kwargs) -> None:
     if name.startswith(STEADY_KINDS):
         TIMED.append((name, float(start_time), float(response_time)))
+    header = response.headers.get("Server-Timing") if response is not None else None
+    found = SERVER_TIMING.search(header or "")
+    if found:
+        SERVER_MS[name].append(float(found.group(1)))
+
+
+def server_times() -> dict:
+    """Median, mean and 95th percentile of the server's time per request kind."""
+    result = {}
+    for name, times in sorted(SERVER_MS.items()):
+        times = sorted(times)
+        result[name] = {"n": len(times), "p50": times[len(times) // 2],
+                        "mean": sum(times) / len(times),
+                        "p95": times[min(len(times) - 1, int(0.95 * len(times)))]}
+    return result
 
 
 def steady_state(pacing: float) -> dict:
@@ -112,7 +135,8 @@ def write_counts(environment, **_kwargs) -> None:
                                   for name, counts in STATUS.items()},
                        "accepted": dict(ACCEPTED), "events": dict(EVENTS),
                        "in_flight": dict(IN_FLIGHT),
-                       "steady": steady_state(environment.parsed_options.pacing)},
+                       "steady": steady_state(environment.parsed_options.pacing),
+                       "server": server_times()},
                       handle, indent=1)
 
 
@@ -191,13 +215,14 @@ class SignedIn(FastHttpUser):
 
 
 class PracticeTrainee(SignedIn):
-    """Practice: next item, item page, think, answer; again and again."""
+    """Practice: item page, think, answer (which names the next item); again and again."""
 
     profile = "practice"
 
     def on_start(self) -> None:
         self.sign_in()
         self.after: str | None = None
+        self.next_path: str | None = None
 
     def wait_time(self) -> float:
         return 0.0
@@ -206,15 +231,17 @@ class PracticeTrainee(SignedIn):
     def practise(self) -> None:
         options = self.environment.parsed_options
         self.healthz()
-        name = "practice: next item"
-        path = f"/practice/tracks/{options.track}" + (f"?after={self.after}" if self.after
-                                                      else "")
-        with self.client.get(path, name=name, catch_response=True,
-                             allow_redirects=False) as reply:
-            if not settle(reply, name, 302):
-                gevent.sleep(retry_after(reply))
-                return
-            item_path = reply.headers["Location"]
+        item_path, self.next_path = self.next_path, None
+        if item_path is None:  # the first item, or after a refusal: the track's next item
+            name = "practice: next item"
+            path = f"/practice/tracks/{options.track}" + (f"?after={self.after}" if self.after
+                                                          else "")
+            with self.client.get(path, name=name, catch_response=True,
+                                 allow_redirects=False) as reply:
+                if not settle(reply, name, 302):
+                    gevent.sleep(retry_after(reply))
+                    return
+                item_path = reply.headers["Location"]
         public_id = item_path.rstrip("/").rsplit("/", 1)[-1]
         name = "practice: item page"
         with self.client.get(item_path, name=name, catch_response=True) as page:
@@ -236,6 +263,8 @@ class PracticeTrainee(SignedIn):
                 body = reply.json()
                 if "score" not in body:
                     EVENTS["practice: reply without a score"] += 1
+                if "/practice/items/" in body.get("next_url", ""):  # as the page's "next" link
+                    self.next_path = body["next_url"]
             else:
                 gevent.sleep(retry_after(reply) if reply.status_code in (429, 503) else 0)
         self.after = public_id
@@ -336,7 +365,7 @@ class ExamCandidate(SignedIn):
             IN_FLIGHT["exam"] -= 1
             accepted = settle(reply, name, 200)
             status = reply.status_code
-            state = reply.json().get("state") if accepted else None
+            data = reply.json() if accepted else {}
         if not accepted:
             if status in (429, 503):
                 gevent.sleep(retry_after(reply))
@@ -344,7 +373,11 @@ class ExamCandidate(SignedIn):
                 self.finish()
             return
         ACCEPTED["exam"] += 1
-        if state not in OPEN_STATES or not self.load_page():
+        state = data.get("state")
+        swapped = ANSWER_URL.search((data.get("item") or {}).get("html", ""))
+        if state in OPEN_STATES and swapped:  # the next question came with the reply
+            self.page = (swapped.group(1), int(swapped.group(2)), token)
+        elif state not in OPEN_STATES or not self.load_page():
             self.finish()
             return
         self.part = state

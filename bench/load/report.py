@@ -64,13 +64,20 @@ def failures_text(step: Step, prefix: str = "") -> str:
 
 
 def yardstick_table(steps: list[Step]) -> list[str]:
-    lines = ["| request (one user, no other load) | n | median ms | mean ms | p95 ms |",
-             "|---|---:|---:|---:|---:|"]
+    """Client round trip (Locust) and the server's own time (``Server-Timing``) per kind."""
+    lines = ["| request (one user, no other load) | n | median ms | mean ms | p95 ms | "
+             "server: median / mean / p95 ms |",
+             "|---|---:|---:|---:|---:|---:|"]
     for name in YARDSTICK_ROWS:
         row = next((s.stats[name] for s in steps if name in s.stats), None)
+        server = next((s.counts.get("server", {}).get(name) for s in steps
+                       if name in s.counts.get("server", {})), None)
+        served = (f"{server['p50']:.2f} / {server['mean']:.2f} / {server['p95']:.2f}"
+                  if server else "—")
         if row and int(row["Request Count"]):
             lines.append(f"| {name} | {int(row['Request Count']):,} | {ms(row, '50%')} | "
-                         f"{float(row['Average Response Time']):.1f} | {ms(row, '95%')} |")
+                         f"{float(row['Average Response Time']):.1f} | {ms(row, '95%')} | "
+                         f"{served} |")
     return lines
 
 
@@ -85,7 +92,10 @@ def saturation_point(steps: list[Step]) -> Step | None:
 def cpu_text(step: Step, database: bool) -> str:
     cpu = step.cpu
     own = cpu.get("gunicorn", 0) + cpu.get("locust", 0) + cpu.get("postgres", 0)
-    parts = [f"{cpu.get('gunicorn', 0):.2f}", f"{cpu.get('locust', 0):.2f}"]
+    gunicorn = f"{cpu.get('gunicorn', 0):.2f}"
+    if "gunicorn busiest" in cpu:  # the busiest worker's share of it
+        gunicorn += f" ({cpu['gunicorn busiest']:.2f})"
+    parts = [gunicorn, f"{cpu.get('locust', 0):.2f}"]
     if database:
         parts.append(f"{cpu.get('postgres', 0):.2f}")
     parts.append(f"{max(0.0, cpu.get('machine', 0) - own):.2f}")
@@ -95,7 +105,8 @@ def cpu_text(step: Step, database: bool) -> str:
 def saturation_table(steps: list[Step], database: bool) -> list[str]:
     profile = steps[0].profile
     pages = (("next item", "item page") if profile == "practice" else ("item page",))
-    head = "gunicorn / Locust / PostgreSQL / other" if database else "gunicorn / Locust / other"
+    head = ("gunicorn (busiest worker) / Locust / PostgreSQL / other" if database
+            else "gunicorn (busiest worker) / Locust / other")
     lines = ["| users | answers/s | requests/s | answer p50 / p95 ms | "
              + " | ".join(f"{p} p95 ms" for p in pages)
              + f" | refused | stored / accepted | CPU cores: {head} | load |",

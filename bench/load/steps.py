@@ -107,8 +107,14 @@ class CpuSampler(threading.Thread):
         self.sample()
         elapsed = time.monotonic() - self.started_at
         cores = {group: 0.0 for group in self.groups}
+        busiest: dict[str, float] = {}
         for key, last in self.last.items():
-            cores[key[0]] += (last - self.first[key]) / TICKS / elapsed
+            used = (last - self.first[key]) / TICKS / elapsed
+            cores[key[0]] += used
+            busiest[key[0]] = max(busiest.get(key[0], 0.0), used)
+        # How evenly a group's processes share the work: with keep-alive connections each
+        # client stays on the gunicorn worker that accepted it, so one worker can hold most.
+        cores["gunicorn busiest"] = busiest.get("gunicorn", 0.0)
         busy, total = machine_ticks()
         cpus = os.cpu_count() or 1
         cores["machine"] = cpus * (busy - self.machine_start[0]) / max(

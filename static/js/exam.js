@@ -1,28 +1,57 @@
 // Exam page controller: mounts the item's task module, shows the server's remaining time,
-// saves the answer with the page's sequence number and loads whatever the server says is next.
+// saves the answer with the page's sequence number and shows whatever the server says is next.
+// Within a part the answer's reply carries the next question's markup, which replaces the item
+// in place (one request per answer); a new part, the end of the exam or a task type whose
+// module this page has not loaded makes the page load the attempt's URL instead.
 (function () {
   "use strict";
+
+  // A busy server (429, 503) or a lost connection: wait and send the same answer again, up to
+  // MAX_TRIES times. The sequence number in the URL makes a resend safe: the server stores the
+  // answer once, and refuses a resend of an answer it already has (409), whereupon the page
+  // loads whatever the server says is current.
+  const MAX_TRIES = 6;
+  let clockTimer = null;
+  let current = null; // { submit, send } of the item on the page
 
   function readJSON(id) {
     const node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  function wait(seconds) {
+    return new Promise((resolve) => window.setTimeout(resolve, seconds * 1000));
+  }
+
   function startClock() {
     const clock = document.getElementById("exam-clock");
-    let remaining = parseInt(clock.dataset.remaining, 10);
+    if (clockTimer !== null) window.clearTimeout(clockTimer);
+    const remaining = parseInt(clock.dataset.remaining, 10);
     const started = Date.now();
     function tick() {
       const left = Math.max(0, remaining - Math.floor((Date.now() - started) / 1000));
       clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
       clock.classList.toggle("is-low", left < 300);
       if (left === 0) { window.location.reload(); return; }
-      window.setTimeout(tick, 1000);
+      clockTimer = window.setTimeout(tick, 1000);
     }
     tick();
   }
 
-  function start() {
+  function showNext(data) {
+    const next = data.item;
+    if (!next || !window.talentpool.tasks[next.type]) {
+      window.location.assign(data.next_url);
+      return;
+    }
+    document.getElementById("exam-item").innerHTML = next.html;
+    mountItem();
+    window.scrollTo(0, 0);
+    const heading = document.querySelector("#task .task-prompt");
+    if (heading) heading.focus({ preventScroll: true });
+  }
+
+  function mountItem() {
     const section = document.getElementById("task");
     if (!section) return;
     const assets = readJSON("task-assets") || {};
@@ -33,16 +62,6 @@
     });
     const submit = document.getElementById("task-submit");
     const errorBox = document.getElementById("task-error");
-
-    // A busy server (429, 503) or a lost connection: wait and send the same answer again, up to
-    // MAX_TRIES times. The sequence number in the URL makes a resend safe: the server stores the
-    // answer once, and refuses a resend of an answer it already has (409), whereupon the page
-    // loads whatever the server says is current.
-    const MAX_TRIES = 6;
-
-    function wait(seconds) {
-      return new Promise((resolve) => window.setTimeout(resolve, seconds * 1000));
-    }
 
     function show(text) {
       errorBox.textContent = text;
@@ -60,7 +79,7 @@
         } catch (_) {
           reply = { ok: false, status: 0, data: null, retryAfter: null };
         }
-        if (reply.ok) { window.location.assign(reply.data.next_url); return; }
+        if (reply.ok) { showNext(reply.data); return; }
         if (reply.status === 409 && attempt > 1) { window.location.reload(); return; }
         const busy = reply.status === 0 || reply.status === 429 || reply.status === 503;
         if (busy && attempt < MAX_TRIES) {
@@ -76,14 +95,15 @@
     }
 
     submit.addEventListener("click", send);
-    document.addEventListener("keydown", (event) => {
-      if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && !submit.disabled) {
-        event.preventDefault();
-        send();
-      }
-    });
+    current = { submit, send };
     startClock();
   }
 
-  document.addEventListener("DOMContentLoaded", start);
+  document.addEventListener("keydown", (event) => {
+    if (current && (event.ctrlKey || event.metaKey) && event.key === "Enter" && !current.submit.disabled) {
+      event.preventDefault();
+      current.send();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", mountItem);
 })();

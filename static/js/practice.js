@@ -106,6 +106,7 @@
       }
       controller.showFeedback(reply.data.feedback, reply.data);
       showResult(reply.data);
+      if (reply.data.next_url) next.href = reply.data.next_url; // chosen by the server already
       submit.hidden = true;
       skip.hidden = true;
       retry.hidden = false;

@@ -23,7 +23,7 @@ from talentpool.assessment import exam_bank, exposure, grading, pools, resits
 from talentpool.assessment.models import (
     OPEN_STATES, ExamAttempt, ExamResponse, ExamSession, Item,
 )
-from talentpool.database import utcnow
+from talentpool.database import kept_loaded, utcnow
 from talentpool.extensions import db
 from talentpool.office.models import APPROVED, PRESENT, Registration
 from talentpool.organisations import service as organisations
@@ -241,7 +241,7 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
         close_overdue_attempt(attempt.id, now)
         raise DeadlinePassed(_("Time is up for this part: answers after the deadline are not "
                                "accepted. Your earlier answers were kept."))
-    item = current_item(attempt)
+    item, part = current_item(attempt), attempt.state
     scorer = get_scorer(item.type_id)
     try:
         if scorer.human_scored:  # raters score it later; a blank answer scores 0 at once
@@ -275,9 +275,13 @@ def submit_answer(attempt: ExamAttempt, sequence: int, answer: object,
                                 category=result and categorize(result.value, item.thresholds),
                                 duration_ms=duration_ms, answered_at=now))
     _advance(attempt, now)
-    state = attempt.state
-    commit_and_notify(attempt)
-    set_committed_value(attempt, "state", state)  # the page reads it: no reload after commit
+    if attempt.state != part:  # a part ended: graded, perhaps certified; reload after
+        commit_and_notify(attempt)
+        return attempt
+    # A steady answer: the reply shows the next item, and the commit keeps the attempt as this
+    # answer wrote it, so showing it reads only the item and the progress.
+    with kept_loaded():
+        commit_and_notify(attempt)
     return attempt
 
 

@@ -12,7 +12,7 @@ from talentpool.assessment import exam
 from talentpool.assessment.forms import MockExamForm
 from talentpool.assessment.service import asset_urls
 from talentpool.auth import Role, role_required
-from talentpool.database import utcnow
+from talentpool.database import done_writing, utcnow
 from talentpool.i18n import current_locale
 from talentpool.office import results
 from talentpool.practice.service import AnswerError, parse_answer_body
@@ -59,18 +59,23 @@ def attempt(public_id: str):
                                published=results.candidate_result(found, now))
     if now > exam.deadline_with_grace(found):  # closed by the job or the next POST
         return render_template("exams/time_up.html", attempt=found)
+    return render_template("exams/attempt.html", **_item_context(found, now))
+
+
+def _item_context(found, now) -> dict:
+    """What ``exams/_item.html`` shows: the current item, the progress and the part's clock."""
     item = exam.current_item(found)
     answered, maximum = exam.progress(found)
     remaining = max(0, int((found.part_deadline - now).total_seconds()))
-    return render_template("exams/attempt.html", attempt=found, item=item, spec=item.spec,
-                           assets=asset_urls(item), locale=current_locale(),
-                           remaining=remaining, answered=answered, maximum=maximum)
+    return dict(attempt=found, item=item, spec=item.spec, assets=asset_urls(item),
+                locale=current_locale(), remaining=remaining, answered=answered, maximum=maximum)
 
 
 @exams_bp.post("/attempts/<public_id>/answer")
 @role_required(Role.TRAINEE)
 def answer(public_id: str):
-    """Store an answer (no feedback during an exam); the page then loads the next item."""
+    """Store an answer (no feedback during an exam). Within a part the reply carries the next
+    question's markup, which the page swaps in; otherwise the page loads ``next_url``."""
     found = exam.own_attempt(current_user.id, public_id)
     if found is None:
         return jsonify(error=_("No such attempt.")), 404
@@ -79,13 +84,19 @@ def answer(public_id: str):
         sequence = request.args.get("sequence", type=int)
         if sequence is None:
             raise exam.StaleAnswer(_("The page did not say which question it answers. Reload."))
+        part = found.state
         exam.submit_answer(found, sequence, given, duration_ms=duration)
     except AnswerError as error:
         return jsonify(error=str(error)), 400
     except exam.ExamError as error:
         return jsonify(error=str(error)), error.status
-    return jsonify(next_url=url_for("exams.attempt", public_id=public_id),
-                   state=found.state)
+    done_writing()  # what follows only reads: on SQLite no second wait for the write lock
+    reply = {"next_url": url_for("exams.attempt", public_id=public_id), "state": found.state}
+    if found.state == part:  # the next question of the same part goes with the reply
+        context = _item_context(found, utcnow())
+        reply["item"] = {"type": context["item"].type_id,
+                         "html": render_template("exams/_item.html", **context)}
+    return jsonify(reply)
 
 
 @exams_bp.post("/attempts/<public_id>/finish")

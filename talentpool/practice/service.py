@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from talentpool.assessment.models import ACTIVE, PRACTICE, Item
 from talentpool.assessment.tracks import TRACKS, Track
-from talentpool.database import utcnow
+from talentpool.database import kept_loaded, utcnow
 from talentpool.extensions import db
 from talentpool.practice import skills
 from talentpool.practice.models import Response
@@ -96,6 +96,14 @@ def next_item(user_id: int, track_id: str, rng: random.Random | None = None,
     wait until the group has nothing else, and then the one skipped longest ago comes back.
     Retries do not count as attempts. The choice reads three small columns of the track's
     items, not their content; only the chosen item is loaded."""
+    chosen = next_item_id(user_id, track_id, rng, exclude, skipped)
+    return None if chosen is None else db.session.get(Item, chosen[0])
+
+
+def next_item_id(user_id: int, track_id: str, rng: random.Random | None = None,
+                 exclude: str | None = None,
+                 skipped: list[str] | tuple[str, ...] = ()) -> tuple[int, str] | None:
+    """``next_item``'s choice as (id, public id), without loading the item."""
     rng = rng or random.Random()
     items = db.session.execute(select(Item.id, Item.public_id, Item.thresholds)
                                .where(Item.track == track_id, *OPEN_ITEM)
@@ -109,11 +117,10 @@ def next_item(user_id: int, track_id: str, rng: random.Random | None = None,
         .group_by(Response.item_id)).all())
     waiting = {public_id: order for order, public_id in enumerate(skipped)}
 
-    def choose(group: list) -> Item:
+    def choose(group: list) -> tuple[int, str]:
         ready = [i for i in group if i.public_id not in waiting]
-        if ready:
-            return db.session.get(Item, rng.choice(ready).id)
-        return db.session.get(Item, min(group, key=lambda i: waiting[i.public_id]).id)
+        row = rng.choice(ready) if ready else min(group, key=lambda i: waiting[i.public_id])
+        return row.id, row.public_id
 
     candidates = [i for i in items if i.public_id != exclude] or items
     fresh = [i for i in candidates if i.id not in best]
@@ -219,7 +226,8 @@ def submit(user_id: int, item: Item, answer: object, duration_ms: int | None,
     db.session.flush()
     if not retry:
         skills.record(user_id, item.track)
-    db.session.commit()
+    with kept_loaded():  # the reply shows this response and item as written: no reload
+        db.session.commit()
     return response
 
 

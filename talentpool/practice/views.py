@@ -14,6 +14,7 @@ from talentpool.assessment.packs import PACK_ID
 from talentpool.assessment.service import asset_root, asset_urls
 from talentpool.assessment.tracks import TRACKS_BY_ID
 from talentpool.auth import Role, role_required
+from talentpool.database import done_writing
 from talentpool.i18n import current_locale
 from talentpool.practice import bp, service, wording
 from talentpool.scoring import get_scorer
@@ -91,11 +92,16 @@ def answer(public_id: str):
         return jsonify(error=str(error)), 400
     if public_id in session.get(SKIPPED, []):
         session[SKIPPED] = service.forget_skip(session[SKIPPED], public_id)
+    done_writing()  # the rest only reads: on SQLite no second wait for the write lock
+    # The next item is chosen now, so that "next" opens it without a redirect in between.
+    upcoming = service.next_item_id(current_user.id, found.track, exclude=public_id,
+                                    skipped=session.get(SKIPPED, []))
+    next_url = url_for("practice.item", public_id=upcoming[1]) if upcoming else \
+        url_for("practice.track", track_id=found.track, after=public_id)
     return jsonify(score=response.score, category=response.category,
                    max_category=response.max_category, feedback=response.feedback,
                    explanation=wording.explanation(found), retry=response.retry,
-                   response_id=response.public_id,
-                   next_url=url_for("practice.track", track_id=found.track, after=public_id))
+                   response_id=response.public_id, next_url=next_url)
 
 
 @bp.post("/items/<public_id>/skip")

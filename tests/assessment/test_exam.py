@@ -182,7 +182,21 @@ def test_gold_and_parameters_never_reach_the_exam_page(app, client, bank, traine
         assert "category_map" not in html and "thresholds" not in html
         reply = answer_current(app, client)
         assert GOLD_SENTINEL not in reply.get_data(as_text=True)
-        assert set(reply.json) == {"next_url", "state"}
+        assert set(reply.json) <= {"next_url", "state", "item"}
+        if "item" in reply.json:  # the next question of the part, as the page will show it
+            attempt = attempt_row(app)
+            fragment = reply.json["item"]["html"]
+            with app.app_context():
+                nxt = db.session.get(Item, attempt.current_item_id)
+                gold = nxt.gold
+            assert reply.json["item"]["type"] == nxt.type_id
+            assert GOLD_SENTINEL not in fragment and "解析" not in fragment
+            assert json.dumps(gold) not in fragment
+            assert json.dumps(gold, ensure_ascii=False) not in fragment
+            assert "category_map" not in fragment and "thresholds" not in fragment
+            assert f"sequence={attempt.sequence}" in fragment
+            page = client.get(f"/exams/attempts/{attempt.public_id}").get_data(as_text=True)
+            assert fragment.split('<div class="task-ui">')[1].split("</div>")[0] in page
 
 
 def test_the_exam_room_offers_no_way_out_but_hand_in_and_log_out(app, client, bank, trainee):

@@ -34,8 +34,14 @@ def test_exam_in_the_browser(live_app, live_server, page, tmp_path):
     assert page.locator("#exam-clock").inner_text().startswith(("29:", "30:"))
     assert "Question 1" in page.locator(".exam-bar").inner_text()
     page.keyboard.press("3")  # the third option
+    page.evaluate("window.loadedOnce = true")
     page.get_by_role("button", name="Save answer and continue").click()
     page.locator(".exam-bar", has_text="Question 2").wait_for()
+    # The reply carried the next question: swapped in place, no page load, focus on its prompt.
+    assert page.evaluate("window.loadedOnce") is True
+    assert page.evaluate("document.activeElement.classList.contains('task-prompt')")
+    page.keyboard.press("1")  # the swapped-in item's own keys work
+    assert page.locator("#task input[type=radio]").first.is_checked()
     url = page.url
     page.goto(f"{live_server}/home")  # leave, as if the browser were closed
     page.goto(url)

@@ -61,6 +61,18 @@ def test_correct_answer_scores_one_with_feedback_and_explanation(app, client, pa
     assert count_responses(app) == 1
 
 
+def test_the_answer_names_the_next_item_so_next_needs_no_redirect(client, pack, trainee):
+    seen = {pack["q0"]}
+    reply = post_answer(client, pack["q0"], {"answer": {"choice": "neg"}, "duration_ms": 4200})
+    for _ in range(2):  # the two fresh items, then back to the weakest
+        next_id = reply.json["next_url"].split("/practice/items/")[1]
+        assert next_id in pack.values() and next_id not in seen
+        seen.add(next_id)
+        assert client.get(reply.json["next_url"]).status_code == 200
+        reply = post_answer(client, next_id, {"answer": {"choice": "pos"}, "duration_ms": 900})
+    assert reply.json["next_url"].split("/practice/items/")[1] in pack.values()
+
+
 def test_wrong_answer_scores_zero(client, pack, trainee):
     assert post_answer(client, pack["q1"], {"answer": {"choice": "pos"}}).json["score"] == 0.0
 
