@@ -23,9 +23,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from talentpool.assessment.calibration import active_run, build_bank, operational_entries
-from talentpool.assessment.models import ACTIVE, EXAM, Item, StandardSetting
+from talentpool.assessment.models import ACTIVE, EXAM, ExamAttempt, Item, StandardSetting
 from talentpool.database import utcnow
 from talentpool.extensions import db
+from talentpool.psychometrics.decisions import classification_accuracy_consistency
 from talentpool.psychometrics.standard_setting import angoff
 
 MIN_PANELLISTS = 3
@@ -33,6 +34,7 @@ MIN_ITEMS = 10
 PARTS = ("theory", "practical")
 SCALE_OF = {"theory": "theory", "practical": "practical"}
 MAX_RATINGS_BYTES = 1_000_000
+GRADED = ("passed", "failed", "awaiting_panel")
 
 
 class StandardSettingError(Exception):
@@ -90,7 +92,8 @@ def record_study(level: int, part: str, title: str, ratings: dict[str, dict[str,
     when a rating, an item or the panel is not usable."""
     if level not in (1, 2, 3, 4, 5) or part not in PARTS:
         raise StandardSettingError(_("Choose a level from 1 to 5 and the theory or practical part."))
-    where = _("Level %(level)d %(part)s", level=level, part=part)
+    where = _("Level %(level)d %(part)s", level=level,
+              part=_("theory") if part == "theory" else _("practical"))
     run = active_run(SCALE_OF[part])
     if run is None:
         raise StandardSettingError(_("%(where)s: the %(scale)s scale has no active calibration; "
@@ -178,3 +181,16 @@ def activate(public_id: str, admin_id: int | None, now: datetime | None = None
         raise StandardSettingError(_("Another study was activated at the same moment. Reload.")) \
             from None
     return study
+
+
+def decision_quality(level: int, part: str):
+    """Rudner's classification accuracy and consistency over the level's graded attempts."""
+    results = [a.part_results.get(part, {}) for a in db.session.scalars(
+        select(ExamAttempt).where(ExamAttempt.level == level, ExamAttempt.state.in_(GRADED)))]
+    scored = [r for r in results if r.get("se") and r.get("theta") is not None]
+    if not scored:
+        return None
+    theta = np.array([r["theta"] for r in scored], float)
+    se = np.array([r["se"] for r in scored], float)
+    cuts = np.array([r["cut_theta"] for r in scored], float)
+    return classification_accuracy_consistency(theta - cuts, se, 0.0)

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from talentpool.assessment import bank, bp, calibration, drafts, item_reports
 from talentpool.assessment.calibration_wording import problem_text
+from talentpool.assessment.forms import ItemStatusForm, ReportResolutionForm
 from talentpool.assessment.models import ACTIVE, DRAFT, RETIRED
 from talentpool.assessment.tracks import SCALES, SCALES_BY_ID
 from talentpool.auth import Role, role_required
@@ -78,10 +79,13 @@ def item(public_id: str):
 @role_required(Role.ADMIN)
 def reports():
     """Open problem reports from practice feedback; resolve one with a note."""
+    form = ReportResolutionForm()
     if request.method == "POST":
+        if not form.validate():
+            flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+            return redirect(url_for("bank.reports"))
         try:
-            item_reports.resolve(request.form.get("report", ""), request.form.get("resolution", ""),
-                                 current_user)
+            item_reports.resolve(form.report.data, form.resolution.data, current_user)
             flash(_("Report resolved."), "success")
         except item_reports.ReportError as error:
             flash(str(error), "error")
@@ -94,9 +98,11 @@ def reports():
 @role_required(Role.ADMIN)
 def item_status(public_id: str):
     """Retire an item, or bring a retired one back."""
-    status = request.form.get("status")
+    form = ItemStatusForm()
+    if not form.validate():
+        abort(400)
     try:
-        item = bank.set_item_status(public_id, RETIRED if status == RETIRED else ACTIVE)
+        item = bank.set_item_status(public_id, RETIRED if form.status.data == RETIRED else ACTIVE)
     except bank.BankError:
         abort(404)
     if item.status == RETIRED:

@@ -104,6 +104,23 @@ def test_an_admin_records_and_activates_a_study_on_the_page(app, client, auth, m
             StandardSetting.status == "active")) == 1
 
 
+def test_a_study_without_ratings_or_with_too_few_panellists_says_why(client, auth, make_user,
+                                                                     bank):
+    auth.login(make_user(Role.ADMIN))
+    token = csrf_from(client.get("/exams/admin/standards").get_data(as_text=True))
+    empty = client.post("/exams/admin/standards", data={
+        "csrf_token": token, "level": "4", "part": "theory", "title": "Panel"})
+    assert empty.status_code == 400
+    assert "上传评分文件或在此粘贴其 CSV" in empty.get_data(as_text=True)
+    few = client.post("/exams/admin/standards", data={
+        "csrf_token": token, "level": "4", "part": "practical", "title": "Panel",
+        "ratings": "panellist,item,rating\nA,x,0.5"})
+    html = few.get_data(as_text=True)
+    assert few.status_code == 400 and 'id="ratings-error"' in html
+    assert "4 级技能考核" in html and "practical" not in html.split('id="ratings-error"')[1][:300]
+    assert 'value="Panel"' in html  # nothing typed is lost
+
+
 def test_trainees_cannot_reach_the_standards_page(client, auth, make_user, bank):
     auth.login(make_user(Role.TRAINEE))
     assert client.get("/exams/admin/standards").status_code == 403
