@@ -44,6 +44,8 @@
       window.location.assign(data.next_url);
       return;
     }
+    // Markup rendered by the server from templates/exams/_item.html, the same as a page load
+    // would bring (tests/test_no_inline_code.py allows this one line).
     document.getElementById("exam-item").innerHTML = next.html;
     mountItem();
     window.scrollTo(0, 0);

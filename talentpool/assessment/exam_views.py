@@ -16,6 +16,7 @@ from talentpool.database import done_writing, utcnow
 from talentpool.i18n import current_locale
 from talentpool.office import results
 from talentpool.practice.service import AnswerError, parse_answer_body
+from talentpool.scoring import TASK_TYPES
 from talentpool.timezones import from_local
 
 exams_bp = Blueprint("exams", __name__, url_prefix="/exams")
@@ -59,7 +60,7 @@ def attempt(public_id: str):
                                published=results.candidate_result(found, now))
     if now > exam.deadline_with_grace(found):  # closed by the job or the next POST
         return render_template("exams/time_up.html", attempt=found)
-    return render_template("exams/attempt.html", **_item_context(found, now))
+    return render_template("exams/attempt.html", task_types=TASK_TYPES, **_item_context(found, now))
 
 
 def _item_context(found, now) -> dict:

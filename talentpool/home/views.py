@@ -63,3 +63,9 @@ def healthz():
     if service.database_ok():
         return jsonify(status="ok", database="ok")
     return jsonify(status="unavailable", database="unreachable"), 503
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site icon where a browser looks by default (JSON documents, the verification API)."""
+    return redirect(url_for("static", filename="img/logo.svg"), code=301)

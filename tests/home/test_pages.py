@@ -97,3 +97,11 @@ def test_language_choice_survives_login(client, auth, make_user):
                                    "csrf_token": csrf_from(page.get_data(as_text=True))})
     auth.login(email)
     assert "Your skills" in client.get("/home").get_data(as_text=True)
+
+
+def test_the_default_favicon_address_leads_to_the_site_icon(client):
+    reply = client.get("/favicon.ico")
+    assert reply.status_code == 301 and reply.headers["Location"].endswith("/static/img/logo.svg")
+    icon = client.get(reply.headers["Location"])
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()
