@@ -73,6 +73,20 @@ def test_gold_is_not_always_the_first_option_or_order(packs):
     assert first_choice[True] < 0.5 * sum(first_choice.values())
 
 
+def test_every_shipped_box_item_names_its_labels_in_both_languages(packs):
+    """The Chinese page must not show ids such as traffic_light: every bbox item, and every
+    review of boxes, names each label (the validator checks the names themselves)."""
+    box_specs = [(item.key, item.spec if item.type_id == "bbox" else item.spec["base_spec"])
+                 for pack in packs for item in pack.items
+                 if item.type_id == "bbox" or (item.type_id == "review"
+                                               and item.spec["base_type"] == "bbox")]
+    assert len(box_specs) >= 60
+    unnamed = [key for key, spec in box_specs if "label_names" not in spec]
+    assert unnamed == []
+    assert all(spec["label_names"]["traffic_light"]["zh"] == "交通信号灯"
+               for _key, spec in box_specs if "traffic_light" in spec["labels"])
+
+
 def test_every_item_says_its_use_in_the_pack_file(packs):
     for pack in packs:
         raw = yaml.safe_load((pack.root / "pack.yaml").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from common import EXAMS, SEED, assign_uses, item, lm, write_pack
 from gen_named_entities import LABELS as SPAN_LABELS
-from gen_object_detection import LABEL_EN, acceptable, make_objects
+from gen_object_detection import LABEL_EN, acceptable, label_names, make_objects
 from scenes import H, LABEL_ZH, W, render, save_png, visible_boxes
 
 PACK = "annotation-review"
@@ -228,7 +228,8 @@ def bbox_items(rng: random.Random, count: int) -> list[dict[str, Any]]:
             een = "Every box has the right label and fits the visible part; a few pixels' slack is acceptable, so nothing should be flagged."
         lvl = "easy" if len(errors) <= 1 and level != "hard" else ("hard" if level == "hard" or len(errors) >= 3 else "medium")
         out.append({"base_type": "bbox",
-                    "base_spec": {"image": f"assets/{name}", "width": W, "height": H, "labels": labels},
+                    "base_spec": {"image": f"assets/{name}", "width": W, "height": H, "labels": labels,
+                                  "label_names": label_names(labels)},
                     "annotation": {"boxes": boxes}, "errors": errors, "expl": lm(ezh, een),
                     "level": lvl, "element": "P5.2"})
     return out
@@ -269,6 +270,6 @@ if __name__ == "__main__":
            "wrong boundaries or box positions, and spurious elements."),
         "annotation_review",
         build(),
-        version=2,
+        version=3,
         levels=[4, 3],
     )

@@ -19,6 +19,11 @@ LABEL_EN = {"car": "car", "person": "person", "tree": "tree", "traffic_light": "
 GREENS = [(60, 140, 60), (40, 120, 70), (90, 160, 60)]
 
 
+def label_names(labels: list[str]) -> dict[str, dict[str, str]]:
+    """The spec's display names of ``labels`` (the pages show these; boxes keep the ids)."""
+    return {label: {"zh": LABEL_ZH[label], "en": LABEL_EN[label]} for label in labels}
+
+
 def scale(bottom: int, horizon: int) -> float:
     return max(0.12, (bottom - horizon) / (H - horizon))
 
@@ -162,7 +167,7 @@ def build() -> list[dict[str, Any]]:
         element = "P2.2" if level == "hard" or any(e["visible"] < 0.97 or e["truncated"] for e in info) else "P2.1"
         items.append(item(f"od-{number:03d}", "bbox", prompt,
                           {"image": f"assets/{name}", "width": W, "height": H, "labels": labels,
-                           "iou_threshold": 0.5},
+                           "iou_threshold": 0.5, "label_names": label_names(labels)},
                           {"boxes": golds}, describe(labels, present, golds, info), element, tags))
     assign_uses(PACK, items)
     return items
@@ -177,5 +182,5 @@ if __name__ == "__main__":
            "scenes, with occlusion, truncation and small objects."),
         "object_detection",
         build(),
-        version=2,
+        version=3,
     )

@@ -12,10 +12,12 @@ This module is pure: keys and the issuer come in as arguments.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -142,6 +144,33 @@ def unsigned_credential(facts: CredentialFacts) -> dict:
                                              "revocation")}
            if facts.status_index is not None and facts.status_lists else {}),
     }
+
+
+def certificate_facts(certificate: Any, email: str, issuer_id: str, issuer_slug: str,
+                      base_url: str) -> CredentialFacts:
+    """What the credential of ``certificate`` states: the one way a certificate becomes
+    credential facts, for issuing, re-issuing and seeding alike.
+
+    ``certificate`` is anything with the certificate's column values as attributes — a
+    ``Certificate``, or a seeded row about to be inserted in bulk. The issuer's page is
+    ``<base_url>/issuers/<issuer_slug>`` and its status lists are served below it.
+    """
+    issuer_url = f"{base_url}/issuers/{issuer_slug}"
+    return CredentialFacts(
+        certificate.serial, certificate.level, certificate.theory_score,
+        certificate.practical_score, certificate.panel_score, certificate.issuer_name,
+        issuer_id, certificate.valid_from, certificate.valid_until, email,
+        certificate.holder_salt, base_url,
+        {"zh": certificate.title_zh, "en": certificate.title_en}, issuer_url,
+        certificate.status_index, f"{issuer_url}/status")
+
+
+def credential_text(facts: CredentialFacts, verification_method: str,
+                    private_key: Ed25519PrivateKey, created: datetime) -> str:
+    """The stored text of the credential of ``facts``, signed at ``created``: the JSON every
+    certificate keeps and serves (pure, so worker processes can sign with it too)."""
+    document = sign(unsigned_credential(facts), verification_method, private_key, created)
+    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def status_entry(lists: str, index: int, purpose: str) -> dict:

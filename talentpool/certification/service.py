@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from talentpool.certification import keys, status_list
 from talentpool.certification.credential import (
-    CredentialFacts, check_signature, is_credential, sign, unsigned_credential,
+    certificate_facts, check_signature, credential_text, is_credential,
 )
 from talentpool.certification.did import issuer_did
 from talentpool.certification.levels import PANEL_LEVELS
@@ -171,20 +171,15 @@ def signed_credential(certificate: Certificate, email: str, now: datetime) -> tu
     """(key id, credential text) of ``certificate``, signed now by its organisation's signing
     key (no commit).
 
-    Also used by the demo and benchmark seeding, so every seeded certificate verifies.
+    Seeding (``directory.seed``) builds the same text from the same two pure steps,
+    ``credential.certificate_facts`` and ``credential.credential_text``, with the key looked up
+    once per chunk and the signing spread over worker processes.
     """
     organisation = certificate.organisation
     kid, private_key = keys.signing_key(now, organisation.id)
-    issuer, base = issuer_did(organisation), public_base_url()
-    facts = CredentialFacts(
-        certificate.serial, certificate.level, certificate.theory_score,
-        certificate.practical_score, certificate.panel_score, certificate.issuer_name, issuer,
-        certificate.valid_from, certificate.valid_until, email, certificate.holder_salt, base,
-        {"zh": certificate.title_zh, "en": certificate.title_en},
-        f"{base}/issuers/{organisation.slug}", certificate.status_index,
-        f"{base}/issuers/{organisation.slug}/status")
-    document = sign(unsigned_credential(facts), f"{issuer}#{kid}", private_key, now)
-    return kid, json.dumps(document, ensure_ascii=False, indent=2)
+    issuer = issuer_did(organisation)
+    facts = certificate_facts(certificate, email, issuer, organisation.slug, public_base_url())
+    return kid, credential_text(facts, f"{issuer}#{kid}", private_key, now)
 
 
 def find_certificate(serial: str) -> Certificate | None:

@@ -19,8 +19,10 @@ from talentpool.database import rfc3339, utcnow
 from talentpool.directory import employers
 from talentpool.directory.placement import tier_of
 from talentpool.directory.profiles import consent_history, profile_of
+from talentpool.directory.search_alerts import forget_profile, searches_holding
 from talentpool.extensions import db
 from talentpool.input_guard import scrubbed
+from talentpool.notifications.service import export_mail_choice, export_records
 from talentpool.office.results import hidden as results_withheld
 from talentpool.office.retention import kept_records
 from talentpool.practice.models import Response, SkillEstimate
@@ -75,6 +77,10 @@ def export_data(user: User) -> dict:
         "profile_views": [{"organisation": v.organisation_name, "channel": v.channel,
                            "at": rfc3339(v.at)}
                           for v in employers.views_of(profile, limit=100_000)],
+        "notifications": export_records(user.id),
+        "notification_mail": export_mail_choice(user.id),
+        "saved_search_alerts": {"searches_holding_profile":
+                                0 if profile is None else searches_holding(profile.id)},
     })
 
 
@@ -99,15 +105,18 @@ def delete_account(user: User, password: str, revoke_certificates: bool = False)
     entirely (True) or pseudonymised (False).
 
     With nothing an organisation must keep (``office.retention.kept_records``, counted after a
-    requested revocation) the account and everything of it goes. Otherwise the account is pseudonymised — no e-mail, name, password
-    or sign-in left — and every other row of the person is deleted, while the certification
-    records and the certificates stay; the certificates stay valid unless
-    ``revoke_certificates``, which withdraws them (their verify page then says so).
+    requested revocation) the account and everything of it goes. Otherwise the account is
+    pseudonymised — no e-mail, name, password or sign-in left — and every other row of the
+    person is deleted, while the certification records and the certificates stay; the
+    certificates stay valid unless ``revoke_certificates``, which withdraws them (their verify
+    page then says so). Either way the profile leaves employers' saved-search alerts.
     """
     if not verify_password(user.password_hash, password or ""):
         raise AccountError(_("The password is not correct."))
     if revoke_certificates:
         withdraw_certificates_of(user.id)
+    if (profile := profile_of(user.id)) is not None:
+        forget_profile(profile.id)  # employers' alert rows; the profile itself cascades
     if not kept_records(user.id):
         db.session.delete(user)
         db.session.commit()

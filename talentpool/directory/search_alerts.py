@@ -32,6 +32,28 @@ def matching_ids(saved: SavedSearch) -> list[int]:
     return sorted(set(db.session.scalars(select(found.c.id))))
 
 
+def _holding(profile_id: int) -> list[SavedSearch]:
+    """The saved searches whose last alert run counted the profile among their matches (an
+    alert turned off keeps its last list until it is turned on again)."""
+    return [saved for saved in db.session.scalars(select(SavedSearch).where(
+        SavedSearch.alert_seen.is_not(None)).order_by(SavedSearch.id))
+        if profile_id in (saved.alert_seen or [])]
+
+
+def searches_holding(profile_id: int) -> int:
+    """How many employers' saved searches hold the profile among an alert's seen matches (for
+    the person's data export: the number only, never which searches or whose)."""
+    return len(_holding(profile_id))
+
+
+def forget_profile(profile_id: int) -> None:
+    """Take a profile that is being deleted out of every alert's seen matches (no commit: the
+    deletion commits). Its id could otherwise stay in employers' rows after the person left,
+    and a later profile given the same id would not count as new."""
+    for saved in _holding(profile_id):
+        saved.alert_seen = [seen for seen in saved.alert_seen if seen != profile_id]
+
+
 def set_alert(owner: User, public_id: str, on: bool, now: datetime | None = None) -> SavedSearch:
     """Turn the alert of one of the employer's saved searches on or off; commits. Turned on,
     today's matches count as seen and the first alert can come tomorrow."""

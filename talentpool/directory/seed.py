@@ -2,16 +2,16 @@
 skills, tiers and consents, reproducibly from ``seed``.
 
 Rows are inserted in bulk, a chunk per transaction. Each certificate carries a real credential
-signed by the instance's signing key, the same text ``certification.service.signed_credential``
-gives, so seeded certificates verify like issued ones. Signing is nearly all the work, so for a
-large pool worker processes sign while this one builds and inserts the other rows; they are
-spawned, not forked, so they hold none of this process's database connections. Seeded accounts
-get a random password hash nobody knows (they cannot log in).
+signed by its issuer's signing key and built as issuing builds it (``certification.credential``:
+``certificate_facts`` of the row, then ``credential_text``), so seeded certificates verify like
+issued ones and ``certification.service.signed_credential`` gives the same text. Signing is
+nearly all the work, so for a large pool worker processes sign while this one builds and
+inserts the other rows; they are spawned, not forked, so they hold none of this process's
+database connections. Seeded accounts get a random password hash nobody knows (they cannot log in).
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import secrets
@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import numpy as np
 from cryptography.hazmat.primitives import serialization
@@ -30,7 +31,9 @@ from talentpool.accounts.passwords import hash_password
 from talentpool.assessment.tracks import TRACKS
 from talentpool.auth import Role
 from talentpool.certification import keys
-from talentpool.certification.credential import CredentialFacts, sign, unsigned_credential
+from talentpool.certification.credential import (
+    CredentialFacts, certificate_facts, credential_text,
+)
 from talentpool.certification.did import issuer_did
 from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.certification.serials import new_serial
@@ -100,26 +103,15 @@ def _certificate(user_id: int, p: dict, status_index: int, organisation: Organis
             "holder_salt": secrets.token_hex(16), "status_index": status_index}
 
 
-def _unsigned(row: dict, email: str, organisation: Organisation, issuer: str, base: str) -> dict:
-    """The credential ``certification.service.signed_credential`` signs for this row."""
-    issuer_url = f"{base}/issuers/{organisation.slug}"
-    return unsigned_credential(CredentialFacts(
-        row["serial"], row["level"], row["theory_score"], row["practical_score"],
-        row["panel_score"], row["issuer_name"], issuer, row["valid_from"], row["valid_until"],
-        email, row["holder_salt"], base, {"zh": row["title_zh"], "en": row["title_en"]},
-        issuer_url, row["status_index"], f"{issuer_url}/status"))
-
-
 _KEYS: dict[bytes, Ed25519PrivateKey] = {}
 
 
-def _signed_text(job: tuple[bytes, str, datetime, dict]) -> str:
+def _signed_text(job: tuple[bytes, str, datetime, CredentialFacts]) -> str:
     """Sign one credential (runs in a worker process): pure, given the job."""
-    raw_key, method, created, unsecured = job
+    raw_key, method, created, facts = job
     private_key = _KEYS.get(raw_key) or _KEYS.setdefault(
         raw_key, Ed25519PrivateKey.from_private_bytes(raw_key))
-    return json.dumps(sign(unsecured, method, private_key, created), ensure_ascii=False,
-                      indent=2)
+    return credential_text(facts, method, private_key, created)
 
 
 Signer = Callable[[list], Callable[[], list[str]]]
@@ -310,8 +302,9 @@ def _start_signing(certificates: list[tuple[dict, dict, Organisation]],
                 serialization.NoEncryption()), issuer_did(organisation))
         kid, raw_key, issuer = issuers[organisation.id]
         row["signing_kid"] = kid
-        jobs.append((raw_key, f"{issuer}#{kid}", row["issued_at"],
-                     _unsigned(row, p["email"], organisation, issuer, base)))
+        facts = certificate_facts(SimpleNamespace(**row), p["email"], issuer,
+                                  organisation.slug, base)
+        jobs.append((raw_key, f"{issuer}#{kid}", row["issued_at"], facts))
     return start_signing(jobs) if jobs else list
 
 

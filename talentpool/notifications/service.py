@@ -22,7 +22,7 @@ from sqlalchemy import event, func, select, update
 
 from talentpool.accounts.mail import send_mail
 from talentpool.accounts.models import User
-from talentpool.database import is_public_id, utcnow
+from talentpool.database import is_public_id, rfc3339, utcnow
 from talentpool.extensions import db
 from talentpool import i18n
 from talentpool.notifications import kinds
@@ -179,3 +179,28 @@ def set_mail_wanted(user_id: int, wanted: bool) -> None:
         db.session.add(choice)
     choice.mail, choice.changed_at = bool(wanted), utcnow()
     db.session.commit()
+
+
+def export_records(user_id: int) -> list[dict]:
+    """The person's notifications for their data export (PIPL art. 45), oldest first: what
+    (the kind, its stored parameters, and its title and text in the current language), when,
+    whether read, and where it leads. Only the person's own rows; values meant for the e-mail
+    copy alone (``private``) were never stored, so none can appear."""
+    rows = db.session.scalars(select(Notification).where(Notification.user_id == user_id)
+                              .order_by(Notification.created_at, Notification.id))
+    records = []
+    for row in rows:
+        title, body = kinds.render(row.kind, row.params or {})
+        records.append({"id": row.public_id, "kind": row.kind, "title": title, "text": body,
+                        "params": row.params or {}, "link": row.link,
+                        "created_at": rfc3339(row.created_at), "read": row.read_at is not None,
+                        "read_at": rfc3339(row.read_at)})
+    return records
+
+
+def export_mail_choice(user_id: int) -> dict:
+    """The person's e-mail choice for their data export; ``changed_at`` is None while they
+    never chose (copies are on by default)."""
+    choice = db.session.get(NotificationPreference, user_id)
+    return {"mail_copies": mail_wanted(user_id),
+            "changed_at": None if choice is None else rfc3339(choice.changed_at)}

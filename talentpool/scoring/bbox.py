@@ -3,9 +3,16 @@
 Coordinates are pixels, origin top-left, ``x, y`` the top-left corner::
 
     spec   {"image": "assets/street-01.png", "width": 640, "height": 480,
-            "labels": ["car", "person"], "iou_threshold": 0.5}     (iou_threshold optional)
+            "labels": ["car", "person"], "iou_threshold": 0.5,
+            "label_names": {"car": {"zh": "汽车", "en": "car"},
+                            "person": {"zh": "行人", "en": "person"}}}
+           (iou_threshold and label_names optional)
     gold   {"boxes": [{"x": 40, "y": 60, "w": 120, "h": 80, "label": "car"}]}
     answer {"boxes": [...]}   ([] = nothing drawn)
+
+Labels are ids: boxes, gold answers and exports carry them. ``label_names``, when given, names
+every label in Chinese and English for the pages (the id is shown where it is absent); it
+never takes part in scoring.
 
 Score, with IoU(a, g) = area(a ∩ g) / area(a ∪ g):
 
@@ -34,6 +41,8 @@ from scipy.optimize import linear_sum_assignment
 from talentpool.scoring.base import Score, TaskScorer, clip_unit, f1_from_counts
 from talentpool.scoring.errors import ScoringError
 from talentpool.scoring.validation import (
+    MAX_ID_CHARS,
+    MAX_LABEL_CHARS,
     MAX_PATH_CHARS,
     expect_labels,
     expect_list,
@@ -47,6 +56,7 @@ MAX_BOXES = 200
 MAX_IMAGE_SIDE = 20_000
 DEFAULT_IOU_THRESHOLD = 0.5
 BOX_FIELDS = ("x", "y", "w", "h", "label")
+NAME_LANGUAGES = ("zh", "en")
 EDGE_TOLERANCE = 1e-6  # pixels; absorbs float rounding in x + w at the image edge
 
 
@@ -78,6 +88,36 @@ def validate_box_list(
             )
         label = expect_str(box["label"], f"{box_path}.label", min_len=1, max_len=64)
         expect_member(label, spec["labels"], f"{box_path}.label", "label")
+
+
+def validate_label_names(value: Any, labels: list[str], path: str) -> None:
+    """Check ``label_names``: every label of ``labels`` named, non-empty, in zh and en, and no
+    two labels with the same name in one language (a trainee could not tell them apart)."""
+    if not isinstance(value, dict):
+        raise ScoringError(path, 'must be an object of label → {"zh": …, "en": …}')
+    for label in value:
+        if label not in labels:
+            shown = str(label)[:MAX_ID_CHARS]
+            raise ScoringError(f"{path}.{shown}", f"is not one of the labels ({', '.join(labels)})")
+    for label in labels:
+        if label not in value:
+            raise ScoringError(
+                path, f"has no name for the label {label!r}: name every label, or leave "
+                "label_names out to show the ids"
+            )
+    seen: dict[tuple[str, str], str] = {}
+    for label in labels:
+        names = expect_object(value[label], f"{path}.{label}", required=NAME_LANGUAGES)
+        for language in NAME_LANGUAGES:
+            name_path = f"{path}.{label}.{language}"
+            name = expect_str(names[language], name_path, min_len=1, max_len=MAX_LABEL_CHARS)
+            if not name.strip():
+                raise ScoringError(name_path, "must not be blank")
+            other = seen.setdefault((language, name.strip()), label)
+            if other != label:
+                raise ScoringError(
+                    name_path, f"is also the name of {other!r}: each label needs its own name"
+                )
 
 
 def iou_matrix(answer: np.ndarray, gold: np.ndarray) -> np.ndarray:
@@ -121,7 +161,7 @@ class BoundingBoxScorer(TaskScorer):
             spec,
             "spec",
             required=("image", "width", "height", "labels"),
-            optional=("iou_threshold",),
+            optional=("iou_threshold", "label_names"),
         )
         expect_str(spec["image"], "spec.image", min_len=1, max_len=MAX_PATH_CHARS)
         for side in ("width", "height"):
@@ -129,6 +169,8 @@ class BoundingBoxScorer(TaskScorer):
             if not 1 <= side_value <= MAX_IMAGE_SIDE:
                 raise ScoringError(f"spec.{side}", f"must be between 1 and {MAX_IMAGE_SIDE}")
         expect_labels(spec["labels"], "spec.labels")
+        if "label_names" in spec:
+            validate_label_names(spec["label_names"], spec["labels"], "spec.label_names")
         if "iou_threshold" in spec:
             threshold = expect_number(spec["iou_threshold"], "spec.iou_threshold")
             if not 0 < threshold <= 1:

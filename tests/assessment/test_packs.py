@@ -172,3 +172,33 @@ def test_not_a_zip(tmp_path):
     bogus.write_text("hello")
     with pytest.raises(UnsafeArchive, match="not a zip"):
         safe_extract(bogus, tmp_path / "out")
+
+
+def test_box_label_names_are_checked_by_the_validator(tmp_path):
+    from tests.scoring.examples import BOX_LABEL_NAMES
+
+    def named(key, names):
+        item = make_item("bbox", key)
+        item["spec"]["label_names"] = names
+        return item
+
+    pack, problems = load(make_pack(tmp_path / "ok", "named", items=[
+        named("b1", BOX_LABEL_NAMES), make_item("bbox", "b2")]))
+    assert problems == []
+    assert pack.items[0].spec["label_names"]["person"] == {"zh": "行人", "en": "pedestrian"}
+    assert "label_names" not in pack.items[1].spec  # optional: pages show the ids
+    _pack, problems = load(make_pack(tmp_path / "bad", "named", items=[
+        named("unknown", {**BOX_LABEL_NAMES, "truck": {"zh": "卡车", "en": "truck"}}),
+        named("partial", {"car": BOX_LABEL_NAMES["car"]}),
+        named("one-language", {**BOX_LABEL_NAMES, "bicycle": {"zh": "自行车"}}),
+        named("not-a-map", "汽车, 行人, 自行车"),
+    ]))
+    assert messages(problems) == [
+        "named/pack.yaml [unknown]: spec.label_names.truck: is not one of the labels "
+        "(car, person, bicycle)",
+        "named/pack.yaml [partial]: spec.label_names: has no name for the label 'person': name "
+        "every label, or leave label_names out to show the ids",
+        "named/pack.yaml [one-language]: spec.label_names.bicycle.en: is required",
+        "named/pack.yaml [not-a-map]: spec.label_names: must be an object of label → "
+        '{"zh": …, "en": …}',
+    ]

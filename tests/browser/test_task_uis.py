@@ -21,11 +21,15 @@ from talentpool.scoring import categorize, get_scorer
 from tests.browser.conftest import wait_until
 from tests.browser.task_examples import OCR_IMAGE, make_ocr_transcription
 from talentpool.scoring import get_scorer
-from tests.scoring.examples import EXAMPLES, make_bbox_review
+from tests.scoring.examples import (
+    EXAMPLES, make_bbox_review, make_named_bbox, make_named_bbox_review,
+)
 
 HARNESS = Path(__file__).resolve().parent / "harness"
-SAMPLES = {**EXAMPLES, "bbox_review": make_bbox_review, "ocr": make_ocr_transcription}
-TYPE_OF_SAMPLE = {"bbox_review": "review", "ocr": "transcription"}
+SAMPLES = {**EXAMPLES, "bbox_review": make_bbox_review, "ocr": make_ocr_transcription,
+           "named_bbox": make_named_bbox, "named_bbox_review": make_named_bbox_review}
+TYPE_OF_SAMPLE = {"bbox_review": "review", "ocr": "transcription", "named_bbox": "bbox",
+                  "named_bbox_review": "review"}
 IMAGE_PATH = "exams/detection/assets/street-001.png"
 AUDIO_PATH = "exams/speech/assets/weather-003.ogg"
 
@@ -307,6 +311,45 @@ def test_bbox_draw_label_move_resize_and_see_ious(harness):
     assert "no object here" in rows[3]
     assert ui.locator(".tp-box.fb-gold").count() == 3
     assert ui.locator(".tp-box-list li.fb-fp").count() == 1
+
+
+def test_bbox_names_its_labels_in_the_page_language(harness):
+    """Buttons, captions, the list, the picker, the status line and the feedback say the
+    pack's name of each label in the page's language; the answer keeps the ids."""
+    harness.open("named_bbox", lang="zh_CN")
+    page, ui = harness.page, harness.task()
+    assert ui.locator(".tp-label-btn").all_text_contents() == ["1汽车", "2行人", "3自行车"]
+    drag_image(page, (42, 222), (222, 330))  # the car, with the first label
+    assert "汽车" in ui.locator(".tp-status").inner_text()
+    drag_image(page, (300, 180), (350, 320))  # the person, boxed as a car
+    assert ui.locator(".tp-box-caption").all_text_contents() == ["1 汽车", "2 汽车"]
+    assert ui.locator(".tp-box-list .tp-chip").all_text_contents() == ["汽车", "汽车"]
+    picker = ui.locator(".tp-box-list select").first
+    assert picker.locator("option").all_text_contents() == ["汽车", "行人", "自行车"]
+    assert [b["label"] for b in harness.answer()["boxes"]] == ["car", "car"]
+    harness.submit()
+    rows = ui.locator(".tp-box-list li").all_inner_texts()
+    assert "标签错误（应为 行人）" in rows[1]
+    assert sorted(row.split("遗漏 ")[1].split()[0] for row in rows[2:]) == [
+        "汽车", "自行车", "行人"]
+
+    harness.open("named_bbox")
+    page, ui = harness.page, harness.task()
+    assert ui.locator(".tp-label-btn").all_text_contents() == [
+        "1passenger car", "2pedestrian", "3bike"]
+    drag_image(page, (300, 180), (350, 320))
+    assert ui.locator(".tp-box-caption").all_text_contents() == ["1 passenger car"]
+    harness.submit()
+    rows = ui.locator(".tp-box-list li").all_inner_texts()
+    assert "wrong label (gold: pedestrian)" in rows[0]
+    assert any("missed bike" in row for row in rows[1:])
+
+
+def test_review_of_named_boxes_shows_the_names(harness):
+    harness.open("named_bbox_review", lang="zh_CN")
+    ui = harness.task()
+    assert ui.locator(".tp-element-list .tp-chip").all_text_contents() == ["汽车", "自行车"]
+    assert ui.locator(".tp-box-caption").all_text_contents() == ["1 汽车", "2 自行车"]
 
 
 def test_bbox_zoom_keeps_image_coordinates_and_clamps(harness):

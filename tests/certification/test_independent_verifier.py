@@ -128,3 +128,22 @@ def test_each_organisation_signs_under_its_own_did(app, live_site, make_certific
         f"{live_site}/issuers/north-centre/status/")
     assert run_verifier(url) == {"verified": True, "error": None, "status": FINE,
                                  "suspension_list": False}
+
+
+def test_digital_bazaar_verifies_a_seeded_credential_like_an_issued_one(app, live_site,
+                                                                      make_certificate):
+    """Seeded certificates (demo and benchmark pools) carry credentials built by the issuing
+    code; the independent verifier accepts them as it accepts an issued one."""
+    from sqlalchemy import select
+
+    from talentpool.certification.models import Certificate
+    from talentpool.directory.seed import seed_profiles
+    from talentpool.extensions import db
+
+    with app.app_context():
+        seed_profiles(6, seed=5, workers=0)
+        seeded = db.session.scalars(select(Certificate.serial).order_by(Certificate.id)).first()
+    issued = make_certificate(level=5).serial
+    for serial in (seeded, issued):
+        assert run_verifier(f"{live_site}/api/v1/certificates/{serial}/credential") == {
+            "verified": True, "error": None, "status": FINE, "suspension_list": False}, serial

@@ -12,6 +12,7 @@ from talentpool.assessment.models import Item
 from talentpool.auth import Role
 from talentpool.extensions import db
 from tests.packs import import_live, make_item, make_pack
+from tests.scoring.examples import BOX_LABEL_NAMES
 
 GOLD_TEXT = "金标准哨兵七三九"
 GOLD_X = 123.456
@@ -22,6 +23,7 @@ def sentinel_items():
     transcription = make_item("transcription", "t1", gold={"text": GOLD_TEXT},
                               explanation={"zh": EXPLAIN, "en": "sentinel explanation"})
     box = make_item("bbox", "b1", explanation={"zh": EXPLAIN, "en": "sentinel explanation"})
+    box["spec"]["label_names"] = BOX_LABEL_NAMES  # shown on the page: it must add no gold
     box["gold"] = {"boxes": [{"x": GOLD_X, "y": 10.5, "w": 50.25, "h": 60.75, "label": "car"}]}
     return transcription, box
 

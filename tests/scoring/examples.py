@@ -124,6 +124,22 @@ def make_review() -> Item:
     return spec, {"errors": ["s2", "s4"]}
 
 
+# English names that differ from the ids, so a page that falls back to the id shows it.
+BOX_LABEL_NAMES = {"car": {"zh": "汽车", "en": "passenger car"},
+                   "person": {"zh": "行人", "en": "pedestrian"},
+                   "bicycle": {"zh": "自行车", "en": "bike"}}
+
+
+def make_named_bbox() -> Item:
+    spec, gold = make_bbox()
+    return {**spec, "label_names": BOX_LABEL_NAMES}, gold
+
+
+def make_named_bbox_review() -> Item:
+    spec, gold = make_bbox_review()
+    return {**spec, "base_spec": {**spec["base_spec"], "label_names": BOX_LABEL_NAMES}}, gold
+
+
 def make_bbox_review() -> Item:
     spec_bbox, _ = make_bbox()
     spec = {

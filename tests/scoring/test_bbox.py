@@ -6,7 +6,7 @@ import pytest
 
 from talentpool.scoring import ScoringError, get_scorer
 
-from .examples import make_bbox
+from .examples import BOX_LABEL_NAMES, make_bbox, make_named_bbox
 
 scorer = get_scorer("bbox")
 SPEC = {"image": "a.png", "width": 100, "height": 100, "labels": ["car", "person"]}
@@ -128,3 +128,39 @@ def test_spec_errors_name_the_field() -> None:
         scorer.validate_spec({**spec, "iou_threshold": 1.5})
     with pytest.raises(ScoringError, match=r"^spec\.labels\[1\]: duplicate label 'car'"):
         scorer.validate_spec({**spec, "labels": ["car", "car"]})
+
+
+def test_label_names_never_change_a_score() -> None:
+    named, gold = make_named_bbox()
+    plain, _ = make_bbox()
+    answer = {"boxes": gold["boxes"][:2]}
+    assert scorer.score(named, gold, answer) == scorer.score(plain, gold, answer)
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (["汽车"], r"^spec\.label_names: must be an object of label → "),
+        ({**BOX_LABEL_NAMES, "truck": {"zh": "卡车", "en": "truck"}},
+         r"^spec\.label_names\.truck: is not one of the labels \(car, person, bicycle\)$"),
+        ({key: BOX_LABEL_NAMES[key] for key in ("car", "person")},
+         r"^spec\.label_names: has no name for the label 'bicycle': name every label, or leave "
+         r"label_names out"),
+        ({**BOX_LABEL_NAMES, "car": {"zh": "汽车"}}, r"^spec\.label_names\.car\.en: is required$"),
+        ({**BOX_LABEL_NAMES, "car": {"zh": "汽车", "en": "car", "fr": "voiture"}},
+         r"^spec\.label_names\.car\.fr: unknown field \(allowed: en, zh\)$"),
+        ({**BOX_LABEL_NAMES, "car": {"zh": "  ", "en": "car"}},
+         r"^spec\.label_names\.car\.zh: must not be blank$"),
+        ({**BOX_LABEL_NAMES, "car": {"zh": 7, "en": "car"}},
+         r"^spec\.label_names\.car\.zh: must be a string$"),
+        ({**BOX_LABEL_NAMES, "car": {"zh": "车" * 65, "en": "car"}},
+         r"^spec\.label_names\.car\.zh: must have at most 64 characters$"),
+        ({**BOX_LABEL_NAMES, "bicycle": {"zh": "自行车", "en": "passenger car"}},
+         r"^spec\.label_names\.bicycle\.en: is also the name of 'car': each label needs its "
+         r"own name$"),
+    ],
+)
+def test_label_name_errors_say_what_is_wrong(names, message: str) -> None:
+    spec, _ = make_bbox()
+    with pytest.raises(ScoringError, match=message):
+        scorer.validate_spec({**spec, "label_names": names})

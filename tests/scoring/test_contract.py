@@ -15,7 +15,9 @@ import pytest
 import talentpool
 from talentpool.scoring import TASK_TYPES, Score, ScoringError, get_scorer, validate_thresholds
 
-from .examples import EXAMPLES, make_bbox_review, make_strict_text_spans
+from .examples import (
+    EXAMPLES, make_bbox_review, make_named_bbox, make_named_bbox_review, make_strict_text_spans,
+)
 
 FIXED_TYPE_IDS = (
     "single_choice",
@@ -31,6 +33,8 @@ FIXED_TYPE_IDS = (
 ITEMS = [(type_id, make) for type_id, make in EXAMPLES.items()] + [
     ("review", make_bbox_review),
     ("text_spans", make_strict_text_spans),
+    ("bbox", make_named_bbox),
+    ("review", make_named_bbox_review),
 ]
 ITEM_IDS = [f"{type_id}-{make.__name__}" for type_id, make in ITEMS]
 AUTO = [(type_id, make) for type_id, make in ITEMS if not get_scorer(type_id).human_scored]

@@ -8,7 +8,7 @@ import pytest
 
 from talentpool.scoring import ScoringError, get_scorer
 
-from .examples import make_bbox_review, make_review
+from .examples import make_bbox_review, make_named_bbox_review, make_review
 
 scorer = get_scorer("review")
 
@@ -63,3 +63,11 @@ def test_errors_name_the_field() -> None:
     del missing_id["annotation"]["spans"][0]["id"]
     with pytest.raises(ScoringError, match=r"^spec\.annotation\.spans\[0\]\.id: is required"):
         scorer.validate_spec(missing_id)
+
+
+def test_a_reviewed_annotation_of_boxes_may_name_its_labels() -> None:
+    spec, gold = make_named_bbox_review()
+    assert scorer.score(spec, gold, {"flags": ["b2"]}).value == 1.0
+    spec["base_spec"]["label_names"]["car"] = {"zh": "汽车"}
+    with pytest.raises(ScoringError, match=r"^spec\.base_spec\.label_names\.car\.en: is required"):
+        scorer.validate_spec(spec)

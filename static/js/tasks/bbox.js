@@ -26,6 +26,7 @@
     const viewButtons = Array.from(root.querySelectorAll(".tp-fb-view [data-show]"));
 
     const colorOf = (name) => kit.labelColor(spec.labels, name);
+    const nameOf = (id) => kit.labelName(spec, id, ctx.locale);
     const clamp = (value, low, high) => Math.min(Math.max(value, low), high);
     const rounded = (point) => ({ x: Math.round(point.x), y: Math.round(point.y) });
 
@@ -48,7 +49,7 @@
       render();
       if (index != null) {
         const box = boxes[index];
-        status.textContent = kit.fill(strings.selected, { n: index + 1, ...box });
+        status.textContent = kit.fill(strings.selected, { n: index + 1, ...box, label: nameOf(box.label) });
       }
     }
 
@@ -68,7 +69,7 @@
       const unit = stage.unit();
       const groups = boxes.map((box, index) => {
         const group = kit.drawBox(stage.boxLayer, box, {
-          unit, color: colorOf(box.label), caption: `${index + 1} ${box.label}`,
+          unit, color: colorOf(box.label), caption: `${index + 1} ${nameOf(box.label)}`,
           className: index === selected ? "is-selected" : "",
         });
         group.dataset.index = index;
@@ -96,11 +97,11 @@
       boxes.forEach((box, index) => {
         const n = index + 1;
         const picker = kit.el("select", { "aria-label": kit.fill(strings.label_of, { n }), class: "tp-editor-only" },
-          spec.labels.map((name) => kit.el("option", { value: name, text: name, selected: name === box.label })));
+          spec.labels.map((name) => kit.el("option", { value: name, text: nameOf(name), selected: name === box.label })));
         picker.addEventListener("change", () => { box.label = picker.value; render(); });
         const item = kit.el("li", { class: index === selected ? "is-selected" : "" },
           kit.el("button", { type: "button", class: "tp-btn tp-box-name", text: kit.fill(strings.box, { n }), onclick: () => select(index) }),
-          kit.el("span", { class: "tp-chip", text: box.label }), picker,
+          kit.el("span", { class: "tp-chip", text: nameOf(box.label) }), picker,
           kit.el("span", { class: "muted small tp-coords", text: `x ${box.x} · y ${box.y} · ${box.w} × ${box.h}` }),
           kit.el("button", { type: "button", class: "tp-btn tp-btn-small tp-editor-only", text: strings.delete,
             "aria-label": kit.fill(strings.delete_box, { n }), onclick: () => { selected = index; deleteSelected(); } }));
@@ -166,7 +167,7 @@
       if (finished.kind === "draw" && finished.preview && finished.preview.w >= MIN_SIZE && finished.preview.h >= MIN_SIZE) {
         boxes.push({ ...finished.preview, label });
         select(boxes.length - 1);
-        status.textContent = kit.fill(strings.drawn, { n: boxes.length, label });
+        status.textContent = kit.fill(strings.drawn, { n: boxes.length, label: nameOf(label) });
       } else if (finished.kind === "resize") {
         const box = boxes[selected];
         box.w = Math.max(box.w, 1);
@@ -197,7 +198,7 @@
       const h = Math.max(1, Math.round(view.h / 4));
       boxes.push({ x: Math.round(view.x + (view.w - w) / 2), y: Math.round(view.y + (view.h - h) / 2), w, h, label });
       select(boxes.length - 1);
-      status.textContent = kit.fill(strings.drawn, { n: boxes.length, label });
+      status.textContent = kit.fill(strings.drawn, { n: boxes.length, label: nameOf(label) });
     }
 
     function resizeBy(dw, dh) {
@@ -267,7 +268,7 @@
       if (item.closest_gold_index == null) return strings.no_object;
       const gold = goldBox(item.closest_gold_index);
       if (item.closest_iou >= feedback.iou_threshold) {
-        return gold.label !== item.answer.label ? kit.fill(strings.wrong_label, gold) : strings.duplicate;
+        return gold.label !== item.answer.label ? kit.fill(strings.wrong_label, { label: nameOf(gold.label) }) : strings.duplicate;
       }
       return kit.fill(strings.low_iou, { iou: kit.number(item.closest_iou), threshold });
     }
@@ -286,7 +287,7 @@
         const { x, y, w, h } = item.gold;
         list.append(kit.el("li", { class: "fb-missed" },
           kit.el("span", { class: "tp-box-name tp-gold-tag", text: goldTag(item.gold_index) }),
-          kit.el("span", { class: "tp-badge fb-missed", text: kit.fill(strings.missed, item.gold) }),
+          kit.el("span", { class: "tp-badge fb-missed", text: kit.fill(strings.missed, { label: nameOf(item.gold.label) }) }),
           kit.el("span", { class: "muted small tp-coords", text: `x ${x} · y ${y} · ${w} × ${h}` })));
       }
     }

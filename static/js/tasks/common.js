@@ -49,6 +49,12 @@
     return value[preferred[0]] ?? value[preferred[1]] ?? "";
   }
 
+  // What the page calls a label: its name in the reader's language from the spec's
+  // label_names ({id: {zh, en}}), else the id itself (boxes and answers always carry ids).
+  function labelName(spec, id, locale) {
+    return localText((spec.label_names || {})[id], locale) || id;
+  }
+
   function isTyping(event) {
     const target = event.target;
     if (!target) return false;
@@ -291,7 +297,7 @@
   }
 
   tp.taskkit = {
-    el, svgEl, readStrings, fill, localText, isTyping, digitKey, labelColor, isEmptyAnswer, number, percent,
+    el, svgEl, readStrings, fill, localText, labelName, isTyping, digitKey, labelColor, isEmptyAnswer, number, percent,
     renderChars, paintSpans, createImageStage, bindZoomControls, drawBox, placeCaptions,
   };
 })();

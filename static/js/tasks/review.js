@@ -28,7 +28,8 @@
       stage.boxLayer.replaceChildren();
       const groups = spec.annotation.boxes.map((box, index) => {
         const group = kit.drawBox(stage.boxLayer, box, {
-          unit: stage.unit(), color: kit.labelColor(base.labels, box.label), caption: `${index + 1} ${box.label}`,
+          unit: stage.unit(), color: kit.labelColor(base.labels, box.label),
+          caption: `${index + 1} ${kit.labelName(base, box.label, ctx.locale)}`,
           className: `tp-review-box ${classOf(box.id)}`,
         });
         group.dataset.id = box.id;
@@ -57,7 +58,7 @@
     const paint = spec.base_type === "bbox" ? imageView(root, spec, ctx, toggle) : textView(root, spec, toggle);
 
     flagButtons.forEach((button) => {
-      const color = kit.labelColor(spec.base_spec.labels, button.querySelector(".tp-chip").textContent);
+      const color = kit.labelColor(spec.base_spec.labels, button.querySelector(".tp-chip").dataset.label);
       button.querySelector(".tp-chip").style.setProperty("--span-color", color);
       button.addEventListener("click", () => toggle(button.dataset.id));
     });
