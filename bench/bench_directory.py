@@ -12,7 +12,12 @@ with ``seed_profiles(n, seed)``, adds a verified employer with an API token, and
 app in a separate process on werkzeug's threaded server. It then requests, with urllib,
 each typical search several times through the JSON API (bearer token) and the HTML page
 (logged-in session cookie), and reports the median and 95th percentile per query and
-overall. Timings include HTTP parsing, the session check, the query and rendering.
+overall. Timings include HTTP parsing, the session check, the query, the bounded count of
+matches and rendering.
+
+``--explain`` instead runs ``EXPLAIN ANALYZE`` (PostgreSQL) of each query's count SELECT
+and page SELECT (as ``search()`` sends them) in this process and reports their execution
+times (median of ``--repeats``), the number of matches and the plans' ways in.
 """
 
 from __future__ import annotations
@@ -53,6 +58,19 @@ QUERIES = (
     "track=cot_checking&min_skill=90",
     "min_skill=99&active_days=7",
     "region=石家庄&language=ko&tier=expert",
+    # Keywords: a shared region (two CJK characters, asked for as a stored piece), a track
+    # name and an introduction phrase, Latin words, a surname in the display names, keywords
+    # with filters and sorts, a rare combination and a word nobody shows.
+    "q=北京",
+    "q=语音",
+    "q=医疗影像",
+    "q=speech",
+    "q=标注员王",
+    "q=ner&track=named_entities&min_skill=60",
+    "q=点云 北京&sort=skill",
+    "q=质检 上海&active_days=30&sort=recent",
+    "q=古籍 石家庄&tier=senior",
+    "q=区块链",
 )
 
 
@@ -135,6 +153,52 @@ def measure(fetch, url: str, repeats: int) -> list[float]:
     return timings
 
 
+def explain(url: str, repeats: int) -> list[str]:
+    """The page and count statements of every query, timed by EXPLAIN ANALYZE."""
+    from dataclasses import replace
+
+    from sqlalchemy.dialects import postgresql
+
+    from talentpool.directory.models import TalentProfile
+
+    from talentpool.directory.search import (
+        COUNT_CAP, PAGE_SIZE, SearchQuery, build_query, first_matches, matches_statement,
+    )
+
+    def sql(statement) -> str:
+        return str(statement.compile(dialect=postgresql.dialect(),
+                                     compile_kwargs={"literal_binds": True}))
+
+    def timed(statement) -> tuple[float, str]:
+        times, plan = [], []
+        for _ in range(repeats):
+            plan = [row[0] for row in db.session.execute(
+                db.text("EXPLAIN (ANALYZE, FORMAT TEXT) " + sql(statement).replace("%%", "%")))]
+            times.append(float(re.search(r"Execution Time: ([0-9.]+)", plan[-1]).group(1)))
+        ways = re.findall(r"(Index Scan(?: Backward)? using \w+|Index Only Scan using \w+|"
+                          r"Bitmap Index Scan on \w+|Seq Scan on \w+)", "\n".join(plan))
+        return statistics.median(times), ", ".join(dict.fromkeys(
+            way.replace(" using ", " ").replace(" on ", " ") for way in ways))
+
+    lines = ["| query | matches | count SQL ms | count plan | page SQL ms | page plan |",
+             "|---|---:|---:|---|---:|---|"]
+    app = create_app(settings(url))
+    with app.app_context():
+        for text in QUERIES:
+            query = SearchQuery.from_args(dict(urllib.parse.parse_qsl(text)))
+            found = first_matches(query)
+            count_ms, count_plan = timed(matches_statement(query, COUNT_CAP))
+            page = build_query(query)
+            if len(found) <= COUNT_CAP:  # what search() does: the page from the ids
+                page = build_query(replace(query, q="")).where(TalentProfile.id.in_(found))
+            page_ms, page_plan = timed(page.offset((query.page - 1) * PAGE_SIZE)
+                                       .limit(PAGE_SIZE + 1))
+            lines.append(f"| `{text or '(no filter)'}` | "
+                         f"{len(found) if len(found) <= COUNT_CAP else f'> {COUNT_CAP:,}'} | "
+                         f"{count_ms:.2f} | {count_plan} | {page_ms:.2f} | {page_plan} |")
+    return lines
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18]
 
@@ -146,11 +210,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--port", type=int, default=5081)
     parser.add_argument("--out")
+    parser.add_argument("--explain", action="store_true",
+                        help="EXPLAIN ANALYZE each query's SQL instead (PostgreSQL)")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or "sqlite:////tmp/talentpool-bench-pool.db"
     if args.serve:
         serve(url, args.port)
+        return
+    if args.explain:
+        print("\n".join(explain(url, args.repeats)))
         return
     token = prepare(url, args.profiles, args.seed)
     server = subprocess.Popen([sys.executable, __file__, "--serve", "1", "--port", str(args.port)],

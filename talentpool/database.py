@@ -19,8 +19,11 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import JSON, MetaData, event
@@ -109,6 +112,7 @@ def private_file(path: str | None) -> None:
         return  # its folder does not exist yet; SQLite reports that on connect
 
 
+T = TypeVar("T")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
@@ -190,3 +194,41 @@ def configure_sqlite(engine: Engine, wait_seconds: float = 30) -> None:
             if current_app.testing:
                 raise RuntimeError(message)
             current_app.logger.warning(message)
+
+
+def within_budget(work: Callable[[], T], budget_ms: int) -> T | None:
+    """``work()``, which only reads, or None when its queries took longer than ``budget_ms``:
+    PostgreSQL cancels them (``statement_timeout``), SQLite interrupts them (a progress
+    handler that watches the clock). Either way the session's transaction stays usable.
+
+    On PostgreSQL the work runs in a savepoint that is rolled back even when it succeeds:
+    that undoes the timeout (``SET LOCAL``) without a query to learn its previous value, and
+    the work wrote nothing to lose. Two round trips more than the work itself."""
+    from sqlalchemy.exc import OperationalError
+
+    from talentpool.extensions import db
+
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        deadline = time.monotonic() + budget_ms / 1000
+        driver = connection.connection.driver_connection
+        driver.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
+        try:
+            return work()
+        except OperationalError as error:
+            if "interrupted" not in str(error.orig):
+                raise
+            return None
+        finally:
+            driver.set_progress_handler(None, 0)
+    connection.exec_driver_sql(f"SAVEPOINT within_budget; "
+                               f"SET LOCAL statement_timeout = {max(int(budget_ms), 1)}")
+    try:
+        return work()
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != "57014":  # query_canceled
+            raise
+        return None
+    finally:
+        connection.exec_driver_sql("ROLLBACK TO SAVEPOINT within_budget; "
+                                   "RELEASE SAVEPOINT within_budget")

@@ -90,7 +90,7 @@ def _hide_broken_answer(_request, response, error, _instance, _adapter) -> None:
 
 
 api = SpecTree(
-    "flask", mode="strict", title="talentpool API", version="1.1.0",
+    "flask", mode="strict", title="talentpool API", version="1.2.0",
     description="Every public JSON API of talentpool: the employer talent API (bearer tokens "
     "with scopes), certificate status, signed credentials and their verification, and key "
     "discovery. Timestamps are RFC 3339 in UTC. Errors are JSON objects with `error` and "

@@ -121,3 +121,28 @@ def test_a_get_request_reads_without_the_write_lock_and_a_write_must_say_so(app,
     assert client.get("/_careful").status_code == 200
     with app.app_context():
         assert db.session.get(User, 1).display_name == "renamed on a GET"
+
+
+SLOW_COUNT = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+              "WHERE i < 100000000) SELECT count(*) FROM n")
+
+
+def test_a_read_over_its_time_budget_is_stopped_and_the_transaction_goes_on(app):
+    import time
+
+    from sqlalchemy import text
+
+    from talentpool.database import within_budget
+
+    with app.app_context():
+        started = time.monotonic()
+        assert within_budget(lambda: db.session.scalar(text(SLOW_COUNT)), 30) is None
+        assert time.monotonic() - started < 2
+        assert within_budget(lambda: db.session.scalar(
+            select(func.count()).select_from(User)), 2000) == 0
+        if db.engine.dialect.name == "postgresql":  # the timeout is set back
+            assert db.session.scalar(text("SHOW statement_timeout")) == "0"
+        db.session.add(User(email="after@example.org", display_name="After",
+                            password_hash="!", role="trainee"))
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1

@@ -83,11 +83,13 @@ def operation(scope: str, operation_id: str, answer: type, status: int = 200,
 def api_search():
     """Search listed profiles (same filters as the search page).
 
-    Unknown filter values are a 400 naming the parameter. Results come 20 a page.
+    Unknown filter values are a 400 naming the parameter. Results come 20 a page; `count`
+    says how many match in all: exactly up to 1,000, else "more than" (see `count_exact`).
     """
     query = SearchQuery.from_args(request.context.query.as_filters())
     page = search(query)
     return jsonify(page=page.page, page_size=PAGE_SIZE, has_next=page.has_next,
+                   count=page.count.value, count_exact=page.count.exact,
                    results=employer_cards(page.profiles))
 
 

@@ -11,7 +11,10 @@ from pydantic.json_schema import SkipJsonSchema
 
 from talentpool.assessment.tracks import TRACKS
 from talentpool.directory.privacy import AVAILABILITY, LANGUAGES
-from talentpool.directory.search import ACTIVE_WITHIN, MAX_PAGE, SORTS
+from talentpool.directory.keywords import MAX_QUERY
+from talentpool.directory.search import (
+    ACTIVE_WITHIN, COUNT_BUDGET_MS, COUNT_CAP, MAX_PAGE, SORTS,
+)
 from talentpool.directory.tiers import load_rules
 from talentpool.openapi import schema_extra, text
 
@@ -45,6 +48,11 @@ class SearchArgs(BaseModel):
 
     model_config = ConfigDict(json_schema_extra=schema_extra())
 
+    q: text(MAX_QUERY) | SkipJsonSchema[None] = Field(None, description=(
+        "Keywords, separated by spaces: a profile matches when every word appears in what "
+        "it shows — display name, introduction, track names (Chinese or English), and the "
+        "region and real name only when the person shares them. Case and full/half width "
+        "are ignored; Chinese is matched as a substring; `%` and `_` are plain characters."))
     track: TrackId | SkipJsonSchema[None] = Field(None, description="Skill track.")
     min_level: query_int(1, 5) | SkipJsonSchema[None] = Field(
         None, description="Certificate level this high or higher (1 is the highest).")
@@ -131,6 +139,13 @@ class SearchPage(BaseModel):
     page: int = Field(ge=1)
     page_size: int = Field(ge=1)
     has_next: bool
+    count: int = Field(ge=0, le=COUNT_CAP, description=(
+        f"How many profiles match in all; when `count_exact` is false, more than this many "
+        f"match. Profiles are counted up to {COUNT_CAP:,}, and for at most "
+        f"{COUNT_BUDGET_MS} ms: a count that takes longer gives the number of results up to "
+        f"this page instead (more exist, since `has_next` is then true)."))
+    count_exact: bool = Field(description=(
+        f"False when more than {COUNT_CAP:,} profiles match or counting took too long."))
     results: list[Profile]
 
 

@@ -18,6 +18,7 @@ from talentpool.directory import api_tokens, bp, employers, search_alerts
 from talentpool.directory.forms import (
     AlertForm, ContactForm, NameForm, OrganisationForm, ShortlistAddForm, TokenForm,
 )
+from talentpool.directory.keywords import MAX_QUERY
 from talentpool.directory.privacy import (
     AVAILABILITY, LANGUAGES, employer_card, employer_cards, recognised_certificates,
 )
@@ -68,6 +69,7 @@ def search_page():
     return render_template("directory/search.html", query=query, results=results, cards=cards,
                            tracks=TRACKS, tiers=load_rules(), languages=LANGUAGES,
                            availability=AVAILABILITY, sorts=SORTS, active_within=ACTIVE_WITHIN,
+                           max_query=MAX_QUERY,
                            saved=employers.saved_searches(current_user.id), save_form=NameForm(),
                            add_form=_shortlist_form(),
                            held=employers.shortlists_holding(current_user.id,

@@ -2,7 +2,10 @@
 
 Search reads only ``talent_profile`` and ``profile_skill``; both carry copies of the tier,
 levels and skills (refreshed whenever a tier is recomputed) so that a search never has to
-join the certificate or skill history tables.
+join the certificate or skill history tables. ``profile_search_text`` holds what each person
+shows employers, normalised for keyword search (directory/keywords.py), in a table of its own
+so that the profile rows that every other search reads stay narrow; PostgreSQL indexes it by
+trigrams (the pg_trgm extension, created with the table).
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false,
-    text,
+    DDL, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    event, false, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -88,6 +91,26 @@ class TalentProfile(db.Model):
     skills: Mapped[list[ProfileSkill]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", passive_deletes=True,
         order_by="ProfileSkill.score.desc()")
+    search_text: Mapped[ProfileSearchText | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True)
+
+
+class ProfileSearchText(db.Model):
+    """What a person shows employers, normalised for keyword search; rebuilt by the service
+    whenever a shown text or the consent changes (directory/keywords.py)."""
+
+    __table_args__ = (
+        Index("ix_profile_search_text_trgm", "text", postgresql_using="gin",
+              postgresql_ops={"text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("talent_profile.id", ondelete="CASCADE"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+event.listen(ProfileSearchText.__table__, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 class ProfileSkill(db.Model):

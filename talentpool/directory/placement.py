@@ -16,6 +16,7 @@ from talentpool.assessment.models import ExamAttempt
 from talentpool.auth import Role
 from talentpool.recognition.service import held_levels
 from talentpool.database import utcnow, will_write
+from talentpool.directory.keywords import refresh_search_text
 from talentpool.directory.models import NO_LEVEL, ProfileSkill, TalentProfile, TalentTier
 from talentpool.directory.tiers import Evidence, Placement, load_rules, place
 from talentpool.extensions import db
@@ -68,7 +69,8 @@ def store_placement(user_id: int, placement: Placement, evidence: Evidence,
 
 def refresh_profile(profile: TalentProfile, tier: TalentTier, evidence: Evidence,
                     current: dict) -> None:
-    """Copy tier, level, skills and activity onto the searchable profile (the caller commits)."""
+    """Copy tier, level, skills and activity onto the searchable profile, and rebuild its
+    search text, which names its tracks (the caller commits)."""
     best_level = evidence.best_level or NO_LEVEL
     profile.tier, profile.tier_rank, profile.best_level = tier.tier, tier.rank, best_level
     profile.best_skill = round(max(evidence.skills.values(), default=0.0), 3)
@@ -85,6 +87,7 @@ def refresh_profile(profile: TalentProfile, tier: TalentTier, evidence: Evidence
             profile.skills.append(skill)
     for stale in existing.values():
         profile.skills.remove(stale)
+    refresh_search_text(profile)
 
 
 def place_person(user_id: int, now: datetime) -> TalentTier:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from talentpool.accounts.models import User
 from talentpool.database import utcnow
+from talentpool.directory.keywords import refresh_search_text
 from talentpool.directory.models import ListingConsent, TalentProfile
 from talentpool.directory.placement import place_person
 from talentpool.directory.privacy import (
@@ -76,6 +77,7 @@ def update_profile(user: User, values: dict) -> TalentProfile:
         place_person(user.id, utcnow())
     for key, value in cleaned.items():
         setattr(profile, key, value)
+    refresh_search_text(profile)
     profile.updated_at = utcnow()
     db.session.commit()
     return profile
@@ -88,6 +90,7 @@ def give_consent(user: User, optional_fields: list[str]) -> ListingConsent:
         raise DirectoryError(_("Fill in your pool profile first."))
     for name in OPTIONAL_FIELDS:
         setattr(profile, f"share_{name}", name in optional_fields)
+    refresh_search_text(profile)
     profile.listed = True
     consent = ListingConsent(user_id=user.id, action="given", fields=shared_fields(profile),
                              notice_version=NOTICE_VERSION, at=utcnow())

@@ -2,21 +2,27 @@
 
 Only listed profiles are searched, and a filter on an optional field (region, languages)
 matches only people who chose to show that field, so a filter can never reveal a value
-that was not shared (SECURITY row 12). Pages are fetched with one extra row to know whether
-a next page exists, which spares a full count on large pools.
+that was not shared (SECURITY row 12); keywords match only the texts a person shows
+(directory/keywords.py). Pages are fetched with one extra row to know whether a next page
+exists. The matches are counted up to ``COUNT_CAP`` + 1 rows only (``SELECT id … LIMIT
+1001``), and beyond the cap the page says "more than 1,000". A count that takes longer than
+``COUNT_BUDGET_MS`` is stopped, and the page says "more than" the number of people up to
+the current page instead; so counting never costs more than that budget, however large the
+pool and however rare the match.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from talentpool.assessment.tracks import TRACKS_BY_ID
-from talentpool.database import utcnow
-from talentpool.directory.models import ProfileSkill, TalentProfile
+from talentpool.database import utcnow, within_budget
+from talentpool.directory.keywords import clean_query, keyword_condition
+from talentpool.directory.models import ProfileSearchText, ProfileSkill, TalentProfile
 from talentpool.directory.privacy import AVAILABILITY, LANGUAGES
 from talentpool.directory.tiers import load_rules
 from talentpool.extensions import db
@@ -26,12 +32,15 @@ MAX_PAGE = 500
 SORTS = ("relevance", "skill", "recent")
 ACTIVE_WITHIN = (7, 30, 90, 365)
 SELECTIVE_SKILL = 85
+COUNT_CAP = 1000  # matches counted exactly up to here; beyond, "more than COUNT_CAP"
+COUNT_BUDGET_MS = 25  # longer, and the page says "more than" the people known so far
 
 
 @dataclass(frozen=True)
 class SearchQuery:
     """Checked search filters; unknown or malformed values are dropped, never an error."""
 
+    q: str = ""                    # keywords: every word must appear in what a person shows
     track: str = ""
     min_level: int | None = None   # certificate level this high or higher (5 → 1)
     min_skill: int | None = None
@@ -58,6 +67,7 @@ class SearchQuery:
                 ("track", "tier", "language", "region", "availability", "sort")}
         active = number("active_days", 1, 3650)
         return cls(
+            q=clean_query(args.get("q", "")),
             track=text["track"] if text["track"] in TRACKS_BY_ID else "",
             min_level=number("min_level", 1, 5), min_skill=number("min_skill", 0, 100),
             tier=text["tier"] if text["tier"] in tiers else "",
@@ -82,10 +92,21 @@ class SearchQuery:
 
 
 @dataclass(frozen=True)
+class ResultCount:
+    """How many profiles match: ``value`` exactly, or, when ``exact`` is false, more than
+    ``value`` (the cap, or the people up to the current page when counting ran out of
+    time)."""
+
+    value: int
+    exact: bool
+
+
+@dataclass(frozen=True)
 class SearchPage:
     profiles: list[TalentProfile]
     page: int
     has_next: bool
+    count: ResultCount
 
 
 def _walk_order_index(column, keep_index: bool):
@@ -104,6 +125,10 @@ def build_query(query: SearchQuery) -> Select:
     # A high minimum skill matches few people: then its own index is the faster way in.
     by_skill = query.sort == "skill" or (query.min_skill or 0) >= SELECTIVE_SKILL
     statement = select(TalentProfile).where(TalentProfile.listed.is_(True))
+    if query.q:
+        statement = statement.join(
+            ProfileSearchText, ProfileSearchText.profile_id == TalentProfile.id).where(
+            keyword_condition(ProfileSearchText.text, query.q))
     tier_ranks = {tier.id: tier.rank for tier in load_rules()}
     if query.track:
         statement = statement.join(ProfileSkill, ProfileSkill.profile_id == TalentProfile.id) \
@@ -140,9 +165,55 @@ def build_query(query: SearchQuery) -> Select:
     return statement.order_by(*order, tie.desc())
 
 
-def search(query: SearchQuery, page_size: int = PAGE_SIZE) -> SearchPage:
-    """One page of results."""
-    statement = (build_query(query).options(selectinload(TalentProfile.skills))
-                 .offset((query.page - 1) * page_size).limit(page_size + 1))
-    rows = list(db.session.scalars(statement))
-    return SearchPage(rows[:page_size], query.page, len(rows) > page_size)
+def first_matches(query: SearchQuery, cap: int | None = None,
+                  budget_ms: int | None = None) -> list[int] | None:
+    """The ids of up to ``cap`` + 1 (default ``COUNT_CAP`` + 1) matching profiles, in no
+    particular order, so that the planner takes whichever index reaches them first; None when
+    a ``budget_ms`` is given and finding them took longer.
+
+    Finding stops at cap + 1 matches, but a filter that few people pass may have to look at
+    many profiles to find them (at worst the whole pool), hence the time budget."""
+    statement = matches_statement(query, COUNT_CAP if cap is None else cap)
+    if budget_ms is None:
+        return list(db.session.scalars(statement))
+    return within_budget(lambda: list(db.session.scalars(statement)), budget_ms)
+
+
+def matches_statement(query: SearchQuery, cap: int) -> Select:
+    """``SELECT id … LIMIT cap + 1`` of the matching profiles, in no particular order."""
+    return (build_query(query).order_by(None).with_only_columns(TalentProfile.id)
+            .limit(cap + 1))
+
+
+def search(query: SearchQuery, page_size: int = PAGE_SIZE, count_cap: int | None = None,
+           count_budget_ms: int | None = None) -> SearchPage:
+    """One page of results, and how many match in all.
+
+    The matches are counted first (``first_matches``, with ``count_budget_ms``, default
+    ``COUNT_BUDGET_MS``). When there are at most ``count_cap`` of them, the page is cut from
+    their ids: no walk along an order that finds them only far apart (keywords and other rare
+    filters). Otherwise the page query walks the index of its order, where matches are dense.
+    A count out of time says "more than" the people up to this page; a page past the last one
+    knows nobody, so it is counted without a budget (its own query already looked at every
+    match, as the pages of a rare filter do)."""
+    cap = COUNT_CAP if count_cap is None else count_cap
+    found = first_matches(query, cap, COUNT_BUDGET_MS if count_budget_ms is None
+                          else count_budget_ms)
+    if found is not None and len(found) <= cap:
+        statement = build_query(replace(query, q="")).where(TalentProfile.id.in_(found))
+    else:
+        statement = build_query(query)
+    rows = list(db.session.scalars(statement.options(selectinload(TalentProfile.skills))
+                                   .offset((query.page - 1) * page_size).limit(page_size + 1)))
+    has_next = len(rows) > page_size
+    seen = (query.page - 1) * page_size + len(rows)
+    if found is not None:
+        count = ResultCount(min(len(found), cap), len(found) <= cap)
+    elif has_next:
+        count = ResultCount(min(seen - 1, cap), False)  # more than the people up to here
+    elif rows or query.page == 1:
+        count = ResultCount(min(seen, cap), seen <= cap)  # the last page
+    else:
+        found = first_matches(query, cap)
+        count = ResultCount(min(len(found), cap), len(found) <= cap)
+    return SearchPage(rows[:page_size], query.page, has_next, count)

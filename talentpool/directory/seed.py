@@ -39,8 +39,9 @@ from talentpool.certification.models import Certificate, StoredStatus
 from talentpool.certification.serials import new_serial
 from talentpool.certification import status_list
 from talentpool.database import new_public_id, utcnow
+from talentpool.directory.keywords import searchable_text, shown_texts
 from talentpool.directory.models import (
-    NO_LEVEL, ListingConsent, ProfileSkill, TalentProfile, TalentTier,
+    NO_LEVEL, ListingConsent, ProfileSearchText, ProfileSkill, TalentProfile, TalentTier,
 )
 from talentpool.directory.placement import relevance
 from talentpool.directory.privacy import CORE_FIELDS, NOTICE_VERSION
@@ -62,6 +63,15 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 LEVEL_SHARES = {None: .35, 5: .30, 4: .20, 3: .10, 2: .04, 1: .01}
 AVAILABILITY_SHARES = {"open": .45, "part_time": .25, "full_time": .2, "not_now": .1}
 LANGUAGE_SHARES = {"en": .4, "ja": .05, "ko": .04, "fr": .02}
+HEADLINE_PARTS = (
+    "三年语音转写经验", "熟悉医疗影像标注", "擅长命名实体标注", "法律文书标注",
+    "电商评论情感分类", "自动驾驶点云标注", "大模型对话数据质检", "方言语音采集与转写",
+    "金融文本分类", "多轮对话偏好排序", "图像目标检测与分割", "客服对话意图标注",
+    "古籍文字识别校对", "数学推理思维链校验", "短视频内容审核",
+    "Medical imaging annotation", "Legal NER", "Cantonese speech transcription",
+    "LLM preference ranking", "Point-cloud labeling for autonomous driving",
+    "Quality review lead", "E-commerce sentiment labels")
+HEADLINE_SHARE = .75
 
 
 def _person(rng: np.random.Generator, now: datetime, index: int, seed: int) -> dict:
@@ -87,6 +97,9 @@ def _person(rng: np.random.Generator, now: datetime, index: int, seed: int) -> d
             len(AVAILABILITY_SHARES), p=list(AVAILABILITY_SHARES.values()))],
         "share_region": bool(rng.random() < .6), "share_languages": bool(rng.random() < .5),
         "share_real_name": bool(rng.random() < .1),
+        "headline": " · ".join(HEADLINE_PARTS[i] for i in rng.choice(
+            len(HEADLINE_PARTS), size=int(rng.integers(1, 3)), replace=False))
+        if rng.random() < HEADLINE_SHARE else "",
     }
 
 
@@ -201,9 +214,10 @@ def _insert_chunk(people: list[dict], password_hash: str, now: datetime,
         consents.append({"user_id": user_id, "action": "given", "fields": shared,
                          "notice_version": NOTICE_VERSION, "at": p["active"]})
         best_level, best_skill = p["level"] or NO_LEVEL, max(scores.values())
+        pool_name = f"标注员{p['name'][0]}{user_id % 10_000:04d}"
         profiles.append({
             "public_id": new_public_id(), "user_id": user_id, "listed": True,
-            "pool_name": f"标注员{p['name'][0]}{user_id % 10_000:04d}", "headline": "",
+            "pool_name": pool_name, "headline": p["headline"],
             "region": p["region"], "languages": p["languages"], "availability": p["availability"],
             "phone": "", "share_region": p["share_region"],
             "share_languages": p["share_languages"], "share_real_name": p["share_real_name"],
@@ -222,6 +236,11 @@ def _insert_chunk(people: list[dict], password_hash: str, now: datetime,
               for profile_id, p in zip(profile_ids, people, strict=True)
               for track, (score, score_se) in p["skills"].items()]
     _insert(ProfileSkill, skills)
+    _insert(ProfileSearchText, [
+        {"profile_id": profile_id, "text": searchable_text(shown_texts(
+            profile["pool_name"], p["headline"], p["skills"], p["region"], p["share_region"],
+            p["name"], p["share_real_name"]))}
+        for profile_id, profile, p in zip(profile_ids, profiles, people, strict=True)])
     rows = [row for row, _p, _organisation in certificates]
     for row, credential in zip(rows, signed(), strict=True):
         row["credential"] = credential
@@ -340,7 +359,7 @@ def _refresh_statistics() -> None:
     instead of 0.4 ms), and a server whose autovacuum is off never gathers them."""
     quote = db.session.get_bind().dialect.identifier_preparer
     tables = (User, Certificate, SkillEstimate, TalentTier, ListingConsent, TalentProfile,
-              ProfileSkill)
+              ProfileSkill, ProfileSearchText)
     db.session.execute(text(
         "ANALYZE " + ", ".join(quote.format_table(model.__table__) for model in tables)))
     db.session.commit()

@@ -33,7 +33,8 @@ class Pool:
     def trainee(self, listed: bool = True, share: tuple[str, ...] = (), region: str = "",
                 languages: tuple[str, ...] = (), skills: dict | None = None,
                 level: int | None = None, phone: str = "", name: str | None = None,
-                valid_years: int | None = None) -> Person:
+                valid_years: int | None = None, headline: str = "",
+                pool_name: str | None = None) -> Person:
         from talentpool.accounts.service import create_user
         from talentpool.certification.service import issue_certificate
         from talentpool.directory import profiles
@@ -53,8 +54,9 @@ class Pool:
             if level is not None:
                 issue_certificate(user, level, 80, 75, valid_years=valid_years)
             profile = profiles.update_profile(user, {
-                "pool_name": f"Annotator {n}", "region": region, "languages": list(languages),
-                "availability": "open", "phone": phone})
+                "pool_name": pool_name or f"Annotator {n}", "headline": headline,
+                "region": region, "languages": list(languages), "availability": "open",
+                "phone": phone})
             if listed:
                 profiles.give_consent(user, list(share))
             recompute_tier(user.id)
