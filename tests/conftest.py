@@ -1,8 +1,8 @@
 """Shared fixtures: ``app``, ``client``, ``runner``, ``auth`` and ``make_user``.
 
-The database is SQLite in a temporary folder, or the PostgreSQL server named by
-TEST_DATABASE_URL / DATABASE_URL (its database name must contain "test", since
-every test empties it).
+The database is SQLite in a temporary folder (a copy of a schema built once per process), or
+the PostgreSQL server named by TEST_DATABASE_URL / DATABASE_URL (its database name must contain
+"test", since every test empties it).
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ import re
 import pytest
 from sqlalchemy.engine import make_url
 
-from talentpool.app import create_app
+from talentpool.app import create_app, register_models
 from talentpool.auth import Role
 from talentpool.extensions import db
+from tests import schema_template
+from tests.template_code import shared_template_code
+from tests.url_builders import shared_url_builders
 
 PASSWORD = "correct horse battery"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -68,11 +71,11 @@ def empty_server_database(url: str) -> None:
 
 
 def make_app(tmp_path, **overrides):
-    """An app on a fresh, empty database."""
-    url = server_database_url() or f"sqlite:///{tmp_path / 'test.db'}"
+    """An app on a fresh, empty database: on SQLite a copy of the process's schema template
+    (tests/schema_template.py) in ``tmp_path``, made before the app opens the file."""
     settings = {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_DATABASE_URI": server_database_url() or f"sqlite:///{tmp_path / 'test.db'}",
         "SECRET_KEY": "test-secret-key",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -82,13 +85,32 @@ def make_app(tmp_path, **overrides):
         "EXAM_RANDOM_SEED": 20261201,
         **overrides,
     }
+    url = settings["SQLALCHEMY_DATABASE_URI"]
+    register_models()  # the whole schema, before the template is chosen by its digest
+    copied = schema_template.copy_empty_schema(url, db.metadata)
     app = create_app(settings)
+    app.jinja_env.bytecode_cache = shared_template_code  # templates compiled once per process
     with app.app_context():
         if url.startswith("postgresql"):
             empty_server_database(url)
-        else:
+        elif not copied:
             db.create_all()
     return app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_url_builders():
+    """Apps made in this process share Werkzeug's compiled URL builders (tests/url_builders.py)."""
+    with shared_url_builders():
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _schema_templates(tmp_path_factory):
+    """Keep this process's SQLite schema template in the session's temporary folder."""
+    schema_template.keep_templates_in(tmp_path_factory.mktemp("schema-template"))
+    yield
+    schema_template.keep_templates_in(None)
 
 
 @pytest.fixture
