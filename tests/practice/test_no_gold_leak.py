@@ -51,6 +51,7 @@ def test_no_trainee_page_shows_gold_before_answering(app, client, auth, make_use
             response = client.get(url, follow_redirects=True)
             assert response.status_code < 500, url
             body = response.get_data(as_text=True)
+            response.close()  # a redirect to a static file (/favicon.ico) leaves it open
             for forbidden in (GOLD_TEXT, str(GOLD_X), EXPLAIN, *golds):
                 assert forbidden not in body, f"{url} shows {forbidden!r}"
             checked += 1
