@@ -19,7 +19,7 @@ IRREVERSIBLE = [
     ("accounts/admin_user.html", "users.disable"),
     ("accounts/admin_user.html", "users.change_role"),
     ("accounts/invitations.html", "accounts.revoke_invitation"),
-    ("exams/attempt.html", "exams.finish"),
+    ("exams/_item.html", "exams.finish"),
     ("exams/standards.html", "exams.activate_standard"),
     ("office/results.html", "action=publish"),
     ("office/proctor_log.html", "action=termination"),
